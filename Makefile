@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := eventapp
+
+.PHONY: run test setup lint format translations messages system-packages clean
+
+## Set up everything, migrate, load demo data, start the web app and the job consumer.
+run: setup
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+	@$(BIN)/flask demo load
+	@echo "==> eventapp: http://127.0.0.1:$${PORT:-5000}  (Ctrl-C berhenti)"
+	@scripts/dev-server
+
+## Run linters and the whole test suite on SQLite and PostgreSQL.
+test: setup $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+setup: system-packages $(VENV)/.installed translations
+
+system-packages:
+	@scripts/install-system-packages debian-packages.txt
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 atau lebih baru diperlukan")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+## Compile the message catalogs (the .mo files are build output, not committed).
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d eventapp/translations
+
+## Extract new UI strings and merge them into the catalogs for translating.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o eventapp/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i eventapp/translations/messages.pot -d eventapp/translations
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""eventapp: events, registration, attendance and certificates for Diskominfo and KIM."""
+
+from flask import Flask
+
+from config import Config, check_production_settings
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, features, error pages and commands."""
+    app = Flask(__name__, instance_path=str(Config.INSTANCE_DIR))
+    app.config.from_object(Config)
+    app.config.update(overrides or {})
+    check_production_settings(app.config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_errors(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from eventapp.dbtypes import render_migration_type
+    from eventapp.extensions import babel, csrf, db, huey, limiter, login_manager, mail, migrate
+    from eventapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    huey.immediate = app.config["HUEY_IMMEDIATE"]
+
+    from eventapp.accounts.views import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from eventapp.accounts.views import bp as accounts_bp
+    from eventapp.accounts.views import organizations_bp, users_bp
+    from eventapp.kim.views import bp as kim_bp
+    from eventapp.public.views import bp as public_bp
+
+    for blueprint in (public_bp, accounts_bp, users_bp, organizations_bp, kim_bp):
+        app.register_blueprint(blueprint)
+    # Registering the jobs module makes its tasks known to the queue.
+    import eventapp.outbox.jobs  # noqa: F401
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from eventapp import i18n
+    from eventapp.phones import display_phone
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters.update(
+        dict_without=lambda args, *keys: {k: v for k, v in args.items() if k not in keys},
+        date=i18n.format_date,
+        short_date=i18n.format_short_date,
+        datetime=i18n.format_datetime,
+        phone=display_phone,
+    )
+
+
+def register_errors(app: Flask) -> None:
+    from eventapp.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from eventapp.cli import register
+
+    register(app)

@@ -1,0 +1,86 @@
+"""Forms for signing in, passwords, user accounts and office profiles."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, Optional
+
+from eventapp.accounts.models import OrganizationLevel, Role
+from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Admin (semua organisasi)"),
+    Role.ORGANIZER: _l("Penyelenggara"),
+    Role.CHECKIN: _l("Petugas presensi"),
+}
+LEVEL_LABELS = {
+    OrganizationLevel.PROVINSI: _l("Provinsi"),
+    OrganizationLevel.KABUPATEN_KOTA: _l("Kabupaten/Kota"),
+}
+
+
+def _email_field(label):
+    return EmailField(
+        label, validators=[required(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)]
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field(_l("E-mail"))
+    password = PasswordField(_l("Kata sandi"), validators=[required()])
+    remember = BooleanField(_l("Ingat saya di perangkat ini"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(_l("E-mail akun Anda"))
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Kata sandi baru"), validators=[required()])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[required(), EqualTo("password", message=_l("Kedua kata sandi tidak sama."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Kata sandi saat ini"), validators=[required()])
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Nama lengkap"), validators=[required(), max_length(150)])
+    email = _email_field(_l("E-mail (untuk masuk)"))
+    role = SelectField(_l("Peran"), choices=select_choices(ROLE_LABELS))
+    organization_id = SelectField(_l("Organisasi"), coerce=optional_int, validate_choice=False)
+    active = BooleanField(_l("Akun aktif"), default=True)
+    password = PasswordField(
+        _l("Kata sandi"),
+        description=_l("Minimal 10 karakter. Saat mengubah akun, kosongkan bila tidak diganti."),
+    )
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Nama organisasi"), validators=[required(), max_length(200)])
+    level = SelectField(_l("Tingkat"), choices=select_choices(LEVEL_LABELS))
+    region_id = SelectField(
+        _l("Wilayah"), coerce=optional_int, validate_choice=False, validators=[ChoiceRequired()]
+    )
+    address = TextAreaField(_l("Alamat kantor"), validators=[Optional(), max_length(500)])
+    phone = StringField(_l("Telepon"), validators=[Optional(), max_length(30)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
+    )
+    website = StringField(_l("Situs web"), validators=[Optional(), max_length(300)])
+    logo = FileField(_l("Logo (PNG atau JPEG, maksimal 1 MB)"))
+    letterhead = TextAreaField(
+        _l("Kop surat"),
+        description=_l(
+            "Satu baris per baris kop, misalnya: PEMERINTAH KABUPATEN …, DINAS KOMUNIKASI …, alamat."
+        ),
+        validators=[Optional(), max_length(1000)],
+    )
+    signatory_name = StringField(_l("Nama penandatangan"), validators=[Optional(), max_length(150)])
+    signatory_nip = StringField(_l("NIP penandatangan"), validators=[Optional(), max_length(30)])
+    signatory_title = StringField(_l("Jabatan penandatangan"), validators=[Optional(), max_length(200)])

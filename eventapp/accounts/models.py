@@ -1,0 +1,95 @@
+"""Organizations (Diskominfo units) and the organizer accounts that belong to them."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.extensions import db
+
+
+class OrganizationLevel(enum.StrEnum):
+    PROVINSI = "provinsi"
+    KABUPATEN_KOTA = "kabupaten_kota"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"  # sees and manages everything
+    ORGANIZER = "organizer"  # manages its own organization's data
+    CHECKIN = "checkin"  # door staff: may only check people in
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint("level IN ('provinsi', 'kabupaten_kota')", name="level_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str] = mapped_column(String(20))
+    # The province or kabupaten/kota the office serves.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    # File name inside UPLOAD_DIR/logos, set only by the upload service.
+    logo_filename: Mapped[str | None] = mapped_column(String(100))
+    # Kop surat: the lines printed under the logo, one per line.
+    letterhead: Mapped[str] = mapped_column(Text, default="")
+    signatory_name: Mapped[str] = mapped_column(String(150), default="")
+    signatory_nip: Mapped[str] = mapped_column(String(30), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region = relationship("Region")
+
+    @property
+    def letterhead_lines(self) -> list[str]:
+        return [line.strip() for line in self.letterhead.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'organizer', 'checkin')", name="role_known"),
+        CheckConstraint("role = 'admin' OR organization_id IS NOT NULL", name="staff_have_org"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.ORGANIZER)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard algorithm.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

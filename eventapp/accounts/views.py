@@ -1,0 +1,296 @@
+"""Sign-in, passwords, user management (admins) and office profiles."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from eventapp.accounts import services
+from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.forms import (
+    ROLE_LABELS,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    OrganizationForm,
+    UserForm,
+)
+from eventapp.accounts.models import Organization, Role, User
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.extensions import db, limiter
+from eventapp.forms import select_choices
+from eventapp.regions.models import Region, RegionLevel
+
+bp = Blueprint("accounts", __name__, url_prefix="/kelola")
+users_bp = Blueprint("users", __name__, url_prefix="/kelola/pengguna")
+users_bp.before_request(require_roles(Role.ADMIN))
+organizations_bp = Blueprint("organizations", __name__, url_prefix="/kelola/organisasi")
+organizations_bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the account behind a session cookie."""
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow 'next' to a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+def login():
+    """Organizer sign-in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, utcnow())
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/keluar", methods=["POST"])
+def logout():
+    """Sign out (a POST with CSRF, so no link can sign someone out)."""
+    logout_user()
+    flash(_("Anda telah keluar."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Where an organizer lands after signing in."""
+    if current_user.role == Role.CHECKIN:
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("kim.index"))
+
+
+@bp.route("/akun", methods=["GET", "POST"])
+@login_required
+def account():
+    """A signed-in person's own account: who they are and changing their password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(current_user, form.current.data, form.password.data)
+        except DomainError as error:
+            field = form.current if error.code == "bad_current_password" else form.password
+            field.errors.append(error.message)
+        else:
+            flash(_("Kata sandi sudah diganti."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"])
+def forgot_password():
+    """Ask for a password reset link by e-mail."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data, current_app.config["SECRET_KEY"], current_app.config["BASE_URL"]
+        )
+        flash(_("Jika e-mail itu terdaftar, tautan untuk membuat kata sandi baru sudah dikirim."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/sandi/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from an e-mailed link."""
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, current_app.config["SECRET_KEY"])
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            flash(_("Kata sandi baru tersimpan. Silakan masuk."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+# --- Users (admins only) ---------------------------------------------------------------------
+
+
+def _organization_choices() -> list[tuple]:
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name))
+    return select_choices(
+        [("", _("— tanpa organisasi (admin) —"))] + [(org.id, org.name) for org in organizations]
+    )
+
+
+def _user_data(form: UserForm) -> services.UserData:
+    return services.UserData(
+        email=form.email.data,
+        name=form.name.data,
+        role=form.role.data,
+        organization_id=form.organization_id.data,
+        active=form.active.data,
+    )
+
+
+@users_bp.route("/")
+def users_index():
+    """All organizer accounts with their role and office."""
+    users = db.session.scalars(
+        select(User).outerjoin(User.organization).order_by(Organization.name, User.name)
+    ).all()
+    return render_template("accounts/users.html", users=users, role_labels=ROLE_LABELS)
+
+
+@users_bp.route("/baru", methods=["GET", "POST"])
+def user_create():
+    """Create an account."""
+    form = UserForm()
+    form.organization_id.choices = _organization_choices()
+    if form.validate_on_submit():
+        try:
+            services.create_user(current_user, _user_data(form), form.password.data or "")
+        except DomainError as error:
+            _attach_user_error(form, error)
+        else:
+            flash(_("Akun %(email)s dibuat.", email=form.email.data), "success")
+            return redirect(url_for("users.users_index"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@users_bp.route("/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    """Change an account's role, office, status or password."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.organization_id.choices = _organization_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, _user_data(form), form.password.data or None)
+        except DomainError as error:
+            _attach_user_error(form, error)
+        else:
+            flash(_("Akun %(email)s disimpan.", email=user.email), "success")
+            return redirect(url_for("users.users_index"))
+    return render_template("accounts/user_form.html", form=form, user=user)
+
+
+def _attach_user_error(form: UserForm, error: DomainError) -> None:
+    field = {
+        "email_taken": form.email,
+        "organization_required": form.organization_id,
+        "weak_password": form.password,
+    }.get(error.code, form.role)
+    field.errors.append(error.message)
+
+
+# --- Organizations ---------------------------------------------------------------------------
+
+
+def _region_choices() -> list[tuple]:
+    """Provinces, each followed by its kabupaten/kota, for an office's area."""
+    regions = db.session.scalars(
+        select(Region)
+        .where(Region.level.in_([RegionLevel.PROVINSI, RegionLevel.KABUPATEN]))
+        .order_by(Region.name)
+    ).all()
+    by_parent: dict[int | None, list[Region]] = {}
+    for region in regions:
+        by_parent.setdefault(region.parent_id, []).append(region)
+    choices: list[tuple] = [("", _("— pilih wilayah —"))]
+    for province in by_parent.get(None, []):
+        choices.append((province.id, province.display_name))
+        choices.extend((kab.id, f"    {kab.name}") for kab in by_parent.get(province.id, []))
+    return select_choices(choices)
+
+
+def _organization_form(org: Organization | None) -> OrganizationForm:
+    """The profile form; only admins see the level and area fields."""
+    form = OrganizationForm(obj=org)
+    if current_user.is_admin:
+        form.region_id.choices = _region_choices()
+    else:
+        del form.level
+        del form.region_id
+    return form
+
+
+def _organization_data(form: OrganizationForm, org: Organization | None) -> services.OrganizationData:
+    return services.OrganizationData(
+        **{
+            name: getattr(form, name).data or ""
+            for name in (
+                "name",
+                "address",
+                "phone",
+                "email",
+                "website",
+                "letterhead",
+                "signatory_name",
+                "signatory_nip",
+                "signatory_title",
+            )
+        },
+        level=form.level.data if "level" in form else org.level,
+        region_id=form.region_id.data if "region_id" in form else org.region_id,
+    )
+
+
+@organizations_bp.route("/")
+def organizations_index():
+    """Offices: all of them for an admin; an organizer goes straight to their own."""
+    if not current_user.is_admin:
+        return redirect(url_for("organizations.organization_edit", org_id=current_user.organization_id))
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    return render_template("accounts/organizations.html", organizations=organizations)
+
+
+@organizations_bp.route("/baru", methods=["GET", "POST"])
+def organization_create():
+    """Register a new Diskominfo office (admins)."""
+    if not current_user.is_admin:
+        abort(403)
+    form = _organization_form(None)
+    if form.validate_on_submit():
+        try:
+            org = services.create_organization(current_user, _organization_data(form, None))
+        except DomainError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Organisasi %(name)s ditambahkan.", name=org.name), "success")
+            return redirect(url_for("organizations.organizations_index"))
+    return render_template("accounts/organization_form.html", form=form, org=None)
+
+
+@organizations_bp.route("/<int:org_id>", methods=["GET", "POST"])
+def organization_edit(org_id: int):
+    """An office profile: contact details, kop surat, signatory and logo."""
+    org = get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
+    form = _organization_form(org)
+    if form.validate_on_submit():
+        logo = form.logo.data.read() if form.logo.data else None
+        try:
+            services.update_organization(
+                current_user, org, _organization_data(form, org), logo, current_app.config["UPLOAD_DIR"]
+            )
+        except DomainError as error:
+            field = form.logo if error.code.startswith("logo") else form.name
+            field.errors.append(error.message)
+        else:
+            flash(_("Profil organisasi disimpan."), "success")
+            return redirect(url_for("organizations.organization_edit", org_id=org.id))
+    return render_template("accounts/organization_form.html", form=form, org=org)

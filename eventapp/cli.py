@@ -1,0 +1,59 @@
+"""Command-line tools: `flask create-admin`, `flask regions import`, `flask demo load`."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from eventapp.accounts import services as accounts
+from eventapp.accounts.models import Role, User
+from eventapp.errors import DomainError
+from eventapp.extensions import db
+from eventapp.regions import services as regions
+
+regions_cli = AppGroup("regions", help="Wilayah administratif (provinsi sampai desa/kelurahan).")
+demo_cli = AppGroup("demo", help="Data contoh untuk mencoba aplikasi.")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="E-mail")
+@click.option("--name", prompt="Nama")
+@click.option("--password", prompt="Kata sandi", hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an admin account."""
+    try:
+        accounts.create_user(None, accounts.UserData(email, name, Role.ADMIN, None), password)
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    click.echo(f"Admin {email} dibuat.")
+
+
+@regions_cli.command("import")
+@click.option(
+    "--province", default=None, help='Nama provinsi, mis. "Kalimantan Tengah"; tanpa opsi ini: semua.'
+)
+def import_regions(province: str | None) -> None:
+    """Load official region names (areaid data set); running it again adds only what is missing."""
+    try:
+        added = regions.import_regions(province)
+    except DomainError as error:
+        raise click.ClickException(f"{error.message}. Pilihan: {', '.join(regions.available_provinces())}")
+    click.echo(", ".join(f"{level}: {count} baru" for level, count in added.items()))
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Load the Kalimantan Tengah demo data once; later runs keep what is there."""
+    from eventapp.demo import DEMO_ACCOUNTS, load
+
+    if db.session.scalar(select(User.id).limit(1)) is None:
+        load()
+        click.echo("Data contoh dimuat.")
+    for email, password, role in DEMO_ACCOUNTS:
+        click.echo(f"  Akun {role:<10} {email}  kata sandi: {password}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,175 @@
+"""Demo data from the real setting: Kalimantan Tengah, its two Diskominfo offices and some KIM."""
+
+from datetime import date
+
+from eventapp.accounts import services as accounts
+from eventapp.accounts.models import OrganizationLevel, Role
+from eventapp.kim import services as kim_services
+from eventapp.regions.models import Region, RegionLevel
+from eventapp.regions.services import find_child_by_name, import_regions
+
+DEMO_PASSWORD = "demo-eventapp"
+DEMO_ACCOUNTS = [
+    ("admin@kalteng.example", DEMO_PASSWORD, Role.ADMIN.value),
+    ("penyelenggara@kotim.example", DEMO_PASSWORD, Role.ORGANIZER.value),
+    ("presensi@kotim.example", DEMO_PASSWORD, Role.CHECKIN.value),
+]
+
+# (nomor induk, name, kabupaten, kecamatan, desa, founded,
+#  members as (name, position, gender, birth year, occupation, phone))
+DEMO_KIM = [
+    (
+        "KIM-6202-001",
+        "KIM Kotabesi Bersinar",
+        "Kotawaringin Timur",
+        "Kota Besi",
+        "Kota Besi Hulu",
+        date(2019, 8, 12),
+        [
+            ("Rahmadi Saputra", "ketua", "L", 1984, "wiraswasta", "081250010001"),
+            ("Nur Aini", "sekretaris", "P", 1992, "ibu_rumah_tangga", "081250010002"),
+            ("Yuliana Sari", "bendahara", "P", 1990, "pedagang", "081250010003"),
+            ("Ahmad Riduan", "anggota", "L", 2003, "pelajar_mahasiswa", "081250010004"),
+            ("Sugianto", "anggota", "L", 1978, "petani", "081250010005"),
+        ],
+    ),
+    (
+        "KIM-6202-002",
+        "KIM Bagendang Maju",
+        "Kotawaringin Timur",
+        "Mentaya Hilir Utara",
+        "Bagendang Hilir",
+        date(2020, 2, 3),
+        [
+            ("Hj. Masitah", "ketua", "P", 1975, "pedagang", "081250020001"),
+            ("Junaidi", "sekretaris", "L", 1988, "nelayan", "081250020002"),
+            ("Rina Marlina", "anggota", "P", 1999, "pelajar_mahasiswa", "081250020003"),
+            ("Darmansyah", "anggota", "L", 1969, "nelayan", "081250020004"),
+        ],
+    ),
+    (
+        "KIM-6202-003",
+        "KIM Samuda Informatif",
+        "Kotawaringin Timur",
+        "Mentaya Hilir Selatan",
+        "Samuda Kota",
+        date(2022, 11, 21),
+        [
+            ("Fitriani", "ketua", "P", 1995, "pns", "081250030001"),
+            ("Budi Hartono", "anggota", "L", 1986, "wiraswasta", "081250030002"),
+        ],
+    ),
+    (
+        "KIM-6206-001",
+        "KIM Kasongan Cerdas",
+        "Katingan",
+        "Katingan Hilir",
+        "Kasongan Lama",
+        date(2018, 5, 20),
+        [
+            ("Yohanes Tingang", "ketua", "L", 1980, "pns", "081250040001"),
+            ("Maria Ulfah", "sekretaris", "P", 1993, "lainnya", "081250040002"),
+            ("Elisabet Indah", "bendahara", "P", 1997, "pedagang", "081250040003"),
+            ("Agus Salim", "anggota", "L", 2001, "pelajar_mahasiswa", "081250040004"),
+        ],
+    ),
+]
+
+
+def _region(parent: Region | None, level: RegionLevel, name: str) -> Region:
+    found = find_child_by_name(parent.id if parent else None, level, name)
+    if found is None:
+        raise RuntimeError(f"region {name!r} missing from the region data")
+    return found
+
+
+def load() -> None:
+    """Create regions, offices, accounts and KIM for a first look at the app."""
+    import_regions("Kalimantan Tengah")
+    kalteng = _region(None, RegionLevel.PROVINSI, "Kalimantan Tengah")
+    kotim = _region(kalteng, RegionLevel.KABUPATEN, "Kotawaringin Timur")
+
+    province_office = accounts.create_organization(
+        None,
+        accounts.OrganizationData(
+            name="Diskominfosantik Provinsi Kalimantan Tengah",
+            level=OrganizationLevel.PROVINSI,
+            region_id=kalteng.id,
+            address="Jl. S. Parman No. 1, Palangka Raya",
+            phone="(0536) 3221234",
+            email="diskominfosantik@kalteng.example",
+            website="https://diskominfosantik.kalteng.go.id",
+            letterhead="PEMERINTAH PROVINSI KALIMANTAN TENGAH\n"
+            "DINAS KOMUNIKASI, INFORMATIKA, PERSANDIAN DAN STATISTIK\n"
+            "Jl. S. Parman No. 1, Palangka Raya 73112",
+            signatory_name="Dr. Agus Siswadi, S.Sos., M.Si.",
+            signatory_nip="197008171990031005",
+            signatory_title="Kepala Dinas",
+        ),
+    )
+    kotim_office = accounts.create_organization(
+        None,
+        accounts.OrganizationData(
+            name="Diskominfo Kabupaten Kotawaringin Timur",
+            level=OrganizationLevel.KABUPATEN_KOTA,
+            region_id=kotim.id,
+            address="Jl. Jenderal Sudirman Km 5,5, Sampit",
+            phone="(0531) 21234",
+            email="diskominfo@kotimkab.example",
+            website="https://diskominfo.kotimkab.go.id",
+            letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\n"
+            "DINAS KOMUNIKASI DAN INFORMATIKA\n"
+            "Jl. Jenderal Sudirman Km 5,5, Sampit 74322",
+            signatory_name="Marjuki, S.Sos., M.AP.",
+            signatory_nip="197305121993031004",
+            signatory_title="Kepala Dinas Komunikasi dan Informatika",
+        ),
+    )
+
+    admin = accounts.create_user(
+        None,
+        accounts.UserData(DEMO_ACCOUNTS[0][0], "Admin Kalteng", Role.ADMIN, province_office.id),
+        DEMO_PASSWORD,
+    )
+    organizer = accounts.create_user(
+        None,
+        accounts.UserData(
+            DEMO_ACCOUNTS[1][0], "Rina Kartika (Diskominfo Kotim)", Role.ORGANIZER, kotim_office.id
+        ),
+        DEMO_PASSWORD,
+    )
+    accounts.create_user(
+        None,
+        accounts.UserData(DEMO_ACCOUNTS[2][0], "Petugas Presensi Kotim", Role.CHECKIN, kotim_office.id),
+        DEMO_PASSWORD,
+    )
+
+    for number, name, kab, kec, desa, founded, members in DEMO_KIM:
+        kabupaten = _region(kalteng, RegionLevel.KABUPATEN, kab)
+        village = _region(_region(kabupaten, RegionLevel.KECAMATAN, kec), RegionLevel.DESA, desa)
+        office, actor = (kotim_office, organizer) if kabupaten is kotim else (province_office, admin)
+        kim = kim_services.create_kim(
+            actor,
+            office,
+            kim_services.KimData(
+                name=name,
+                registration_number=number,
+                village_id=village.id,
+                founded_on=founded,
+                address=f"Sekretariat {name}, Desa/Kel. {village.name}",
+                decree_number=f"188.45/{number[-3:]}/DISKOMINFO/{founded.year}",
+            ),
+        )
+        for member_name, position, gender, year, occupation, phone in members:
+            kim_services.add_member(
+                actor,
+                kim,
+                kim_services.MemberData(
+                    name=member_name,
+                    position=position,
+                    gender=gender,
+                    birth_year=year,
+                    occupation=occupation,
+                    phone=phone,
+                ),
+            )

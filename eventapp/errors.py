@@ -1,0 +1,50 @@
+"""Domain errors raised by services, and the HTTP error pages."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+
+
+class DomainError(Exception):
+    """A business rule said no; `code` is stable for tests and logs, `message` is for people."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+
+
+def register_error_pages(app: Flask) -> None:
+    """Friendly pages for the HTTP errors people can actually meet."""
+
+    messages = {
+        400: lambda: _("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
+        403: lambda: _("Anda tidak memiliki akses ke halaman ini."),
+        404: lambda: _("Halaman yang Anda cari tidak ditemukan."),
+        413: lambda: _("Berkas yang dikirim terlalu besar."),
+        429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+        500: lambda: _("Terjadi kesalahan pada server. Silakan coba lagi nanti."),
+    }
+
+    def render(status: int):
+        def handler(error):
+            return render_template("errors/error.html", status=status, message=messages[status]()), status
+
+        return handler
+
+    for status in messages:
+        app.register_error_handler(status, render(status))

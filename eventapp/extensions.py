@@ -1,0 +1,63 @@
+"""The bare extension objects; create_app() binds them to the application."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_mailman import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from huey import RedisHuey, SqliteHuey
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+
+from config import Config
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_huey(url: str) -> SqliteHuey | RedisHuey:
+    """Build the job queue from a URL: sqlite:///path or redis://host:port/db."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = Path(parsed.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("eventapp", filename=str(path))
+    if parsed.scheme in {"redis", "rediss"}:
+        return RedisHuey("eventapp", url=url)
+    raise ValueError(f"HUEY_URL must start with sqlite:// or redis://, got {url!r}")
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, and WAL lets the web app read while the
+    job worker writes."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+mail = Mail()
+limiter = Limiter(key_func=get_remote_address)
+# The queue is built at import time because the consumer imports this object by name.
+huey = make_huey(os.environ.get("HUEY_URL", Config.HUEY_URL))

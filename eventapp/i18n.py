@@ -1,0 +1,56 @@
+"""Language choice and the one place where dates and times are formatted for people."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from flask import current_app, has_app_context, has_request_context, session
+from flask_babel import get_locale
+
+# Indonesia's three zones have no daylight saving; these are the labels people read.
+ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def select_locale() -> str:
+    """The language a person chose with the switch, else Indonesian (also outside requests:
+    jobs and commands write Indonesian)."""
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def zone_label(tz_name: str) -> str:
+    return ZONE_LABELS.get(tz_name, tz_name)
+
+
+def _locale() -> str:
+    return str(get_locale() or "id") if has_app_context() else "id"
+
+
+def format_date(value: date | None, locale: str | None = None) -> str:
+    """'Kamis, 14 Oktober 2021'."""
+    if value is None:
+        return ""
+    return babel_format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
+
+
+def format_short_date(value: date | None, locale: str | None = None) -> str:
+    """'14 Okt 2021', for table cells."""
+    if value is None:
+        return ""
+    return babel_format_date(value, "d MMM y", locale=locale or _locale())
+
+
+def format_datetime(value: datetime | None, tz_name: str, locale: str | None = None) -> str:
+    """A UTC instant shown in a zone with its label: 'Kamis, 14 Oktober 2021, 09.00 WIB'."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    local = value.astimezone(ZoneInfo(tz_name))
+    loc = locale or _locale()
+    # Indonesian writes times with a dot (09.00); Babel's own "id" pattern already does.
+    time_part = babel_format_time(local.time(), "HH.mm" if loc == "id" else "HH:mm", locale=loc)
+    return f"{format_date(local.date(), loc)}, {time_part} {zone_label(tz_name)}"

@@ -1,0 +1,304 @@
+"""Organizer pages of the KIM registry under /kelola/kim."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.models import Organization, Role
+from eventapp.errors import DomainError
+from eventapp.extensions import db
+from eventapp.forms import optional_int, select_choices
+from eventapp.kim import services
+from eventapp.kim.forms import ImportForm, KimForm, MemberForm
+from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS, Kim, KimMember
+from eventapp.phones import display_phone
+from eventapp.regions.models import Region
+from eventapp.regions.services import children, kabupaten_in
+from eventapp.tabular import read_table, to_csv, to_xlsx
+
+bp = Blueprint("kim", __name__, url_prefix="/kelola/kim")
+bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
+
+LABELS = {"position": POSITION_LABELS, "gender": GENDER_LABELS, "occupation": OCCUPATION_LABELS}
+
+
+def _filters() -> services.KimFilters:
+    args = request.args
+    try:
+        kabupaten_id = optional_int(args.get("kabupaten"))
+        kecamatan_id = optional_int(args.get("kecamatan"))
+    except ValueError:
+        kabupaten_id = kecamatan_id = None
+    return services.KimFilters(
+        q=args.get("q", "")[:100],
+        kabupaten_id=kabupaten_id,
+        kecamatan_id=kecamatan_id if kabupaten_id else None,
+        status=args.get("status", "") if args.get("status") in {"aktif", "tidak_aktif"} else "",
+    )
+
+
+def _actor_area() -> Region | None:
+    return None if current_user.is_admin else current_user.organization.region
+
+
+@bp.route("/")
+def index():
+    """The registry: search, filter by kabupaten/kecamatan/status, paginate."""
+    filters = _filters()
+    page = db.paginate(services.kim_query(current_user, filters), per_page=25, error_out=False, count=True)
+    kabupaten_options = kabupaten_in(_actor_area())
+    kecamatan_options = children(filters.kabupaten_id) if filters.kabupaten_id else []
+    return render_template(
+        "kim/index.html",
+        page=page,
+        member_counts=services.member_counts([kim.id for kim in page.items]),
+        filters=filters,
+        kabupaten_options=kabupaten_options,
+        kecamatan_options=kecamatan_options,
+        member_count_warning=services.member_count_warning,
+    )
+
+
+@bp.route("/ekspor.<any(xlsx, csv):fmt>")
+def export(fmt: str):
+    """The filtered registry as a spreadsheet in the import layout."""
+    rows = services.export_rows(current_user, _filters())
+    if fmt == "xlsx":
+        body = to_xlsx(services.COLUMNS, rows, "KIM")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = to_csv(services.COLUMNS, rows)
+        mimetype = "text/csv; charset=utf-8"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=kim.{fmt}"}
+    )
+
+
+@bp.route("/templat.<any(xlsx, csv):fmt>")
+def template_file(fmt: str):
+    """An empty import file with the expected columns and two example rows."""
+    if fmt == "xlsx":
+        body = to_xlsx(services.COLUMNS, services.EXAMPLE_ROWS, "KIM")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = to_csv(services.COLUMNS, services.EXAMPLE_ROWS)
+        mimetype = "text/csv; charset=utf-8"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=templat-kim.{fmt}"}
+    )
+
+
+def _organization_field(form) -> Organization | None:
+    """Admins pick the guiding office; organizers always act for their own."""
+    if not current_user.is_admin:
+        del form.organization_id
+        return current_user.organization
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    form.organization_id.choices = select_choices([(org.id, org.name) for org in organizations])
+    if form.organization_id.data is None and organizations:
+        form.organization_id.data = organizations[0].id
+    return db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None
+
+
+def _kim_data(form: KimForm) -> services.KimData:
+    return services.KimData(
+        **{
+            name: getattr(form, name).data or ""
+            for name in (
+                "name",
+                "registration_number",
+                "address",
+                "decree_number",
+                "phone",
+                "website_url",
+                "facebook_url",
+                "instagram_url",
+                "youtube_url",
+            )
+        },
+        village_id=form.village_id.data,
+        founded_on=form.founded_on.data,
+    )
+
+
+def _attach_kim_error(form: KimForm, error: DomainError) -> None:
+    field = {
+        "number_taken": form.registration_number,
+        "number_required": form.registration_number,
+        "village_required": form.village_id,
+        "village_outside_area": form.village_id,
+        "phone_invalid": form.phone,
+    }.get(error.code, form.name)
+    field.errors.append(error.message)
+
+
+def _wants_region_refresh(form) -> bool:
+    return request.method == "POST" and form.refresh_regions.data
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def create():
+    """Register a KIM."""
+    form = KimForm()
+    organization = _organization_field(form)
+    form.bind_region_choices(kabupaten_in(organization.region if organization else None))
+    if not _wants_region_refresh(form) and form.validate_on_submit():
+        try:
+            kim = services.create_kim(current_user, organization, _kim_data(form))
+        except DomainError as error:
+            _attach_kim_error(form, error)
+        else:
+            flash(_("KIM %(name)s terdaftar. Tambahkan anggotanya.", name=kim.name), "success")
+            return redirect(url_for("kim.detail", kim_id=kim.id))
+    return render_template("kim/form.html", form=form, kim=None)
+
+
+@bp.route("/<int:kim_id>")
+def detail(kim_id: int):
+    """A KIM with its members, and a warning when the member count is outside 3–30."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    return render_template(
+        "kim/detail.html", kim=kim, warning=services.member_count_warning(len(kim.members)), labels=LABELS
+    )
+
+
+@bp.route("/<int:kim_id>/ubah", methods=["GET", "POST"])
+def edit(kim_id: int):
+    """Edit a KIM's details."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    form = KimForm(obj=kim)
+    del form.organization_id
+    if request.method == "GET":
+        form.prefill_regions(kim.village)
+    form.bind_region_choices(kabupaten_in(kim.organization.region))
+    if not _wants_region_refresh(form) and form.validate_on_submit():
+        try:
+            services.update_kim(current_user, kim, _kim_data(form))
+        except DomainError as error:
+            _attach_kim_error(form, error)
+        else:
+            flash(_("Data KIM disimpan."), "success")
+            return redirect(url_for("kim.detail", kim_id=kim.id))
+    return render_template("kim/form.html", form=form, kim=kim)
+
+
+@bp.route("/<int:kim_id>/status", methods=["POST"])
+def set_status(kim_id: int):
+    """Deactivate or reactivate a KIM."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    active = request.form.get("active") == "1"
+    services.set_kim_active(current_user, kim, active)
+    flash(_("KIM diaktifkan kembali.") if active else _("KIM dinonaktifkan."), "success")
+    return redirect(url_for("kim.detail", kim_id=kim.id))
+
+
+def _member_data(form: MemberForm) -> services.MemberData:
+    return services.MemberData(
+        name=form.name.data,
+        gender=form.gender.data,
+        position=form.position.data,
+        birth_year=form.birth_year.data,
+        occupation=form.occupation.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+    )
+
+
+def _member_of(kim: Kim, member_id: int) -> KimMember:
+    member = db.session.get(KimMember, member_id)
+    if member is None or member.kim_id != kim.id:
+        abort(404)
+    return member
+
+
+def _attach_member_error(form: MemberForm, error: DomainError) -> None:
+    field = {
+        "phone_invalid": form.phone,
+        "phone_taken": form.phone,
+        "email_invalid": form.email,
+        "gender_required": form.gender,
+        "birth_year_invalid": form.birth_year,
+    }.get(error.code, form.name)
+    field.errors.append(error.message)
+
+
+@bp.route("/<int:kim_id>/anggota/baru", methods=["GET", "POST"])
+def member_create(kim_id: int):
+    """Add a member to a KIM."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.add_member(current_user, kim, _member_data(form))
+        except DomainError as error:
+            _attach_member_error(form, error)
+        else:
+            flash(_("%(name)s ditambahkan sebagai anggota.", name=member.name), "success")
+            return redirect(url_for("kim.detail", kim_id=kim.id))
+    return render_template("kim/member_form.html", form=form, kim=kim, member=None)
+
+
+@bp.route("/<int:kim_id>/anggota/<int:member_id>", methods=["GET", "POST"])
+def member_edit(kim_id: int, member_id: int):
+    """Edit a member."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    member = _member_of(kim, member_id)
+    form = MemberForm(obj=member)
+    if request.method == "GET":
+        form.phone.data = display_phone(member.phone)
+    if form.validate_on_submit():
+        try:
+            services.update_member(current_user, member, _member_data(form))
+        except DomainError as error:
+            _attach_member_error(form, error)
+        else:
+            flash(_("Data anggota disimpan."), "success")
+            return redirect(url_for("kim.detail", kim_id=kim.id))
+    return render_template("kim/member_form.html", form=form, kim=kim, member=member)
+
+
+@bp.route("/<int:kim_id>/anggota/<int:member_id>/hapus", methods=["POST"])
+def member_delete(kim_id: int, member_id: int):
+    """Remove a member from a KIM."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    member = _member_of(kim, member_id)
+    services.remove_member(current_user, member)
+    flash(_("%(name)s dihapus dari daftar anggota.", name=member.name), "success")
+    return redirect(url_for("kim.detail", kim_id=kim.id))
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+def import_file():
+    """Upload a CSV/XLSX of KIM and members; all rows go in, or none with a report per row."""
+    form = ImportForm()
+    organization = _organization_field(form)
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            records = read_table(upload.filename, upload.read())
+            result = services.import_kims(current_user, organization, records)
+        except DomainError as error:
+            form.file.errors.append(error.message)
+        else:
+            if result.ok:
+                flash(
+                    _(
+                        "Impor berhasil: %(kims)d KIM dan %(members)d anggota ditambahkan.",
+                        kims=result.kims_created,
+                        members=result.members_created,
+                    ),
+                    "success",
+                )
+                for warning in result.warnings:
+                    flash(warning, "warning")
+                return redirect(url_for("kim.index"))
+    return render_template(
+        "kim/import.html",
+        form=form,
+        result=result,
+        columns=services.COLUMNS,
+        required_columns=services.REQUIRED_COLUMNS,
+    )

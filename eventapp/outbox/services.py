@@ -1,0 +1,55 @@
+"""The outbox: services queue messages inside their own transaction; a job delivers them."""
+
+from datetime import datetime
+
+from flask_mailman import EmailMessage
+from sqlalchemy import select
+
+from eventapp.extensions import db
+from eventapp.outbox.models import OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 6
+
+
+def queue_email(recipient: str, subject: str, body_text: str) -> OutboxMessage:
+    """Add a message to the caller's unit of work; it leaves only if that work commits."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+    db.session.add(message)
+    return message
+
+
+def pending_message_ids() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def deliver(message_id: int, now: datetime) -> bool:
+    """Try once to send a pending message; True when it has gone out.
+
+    A transport error is recorded on the row and the message stays pending for the next
+    sweep, until MAX_ATTEMPTS have failed. The row is locked while sending so that two
+    workers never send the same message.
+    """
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
+    if message is None or message.status != OutboxStatus.PENDING:
+        db.session.rollback()
+        return message is not None and message.status == OutboxStatus.SENT
+    message.attempts += 1
+    try:
+        EmailMessage(message.subject, message.body_text, to=[message.recipient]).send()
+    except Exception as exc:  # any transport error: keep the message, try again later
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.FAILED
+        db.session.commit()
+        return False
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = ""
+    db.session.commit()
+    return True

@@ -1,0 +1,33 @@
+"""Indonesian phone numbers: one normal form (E.164) for storage, matching and wa.me links."""
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def normalize_phone(raw: str) -> str:
+    """'0812-3456-7890', '62812…' or '+62 812…' → '+6281234567890'; raises InvalidPhone."""
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidPhone(str(_l("Nomor HP kosong.")))
+    # People often write the country code without the plus sign.
+    if text.startswith("62") and not text.startswith("620"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone(str(_l("Nomor HP tidak dikenali: gunakan angka, misalnya 0812 3456 7890.")))
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(str(_l("Nomor HP tidak valid: periksa jumlah digit dan awalannya.")))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    """'+6281234567890' → '0812-3456-7890', the way Indonesians write it."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "ID")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,0 +1,272 @@
+"""Shared fixtures: the app on SQLite and on PostgreSQL, a real SMTP server, small factories.
+
+Every test that uses `app` runs twice, once per database. The schema comes from the committed
+migrations (never create_all). PostgreSQL is the one at DATABASE_URL_TEST or the local
+default; when it cannot be reached its tests are skipped on a laptop, and fail in CI
+(EVENTAPP_REQUIRE_POSTGRES=1 or CI=true).
+"""
+
+import os
+import re
+import socket
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+_instance = Path(tempfile.mkdtemp(prefix="eventapp-test-"))
+os.environ["EVENTAPP_INSTANCE"] = str(_instance)
+os.environ["HUEY_URL"] = f"sqlite:///{_instance / 'jobs.sqlite'}"
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from eventapp import create_app  # noqa: E402
+from eventapp.accounts import services as accounts  # noqa: E402
+from eventapp.accounts.models import OrganizationLevel, Role  # noqa: E402
+from eventapp.extensions import db as _db  # noqa: E402
+from eventapp.extensions import limiter  # noqa: E402
+from eventapp.kim import services as kim_services  # noqa: E402
+from eventapp.regions.models import Region, RegionLevel  # noqa: E402
+from eventapp.regions.services import find_child_by_name, import_regions  # noqa: E402
+
+POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PASSWORD = "kata-sandi-uji-123"
+POSTGRES_REQUIRED = os.environ.get("EVENTAPP_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+
+
+class Mailbox:
+    """Collects what a real SMTP server on loopback receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Mailbox()
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _fresh_postgres() -> None:
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+_apps: dict = {}
+
+
+def _build_app(backend: str, smtp_server):
+    if backend == "postgresql":
+        problem = _postgres_reachable()
+        if problem:
+            message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
+            if POSTGRES_REQUIRED:
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message + " (set EVENTAPP_REQUIRE_POSTGRES=1 to make this an error)")
+        _fresh_postgres()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{_instance / 'test.sqlite'}"
+        Path(_instance / "test.sqlite").unlink(missing_ok=True)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "HUEY_IMMEDIATE": True,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "UPLOAD_DIR": _instance / "uploads",
+            "BASE_URL": "http://eventapp.test",
+            "SERVER_NAME": None,
+        }
+    )
+    app.config["BACKEND"] = backend
+    with app.app_context():
+        upgrade()
+        import_regions("Kalimantan Tengah")
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, smtp_server):
+    backend = request.param
+    if backend not in _apps:
+        _apps[backend] = _build_app(backend, smtp_server)
+    application = _apps[backend]
+    with application.app_context():
+        yield application
+        _db.session.rollback()
+        _db.session.remove()
+        # Regions are reference data loaded once per session; everything else starts empty.
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                if table.name != "regions":
+                    connection.execute(table.delete())
+            connection.execute(
+                text("DELETE FROM regions WHERE level = 'provinsi' AND name <> 'Kalimantan Tengah'")
+            )
+        limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler.messages
+
+
+class RequestIsolatingClient(FlaskClient):
+    """Runs each request in an application context of its own, as a server does.
+
+    Tests hold an app context for their own database work; without this, requests would share
+    its `g` (the signed-in user, the chosen language) and its session. After each request the
+    test's session forgets what it had loaded, so assertions read what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = RequestIsolatingClient
+    return app.test_client()
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on `url`, as a browser would have it."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
+    """Submit a form the way a browser does: load the page, then post with its CSRF token."""
+    return client.post(url, data={"csrf_token": csrf_token(client, form_url or url), **data}, **kwargs)
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, password: str = PASSWORD):
+        response = post_form(client, "/kelola/masuk", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_login
+
+
+def region(path: str) -> Region:
+    """'Kotawaringin Timur/Kota Besi/Kota Besi Hulu' → that region (below Kalimantan Tengah)."""
+    current = find_child_by_name(None, RegionLevel.PROVINSI, "Kalimantan Tengah")
+    levels = [RegionLevel.KABUPATEN, RegionLevel.KECAMATAN, RegionLevel.DESA]
+    for level, name in zip(levels, path.split("/"), strict=False):
+        current = find_child_by_name(current.id, level, name)
+        assert current is not None, f"{name} not found"
+    return current
+
+
+@pytest.fixture
+def make_org(app):
+    def make(name="Diskominfo Kabupaten Kotawaringin Timur", area="Kotawaringin Timur", **overrides):
+        data = accounts.OrganizationData(
+            name=name,
+            level=OrganizationLevel.KABUPATEN_KOTA,
+            region_id=region(area).id,
+            **overrides,
+        )
+        return accounts.create_organization(None, data)
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(org=None, role=Role.ORGANIZER, email=None, **overrides):
+        data = accounts.UserData(
+            email=email or f"user{next(counter)}@example.org",
+            name=overrides.pop("name", "Pengguna Uji"),
+            role=role,
+            organization_id=org.id if org else None,
+            **overrides,
+        )
+        return accounts.create_user(None, data, PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def make_kim(app):
+    counter = iter(range(1, 10_000))
+
+    def make(org, village="Kotawaringin Timur/Kota Besi/Kota Besi Hulu", members=0, **overrides):
+        actor = _admin_actor()
+        n = next(counter)
+        data = kim_services.KimData(
+            name=overrides.pop("name", f"KIM Uji {n}"),
+            registration_number=overrides.pop("registration_number", f"KIM-UJI-{n:03d}"),
+            village_id=region(village).id,
+            **overrides,
+        )
+        kim = kim_services.create_kim(actor, org, data)
+        for m in range(members):
+            kim_services.add_member(
+                actor,
+                kim,
+                kim_services.MemberData(
+                    name=f"Anggota {n}-{m}",
+                    gender="L" if m % 2 else "P",
+                    phone=f"08139{n:03d}{m:04d}",
+                ),
+            )
+        return kim
+
+    return make
+
+
+def _admin_actor():
+    from eventapp.accounts.models import User
+
+    return User(role=Role.ADMIN, email="system@example.org", name="system")

@@ -1,0 +1,56 @@
+"""The application as a whole: settings, schema, error pages, language and dates."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from config import DEV_SECRET_KEY
+from eventapp import create_app
+from eventapp.extensions import db
+from eventapp.i18n import format_date, format_datetime
+from tests.conftest import post_form
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": DEV_SECRET_KEY})
+
+
+def test_migrations_from_an_empty_database_produce_exactly_the_models_schema(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_unknown_page_says_so_in_indonesian(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman yang Anda cari tidak ditemukan." in response.get_data(as_text=True)
+
+
+def test_language_switch_turns_the_interface_to_english_and_back(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Masuk sebagai panitia" in page
+    response = post_form(client, "/bahasa", {"lang": "en", "next": "/"}, form_url="/")
+    assert response.status_code == 302
+    assert "Sign in as an organizer" in client.get("/").get_data(as_text=True)
+    post_form(client, "/bahasa", {"lang": "id", "next": "/"}, form_url="/")
+    assert "Masuk sebagai panitia" in client.get("/").get_data(as_text=True)
+
+
+def test_forms_without_csrf_token_are_refused(client):
+    response = client.post("/bahasa", data={"lang": "en"})
+    assert response.status_code == 400
+    assert "Muat ulang halaman" in response.get_data(as_text=True)
+
+
+def test_dates_render_the_indonesian_way():
+    assert format_date(date(2021, 10, 14), locale="id") == "Kamis, 14 Oktober 2021"
+    instant = datetime(2021, 10, 14, 2, 0, tzinfo=UTC)
+    assert format_datetime(instant, "Asia/Jakarta", locale="id") == "Kamis, 14 Oktober 2021, 09.00 WIB"
+    assert format_datetime(instant, "Asia/Makassar", locale="id") == "Kamis, 14 Oktober 2021, 10.00 WITA"
+    assert format_datetime(instant, "Asia/Jayapura", locale="id") == "Kamis, 14 Oktober 2021, 11.00 WIT"
+    assert format_datetime(instant, "Asia/Jakarta", locale="en") == "Thursday, 14 October 2021, 09:00 WIB"
