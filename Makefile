@@ -38,12 +38,12 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 
 ## Compile the message catalogs (the .mo files are build output, not committed).
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d eventapp/translations
+	@$(BIN)/pybabel compile -d eventapp/translations
 
 ## Extract new UI strings and merge them into the catalogs for translating.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o eventapp/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i eventapp/translations/messages.pot -d eventapp/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o eventapp/translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -i eventapp/translations/messages.pot -d eventapp/translations
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ import os
 import re
 import socket
 import tempfile
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ os.environ["HUEY_URL"] = f"sqlite:///{_instance / 'jobs.sqlite'}"
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
 from eventapp.accounts import services as accounts  # noqa: E402
@@ -194,6 +194,26 @@ def login(client):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements sent while it is open."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counting
 
 
 def region(path: str) -> Region:

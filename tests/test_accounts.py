@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, post_form, region
 
 
 def test_organizer_signs_in_and_lands_on_the_kim_registry(client, make_org, make_user):
@@ -265,3 +265,46 @@ def test_organizer_cannot_open_another_office_profile(client, login, db, make_or
     )
     assert response.status_code == 404
     assert db.session.get(Organization, other.id).name == "Diskominfo Kabupaten Katingan"
+
+
+def test_admin_registers_a_new_office(client, login, db, make_user):
+    login(make_user(role=Role.ADMIN))
+    assert "Kabupaten Katingan" in client.get("/kelola/organisasi/baru").get_data(as_text=True)
+    katingan = region("Katingan")
+    response = post_form(
+        client,
+        "/kelola/organisasi/baru",
+        {
+            "name": "Diskominfo Kabupaten Katingan",
+            "level": "kabupaten_kota",
+            "region_id": katingan.id,
+            "email": "diskominfo@katingan.example",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/kelola/organisasi/").get_data(as_text=True)
+    assert "Diskominfo Kabupaten Katingan" in page and "Kabupaten Katingan" in page
+
+
+def test_organizer_edits_own_profile_without_moving_its_area(client, login, db, make_org, make_user):
+    org = make_org()
+    login(make_user(org))
+    form = client.get(f"/kelola/organisasi/{org.id}").get_data(as_text=True)
+    assert 'name="region_id"' not in form
+    response = post_form(
+        client,
+        f"/kelola/organisasi/{org.id}",
+        {
+            "name": org.name,
+            "region_id": region("Katingan").id,
+            "level": "provinsi",
+            "phone": "(0531) 21234",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(org)
+    assert (org.phone, org.level, org.region.name) == (
+        "(0531) 21234",
+        "kabupaten_kota",
+        "Kabupaten Kotawaringin Timur",
+    )

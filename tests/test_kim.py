@@ -245,6 +245,25 @@ def test_list_pages_through_many_kim(client, login, make_kim, two_offices):
     assert "KIM Halaman 25" in second and "KIM Halaman 29" in second
 
 
+def test_list_page_costs_the_same_queries_for_few_or_many_kim(
+    client, login, make_kim, count_queries, two_offices
+):
+    login(two_offices["kotim_user"])
+    with count_queries() as few:
+        client.get("/kelola/kim/")
+    for n in range(25):
+        make_kim(
+            two_offices["kotim"],
+            name=f"KIM Banyak {n}",
+            members=1,
+            village="Kotawaringin Timur/Mentaya Hilir Utara/Bagendang Hilir",
+        )
+    with count_queries() as many:
+        page = client.get("/kelola/kim/").get_data(as_text=True)
+    assert "KIM Banyak 24" in page
+    assert len(many) == len(few)
+
+
 # --- Rules -----------------------------------------------------------------------------------
 
 
@@ -421,7 +440,10 @@ def test_bad_import_changes_nothing_and_reports_each_wrong_row(client, login, db
         ("8", "no_hp", f"Nomor HP sudah terdaftar atas nama {existing.members[0].name}."),
     ]
     for line, column, message in expected:
-        assert f"<tr><td>{line}</td><td>{column}</td><td>{message}</td></tr>" in page, (line, column)
+        assert f"<li><strong>Baris {line}</strong>, <code>{column}</code>: {message}</li>" in page, (
+            line,
+            column,
+        )
 
 
 def test_import_without_the_required_columns_says_which(client, login, db, two_offices):
