@@ -45,10 +45,24 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import bp as accounts_bp
     from eventapp.accounts.views import organizations_bp, users_bp
+    from eventapp.events.public_views import bp as public_events_bp
+    from eventapp.events.views import bp as events_bp
     from eventapp.kim.views import bp as kim_bp
     from eventapp.public.views import bp as public_bp
+    from eventapp.registration.organizer_views import bp as registrants_bp
+    from eventapp.registration.views import bp as registration_bp
 
-    for blueprint in (public_bp, accounts_bp, users_bp, organizations_bp, kim_bp):
+    for blueprint in (
+        public_bp,
+        public_events_bp,
+        registration_bp,
+        accounts_bp,
+        users_bp,
+        organizations_bp,
+        kim_bp,
+        events_bp,
+        registrants_bp,
+    ):
         app.register_blueprint(blueprint)
     # Registering the jobs module makes its tasks known to the queue.
     import eventapp.outbox.jobs  # noqa: F401
@@ -58,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from eventapp import i18n
+    from eventapp.markdown import render_markdown
     from eventapp.phones import display_phone
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -68,6 +83,10 @@ def register_template_helpers(app: Flask) -> None:
         short_date=i18n.format_short_date,
         datetime=i18n.format_datetime,
         phone=display_phone,
+        markdown=render_markdown,
+        time=i18n.format_time,
+        all_zones=i18n.format_time_in_all_zones,
+        zone=i18n.zone_label,
     )
 
 

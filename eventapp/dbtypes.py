@@ -1,9 +1,11 @@
-"""Column types shared by every feature's models."""
+"""Column types and row locking shared by every feature."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, select
 from sqlalchemy.types import TypeDecorator
+
+from eventapp.extensions import db
 
 
 def utcnow() -> datetime:
@@ -39,3 +41,17 @@ def render_migration_type(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def lock_for_update(model, ident: int) -> None:
+    """Take the write lock on one row before counting what it limits (seats, serials).
+
+    PostgreSQL locks the row (SELECT … FOR UPDATE). SQLite has no row locks; its driver opens
+    the transaction at the first write, so a no-op UPDATE makes this transaction the database's
+    single writer until it commits, and concurrent callers queue behind it.
+    """
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(table.update().where(table.c.id == ident).values(id=table.c.id))
+    else:
+        db.session.execute(select(table.c.id).where(table.c.id == ident).with_for_update())

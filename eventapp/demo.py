@@ -1,9 +1,12 @@
 """Demo data from the real setting: Kalimantan Tengah, its two Diskominfo offices and some KIM."""
 
-from datetime import date
+from datetime import date, time, timedelta
 
 from eventapp.accounts import services as accounts
 from eventapp.accounts.models import OrganizationLevel, Role
+from eventapp.dbtypes import utcnow
+from eventapp.events import services as event_services
+from eventapp.events.models import Audience, EventKind, EventMode, PersonRole
 from eventapp.kim import services as kim_services
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.regions.services import find_child_by_name, import_regions
@@ -81,6 +84,83 @@ def _region(parent: Region | None, level: RegionLevel, name: str) -> Region:
     if found is None:
         raise RuntimeError(f"region {name!r} missing from the region data")
     return found
+
+
+def _demo_events(organizer, kotim_office, kotim, admin, province_office) -> None:
+    """Two published events a few weeks ahead, so the public list is not empty."""
+    soon = utcnow().date() + timedelta(days=14)
+    sosialisasi = event_services.create_event(
+        organizer,
+        kotim_office,
+        event_services.EventData(
+            title="Sosialisasi Pembentukan KIM Kecamatan Kota Besi",
+            kind=EventKind.SOSIALISASI,
+            mode=EventMode.LURING,
+            audience=Audience.UMUM,
+            region_id=kotim.id,
+            description="Sosialisasi tentang **pembentukan dan penguatan KIM** bagi perangkat desa, karang "
+            "taruna dan tokoh masyarakat.\n\n- Peran KIM sebagai mitra Diskominfo\n"
+            "- Tata cara pendaftaran KIM\n- Praktik membuat konten informasi desa",
+            venue_name="Aula Kantor Kecamatan Kota Besi",
+            venue_address="Jl. Tjilik Riwut, Kota Besi Hulu",
+            venue_capacity=60,
+            contact_name="Rina Kartika",
+            contact_phone="081250099001",
+        ),
+        [event_services.SessionData(day=soon, start=time(9), end=time(12))],
+    )
+    event_services.add_person(
+        organizer,
+        sosialisasi,
+        event_services.PersonData(
+            role=PersonRole.NARASUMBER,
+            name="Marjuki, S.Sos., M.AP.",
+            title="Kepala Dinas",
+            institution="Diskominfo Kabupaten Kotawaringin Timur",
+            topic="KIM sebagai mitra informasi pemerintah",
+        ),
+    )
+    event_services.publish_event(organizer, sosialisasi)
+
+    webinar = event_services.create_event(
+        admin,
+        province_office,
+        event_services.EventData(
+            title="Webinar Literasi Digital: Melawan Hoaks Menjelang Pilkada",
+            kind=EventKind.WEBINAR,
+            mode=EventMode.HIBRIDA,
+            audience=Audience.UMUM,
+            region_id=None,
+            description="Webinar bagi anggota KIM se-Kalimantan Tengah tentang cara mengenali "
+            "dan melawan hoaks.",
+            venue_name="Studio Diskominfosantik Kalteng, Palangka Raya",
+            online_url="https://zoom.us/j/0000000000",
+            online_passcode="KIM2026",
+            venue_capacity=30,
+            online_capacity=300,
+            contact_name="Admin Kalteng",
+        ),
+        [event_services.SessionData(day=soon + timedelta(days=7), start=time(13), end=time(15))],
+    )
+    event_services.add_person(
+        admin,
+        webinar,
+        event_services.PersonData(
+            role=PersonRole.NARASUMBER,
+            name="Dr. Agus Siswadi, S.Sos., M.Si.",
+            title="Kepala Dinas",
+            institution="Diskominfosantik Provinsi Kalimantan Tengah",
+            topic="Ekosistem informasi daerah",
+        ),
+    )
+    event_services.add_person(
+        admin,
+        webinar,
+        event_services.PersonData(
+            role=PersonRole.MODERATOR, name="Nur Aini", institution="KIM Kotabesi Bersinar"
+        ),
+    )
+    event_services.publish_event(admin, webinar)
 
 
 def load() -> None:
@@ -173,3 +253,4 @@ def load() -> None:
                     phone=phone,
                 ),
             )
+    _demo_events(organizer, kotim_office, kotim, admin, province_office)

@@ -1,6 +1,6 @@
 """Language choice and the one place where dates and times are formatted for people."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -54,3 +54,26 @@ def format_datetime(value: datetime | None, tz_name: str, locale: str | None = N
     # Indonesian writes times with a dot (09.00); Babel's own "id" pattern already does.
     time_part = babel_format_time(local.time(), "HH.mm" if loc == "id" else "HH:mm", locale=loc)
     return f"{format_date(local.date(), loc)}, {time_part} {zone_label(tz_name)}"
+
+
+def local_to_utc(day: date, at: time, tz_name: str) -> datetime:
+    """A wall-clock time entered for an event's zone, as the UTC instant to store."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def utc_to_local(value: datetime, tz_name: str) -> datetime:
+    return value.astimezone(ZoneInfo(tz_name))
+
+
+def format_time(value: datetime | None, tz_name: str, with_label: bool = True) -> str:
+    """'09.00 WIB'."""
+    if value is None:
+        return ""
+    local = utc_to_local(value, tz_name)
+    text = local.strftime("%H.%M" if _locale() == "id" else "%H:%M")
+    return f"{text} {zone_label(tz_name)}" if with_label else text
+
+
+def format_time_in_all_zones(value: datetime) -> str:
+    """'09.00 WIB / 10.00 WITA / 11.00 WIT', so everyone in Indonesia reads their own hour."""
+    return " / ".join(format_time(value, tz) for tz in ZONE_LABELS)

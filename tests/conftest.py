@@ -290,3 +290,51 @@ def _admin_actor():
     from eventapp.accounts.models import User
 
     return User(role=Role.ADMIN, email="system@example.org", name="system")
+
+
+@pytest.fixture
+def make_event(app):
+    """A published event (a sosialisasi tomorrow, 09.00–12.00 WIB, 50 seats) unless told otherwise."""
+    from datetime import time, timedelta
+
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as event_services
+
+    counter = iter(range(1, 10_000))
+
+    def make(org, sessions=None, publish=True, **overrides):
+        n = next(counter)
+        values = {
+            "title": f"Sosialisasi Uji {n}",
+            "kind": "sosialisasi",
+            "mode": "luring",
+            "audience": "umum",
+            "venue_name": "Aula Kecamatan Kota Besi",
+            "venue_capacity": 50,
+            "timezone": "Asia/Jakarta",
+        }
+        values.update(overrides)
+        day = (utcnow() + timedelta(days=1)).date()
+        sessions = sessions or [event_services.SessionData(day=day, start=time(9), end=time(12))]
+        event = event_services.create_event(_admin_actor(), org, event_services.EventData(**values), sessions)
+        if publish:
+            event_services.publish_event(_admin_actor(), event)
+        return event
+
+    return make
+
+
+def registrant(**overrides):
+    """RegistrantData for a non-KIM participant, with consent."""
+    from eventapp.registration.services import RegistrantData
+
+    values = {
+        "name": "Peserta Uji",
+        "phone": "081377770001",
+        "gender": "P",
+        "occupation": "lainnya",
+        "institution": "Kantor Desa Camba",
+        "consent": True,
+    }
+    values.update(overrides)
+    return RegistrantData(**values)

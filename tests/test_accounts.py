@@ -11,11 +11,11 @@ from eventapp.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import PASSWORD, post_form, region
 
 
-def test_organizer_signs_in_and_lands_on_the_kim_registry(client, make_org, make_user):
+def test_organizer_signs_in_and_lands_on_the_event_list(client, make_org, make_user):
     user = make_user(make_org())
     response = post_form(client, "/kelola/masuk", {"email": user.email.upper(), "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(response.headers["Location"]).headers["Location"].endswith("/kelola/kim/")
+    assert client.get(response.headers["Location"]).headers["Location"].endswith("/kelola/acara/")
 
 
 def test_wrong_password_keeps_the_email_and_says_so(client, make_org, make_user):
@@ -213,7 +213,7 @@ def test_organizer_uploads_a_logo_and_edits_the_letterhead(client, login, db, ma
         "DINAS KOMUNIKASI DAN INFORMATIKA",
     ]
     assert org.logo_filename.endswith(".png")
-    assert client.get(f"/unggahan/logo/{org.logo_filename}").status_code == 200
+    assert client.get(f"/unggahan/logos/{org.logo_filename}").status_code == 200
 
 
 def test_logo_that_is_not_an_image_is_refused_and_nothing_changes(client, login, db, make_org, make_user):
@@ -229,7 +229,7 @@ def test_logo_that_is_not_an_image_is_refused_and_nothing_changes(client, login,
         content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
-    assert "Logo harus berupa gambar PNG atau JPEG." in page
+    assert "Gambar harus berupa berkas PNG atau JPEG." in page
     assert 'value="Nama Baru"' in page
     db.session.refresh(org)
     assert org.name == "Diskominfo Kabupaten Kotawaringin Timur"
@@ -249,7 +249,7 @@ def test_oversized_logo_is_refused(client, login, make_org, make_user):
         {"name": org.name, "logo": (huge, "logo.png")},
         content_type="multipart/form-data",
     )
-    assert "Logo terlalu besar: maksimal 1 MB." in response.get_data(as_text=True)
+    assert "Gambar terlalu besar: maksimal 1 MB." in response.get_data(as_text=True)
 
 
 def test_organizer_cannot_open_another_office_profile(client, login, db, make_org, make_user):

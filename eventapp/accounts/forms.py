@@ -3,10 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, EqualTo, Optional
 
-from eventapp.accounts.models import OrganizationLevel, Role
+from eventapp.accounts.models import Organization, OrganizationLevel, Role, User
+from eventapp.extensions import db
 from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
 
 ROLE_LABELS = {
@@ -84,3 +86,16 @@ class OrganizationForm(FlaskForm):
     signatory_name = StringField(_l("Nama penandatangan"), validators=[Optional(), max_length(150)])
     signatory_nip = StringField(_l("NIP penandatangan"), validators=[Optional(), max_length(30)])
     signatory_title = StringField(_l("Jabatan penandatangan"), validators=[Optional(), max_length(200)])
+
+
+def bind_organization_field(form, actor: User) -> Organization | None:
+    """The office a new KIM or event belongs to: admins pick it in `form.organization_id`;
+    everyone else always acts for their own office and the field is removed."""
+    if not actor.is_admin:
+        del form.organization_id
+        return actor.organization
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    form.organization_id.choices = select_choices([(org.id, org.name) for org in organizations])
+    if form.organization_id.data is None and organizations:
+        form.organization_id.data = organizations[0].id
+    return db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None

@@ -1,14 +1,11 @@
 """Accounts and organizations: signing in, managing users, the office profile and its logo."""
 
-import io
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from eventapp.accounts.models import Organization, Role, User
@@ -16,10 +13,10 @@ from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.extensions import db
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.services import queue_email
+from eventapp.uploads import store_image
 
 MIN_PASSWORD_LENGTH = 10
 RESET_TOKEN_MAX_AGE = 2 * 60 * 60
-LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 LOGO_MAX_BYTES = 1024 * 1024
 
 
@@ -214,21 +211,4 @@ def update_organization(
 
 
 def _store_logo(content: bytes, upload_dir: Path) -> str:
-    """Check that an upload is a real PNG or JPEG within the size limit and save a clean copy."""
-    if len(content) > LOGO_MAX_BYTES:
-        raise ValidationFailed(_("Logo terlalu besar: maksimal 1 MB."), "logo_too_large")
-    try:
-        image = Image.open(io.BytesIO(content))
-        image.verify()
-        image = Image.open(io.BytesIO(content))
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationFailed(_("Logo harus berupa gambar PNG atau JPEG."), "logo_bad_type")
-    if image.format not in LOGO_FORMATS:
-        raise ValidationFailed(_("Logo harus berupa gambar PNG atau JPEG."), "logo_bad_type")
-    image.thumbnail((600, 600))
-    filename = f"{secrets.token_urlsafe(16)}.{LOGO_FORMATS[image.format]}"
-    target = upload_dir / "logos"
-    target.mkdir(parents=True, exist_ok=True)
-    # Re-encoding drops anything hidden in the file (metadata, trailing payloads).
-    image.save(target / filename, format=image.format)
-    return filename
+    return store_image(content, upload_dir / "logos", LOGO_MAX_BYTES, 600, "logo")

@@ -77,7 +77,7 @@ def home():
     """Where an organizer lands after signing in."""
     if current_user.role == Role.CHECKIN:
         return redirect(url_for("accounts.account"))
-    return redirect(url_for("kim.index"))
+    return redirect(url_for("events.index"))
 
 
 @bp.route("/akun", methods=["GET", "POST"])

@@ -3,13 +3,13 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from eventapp.accounts.access import get_scoped_or_404, require_roles
-from eventapp.accounts.models import Organization, Role
+from eventapp.accounts.forms import bind_organization_field
+from eventapp.accounts.models import Role
 from eventapp.errors import DomainError
 from eventapp.extensions import db
-from eventapp.forms import optional_int, select_choices
+from eventapp.forms import optional_int
 from eventapp.kim import services
 from eventapp.kim.forms import ImportForm, KimForm, MemberForm
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS, Kim, KimMember
@@ -90,18 +90,6 @@ def template_file(fmt: str):
     )
 
 
-def _organization_field(form) -> Organization | None:
-    """Admins pick the guiding office; organizers always act for their own."""
-    if not current_user.is_admin:
-        del form.organization_id
-        return current_user.organization
-    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-    form.organization_id.choices = select_choices([(org.id, org.name) for org in organizations])
-    if form.organization_id.data is None and organizations:
-        form.organization_id.data = organizations[0].id
-    return db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None
-
-
 def _kim_data(form: KimForm) -> services.KimData:
     return services.KimData(
         **{
@@ -142,7 +130,7 @@ def _wants_region_refresh(form) -> bool:
 def create():
     """Register a KIM."""
     form = KimForm()
-    organization = _organization_field(form)
+    organization = bind_organization_field(form, current_user)
     form.bind_region_choices(kabupaten_in(organization.region if organization else None))
     if not _wants_region_refresh(form) and form.validate_on_submit():
         try:
@@ -273,7 +261,7 @@ def member_delete(kim_id: int, member_id: int):
 def import_file():
     """Upload a CSV/XLSX of KIM and members; all rows go in, or none with a report per row."""
     form = ImportForm()
-    organization = _organization_field(form)
+    organization = bind_organization_field(form, current_user)
     result = None
     if form.validate_on_submit():
         upload = form.file.data

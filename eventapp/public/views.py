@@ -1,23 +1,8 @@
-"""Pages anyone can open: the front page, the language switch and uploaded logos."""
+"""Pages anyone can open: the language switch and uploaded images."""
 
-from flask import (
-    Blueprint,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_from_directory,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, redirect, request, send_from_directory, session, url_for
 
 bp = Blueprint("public", __name__)
-
-
-@bp.route("/")
-def home():
-    """The front page."""
-    return render_template("public/home.html")
 
 
 @bp.route("/bahasa", methods=["POST"])
@@ -27,10 +12,12 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("public.home"))
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("public_events.index")
+    return redirect(back)
 
 
-@bp.route("/unggahan/logo/<path:filename>")
-def logo(filename: str):
-    """An office logo (names are random, set by the upload check)."""
-    return send_from_directory(current_app.config["UPLOAD_DIR"] / "logos", filename, max_age=7 * 24 * 3600)
+@bp.route("/unggahan/<any(logos, posters):folder>/<filename>")
+def upload(folder: str, filename: str):
+    """An office logo or event poster; names are random, given by the upload check."""
+    return send_from_directory(current_app.config["UPLOAD_DIR"] / folder, filename, max_age=7 * 24 * 3600)

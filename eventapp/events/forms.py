@@ -1,0 +1,108 @@
+"""Organizer forms for events, sessions and the programme."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from eventapp.events.models import (
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    ROLE_LABELS,
+    TIMEZONES,
+)
+from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+from eventapp.i18n import zone_label
+
+TIMEZONE_CHOICES = {tz: f"{zone_label(tz)} ({tz})" for tz in TIMEZONES}
+
+
+def _capacity(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=0, message=_l("Tidak boleh negatif."))],
+        description=_l("Kosongkan bila tidak dibatasi."),
+    )
+
+
+class SessionFields:
+    day = DateField(_l("Tanggal"), validators=[required()])
+    start = TimeField(_l("Jam mulai"), validators=[required()])
+    end = TimeField(_l("Jam selesai"), validators=[required()])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("Jam selesai harus setelah jam mulai."))
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Judul acara"), validators=[required(), max_length(200)])
+    kind = SelectField(_l("Jenis acara"), choices=select_choices(KIND_LABELS))
+    mode = SelectField(_l("Moda"), choices=select_choices(MODE_LABELS))
+    audience = SelectField(_l("Sasaran peserta"), choices=select_choices(AUDIENCE_LABELS))
+    region_id = SelectField(
+        _l("Kabupaten/kota"), coerce=optional_int, validate_choice=False, validators=[ChoiceRequired()]
+    )
+    timezone = SelectField(_l("Zona waktu"), choices=select_choices(TIMEZONE_CHOICES))
+    description = TextAreaField(
+        _l("Deskripsi"),
+        validators=[Optional(), max_length(10000)],
+        description=_l("Boleh memakai Markdown: **tebal**, *miring*, daftar dengan tanda -, tautan."),
+        render_kw={"rows": 6},
+    )
+    venue_name = StringField(
+        _l("Nama tempat"),
+        validators=[Optional(), max_length(200)],
+        description=_l("Wajib untuk acara luring dan hibrida."),
+    )
+    venue_address = TextAreaField(_l("Alamat tempat"), validators=[Optional(), max_length(500)])
+    map_url = StringField(_l("Tautan peta"), validators=[Optional(), max_length(500)])
+    online_url = StringField(
+        _l("Tautan rapat daring (Zoom/Meet)"),
+        validators=[Optional(), max_length(500)],
+        description=_l("Hanya ditampilkan kepada peserta yang terkonfirmasi."),
+    )
+    online_passcode = StringField(_l("Kode sandi rapat"), validators=[Optional(), max_length(100)])
+    venue_capacity = _capacity(_l("Kapasitas tempat (luring)"))
+    online_capacity = _capacity(_l("Kapasitas daring"))
+    registration_opens_at = DateTimeLocalField(_l("Pendaftaran dibuka"), validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Pendaftaran ditutup"), validators=[Optional()])
+    contact_name = StringField(_l("Narahubung"), validators=[Optional(), max_length(150)])
+    contact_phone = StringField(_l("Nomor narahubung (WhatsApp)"), validators=[Optional(), max_length(30)])
+    poster = FileField(_l("Poster (PNG atau JPEG, maksimal 3 MB)"))
+
+
+class NewEventForm(SessionFields, EventForm):
+    """Creating an event also sets its office (admins) and its first session."""
+
+    organization_id = SelectField(_l("Penyelenggara"), coerce=optional_int, validate_choice=False)
+
+
+class SessionForm(SessionFields, FlaskForm):
+    title = StringField(_l("Judul sesi (opsional)"), validators=[Optional(), max_length(200)])
+
+
+class PersonForm(FlaskForm):
+    role = SelectField(_l("Peran"), choices=select_choices(ROLE_LABELS))
+    name = StringField(_l("Nama"), validators=[required(), max_length(150)])
+    title = StringField(_l("Jabatan"), validators=[Optional(), max_length(200)])
+    institution = StringField(_l("Instansi"), validators=[Optional(), max_length(200)])
+    topic = StringField(_l("Materi"), validators=[Optional(), max_length(300)])
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan pembatalan"), validators=[required(), max_length(1000)])
+
+
+class DuplicateEventForm(FlaskForm):
+    first_day = DateField(_l("Tanggal hari pertama acara baru"), validators=[required()])

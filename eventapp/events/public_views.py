@@ -1,0 +1,81 @@
+"""Public event pages: the list at / and /acara, and one event at /acara/<slug>."""
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, render_template, request, url_for
+from sqlalchemy import select
+
+from eventapp.accounts.models import Organization
+from eventapp.dbtypes import utcnow
+from eventapp.events import services
+from eventapp.events.models import AUDIENCE_LABELS, KIND_LABELS, MODE_LABELS, ROLE_LABELS, Event
+from eventapp.extensions import db
+from eventapp.forms import optional_int
+from eventapp.regions.models import Region, RegionLevel
+from eventapp.registration import services as registration
+
+bp = Blueprint("public_events", __name__)
+
+LABELS = {"kind": KIND_LABELS, "mode": MODE_LABELS, "audience": AUDIENCE_LABELS, "role": ROLE_LABELS}
+
+
+def _filters() -> services.PublicFilters:
+    args = request.args
+    try:
+        region_id, organization_id = (
+            optional_int(args.get("kabupaten")),
+            optional_int(args.get("penyelenggara")),
+        )
+    except ValueError:
+        region_id = organization_id = None
+    return services.PublicFilters(
+        q=args.get("q", "")[:100],
+        kind=args.get("jenis", ""),
+        mode=args.get("moda", ""),
+        region_id=region_id,
+        organization_id=organization_id,
+        past=args.get("waktu") == "lalu",
+    )
+
+
+@bp.route("/")
+@bp.route("/acara")
+def index():
+    """Upcoming events (or past ones) with filters."""
+    filters = _filters()
+    page = db.paginate(services.public_events(filters, utcnow()), per_page=20, error_out=False)
+    used_regions = select(Event.region_id).where(Event.status != "draft")
+    regions = db.session.scalars(
+        select(Region)
+        .where(Region.level == RegionLevel.KABUPATEN, Region.id.in_(used_regions))
+        .order_by(Region.name)
+    ).all()
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    return render_template(
+        "events/public_index.html",
+        page=page,
+        filters=filters,
+        labels=LABELS,
+        regions=regions,
+        organizations=organizations,
+    )
+
+
+@bp.route("/acara/<slug>")
+def detail(slug: str):
+    """Everything a participant needs before registering."""
+    event = services.find_published(slug)
+    if event is None:
+        abort(404)
+    now = utcnow()
+    event_url = url_for("public_events.detail", slug=event.slug, _external=True)
+    share_text = f"{event.title}\n{event_url}"
+    return render_template(
+        "events/public_detail.html",
+        event=event,
+        labels=LABELS,
+        seats=registration.seats(event),
+        closed_reason=registration.closed_reason(event, now),
+        now=now,
+        whatsapp_share=f"https://wa.me/?text={quote(share_text)}",
+    )

@@ -1,0 +1,435 @@
+"""Event rules: defaults per kind, creating, editing, publishing, duplicating, listing."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from eventapp.accounts.access import can_manage, scoped
+from eventapp.accounts.models import Organization, User
+from eventapp.audit.services import diff, record
+from eventapp.errors import PermissionDenied, ValidationFailed
+from eventapp.events.models import (
+    TIMEZONES,
+    Audience,
+    Event,
+    EventKind,
+    EventMode,
+    EventPerson,
+    EventSession,
+    EventStatus,
+    PersonRole,
+)
+from eventapp.extensions import db
+from eventapp.i18n import local_to_utc
+from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.regions.models import Region, RegionLevel
+from eventapp.uploads import store_image
+
+POSTER_MAX_BYTES = 3 * 1024 * 1024
+
+
+@dataclass
+class EventData:
+    title: str
+    kind: str
+    mode: str
+    audience: str = Audience.UMUM
+    description: str = ""
+    region_id: int | None = None
+    venue_name: str = ""
+    venue_address: str = ""
+    map_url: str = ""
+    online_url: str = ""
+    online_passcode: str = ""
+    timezone: str = "Asia/Jakarta"
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    venue_capacity: int | None = None
+    online_capacity: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+@dataclass
+class SessionData:
+    day: date
+    start: time
+    end: time
+    title: str = ""
+
+
+@dataclass
+class KindDefaults:
+    """What an organizer usually wants for a kind of event, to pre-fill the form."""
+
+    mode: str
+    audience: str
+    venue_capacity: int | None
+    online_capacity: int | None
+    start: time
+    end: time
+    days: int = 1
+
+
+KIND_DEFAULTS = {
+    EventKind.SOSIALISASI: KindDefaults(EventMode.LURING, Audience.UMUM, 100, None, time(9), time(12)),
+    # A Zoom meeting licence commonly holds 300 people.
+    EventKind.WEBINAR: KindDefaults(EventMode.DARING, Audience.UMUM, None, 300, time(9), time(11)),
+    EventKind.RAKOR: KindDefaults(EventMode.LURING, Audience.UNDANGAN, 40, None, time(9), time(12)),
+    EventKind.PEMBINAAN: KindDefaults(EventMode.LURING, Audience.KIM, 30, None, time(9), time(12)),
+    EventKind.BIMTEK: KindDefaults(EventMode.LURING, Audience.KIM, 40, None, time(8), time(16), days=3),
+    EventKind.PELATIHAN: KindDefaults(EventMode.LURING, Audience.KIM, 30, None, time(8), time(16), days=2),
+    EventKind.LAINNYA: KindDefaults(EventMode.LURING, Audience.UMUM, None, None, time(9), time(12)),
+}
+
+
+def defaults_for(kind: str) -> KindDefaults:
+    return KIND_DEFAULTS.get(kind, KIND_DEFAULTS[EventKind.LAINNYA])
+
+
+def _require_manager(actor: User, event_or_org_id: int) -> None:
+    if not can_manage(actor, event_or_org_id):
+        raise PermissionDenied(_("Anda tidak dapat mengelola acara organisasi lain."))
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "acara"
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)
+    slug = base
+    while db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def _validate(data: EventData) -> None:
+    if not data.title.strip():
+        raise ValidationFailed(_("Judul acara wajib diisi."), "title_required")
+    if (
+        data.kind not in set(EventKind)
+        or data.mode not in set(EventMode)
+        or data.audience not in set(Audience)
+    ):
+        raise ValidationFailed(_("Jenis, moda atau sasaran acara tidak dikenal."), "choice_unknown")
+    if data.timezone not in TIMEZONES:
+        raise ValidationFailed(_("Zona waktu harus WIB, WITA atau WIT."), "timezone_unknown")
+    if data.mode in (EventMode.LURING, EventMode.HIBRIDA) and not data.venue_name.strip():
+        raise ValidationFailed(_("Acara luring atau hibrida memerlukan nama tempat."), "venue_required")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise ValidationFailed(_("Pendaftaran harus ditutup setelah dibuka."), "registration_window")
+    if data.region_id is not None:
+        region = db.session.get(Region, data.region_id)
+        if region is None or region.level != RegionLevel.KABUPATEN:
+            raise ValidationFailed(_("Pilih kabupaten/kota."), "region_unknown")
+
+
+def _session_times(data: SessionData, tz_name: str) -> tuple[datetime, datetime]:
+    starts = local_to_utc(data.day, data.start, tz_name)
+    ends = local_to_utc(data.day, data.end, tz_name)
+    if ends <= starts:
+        raise ValidationFailed(_("Jam selesai harus setelah jam mulai."), "session_order")
+    return starts, ends
+
+
+def _event_values(data: EventData) -> dict:
+    values = {f.name: getattr(data, f.name) for f in fields(data)}
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = value.strip()
+    if values["contact_phone"]:
+        try:
+            values["contact_phone"] = normalize_phone(values["contact_phone"])
+        except InvalidPhone as exc:
+            raise ValidationFailed(str(exc), "contact_phone_invalid")
+    return values
+
+
+def create_event(
+    actor: User, organization: Organization, data: EventData, sessions: list[SessionData]
+) -> Event:
+    """Create a draft event with its first session(s); it is not public until published."""
+    _require_manager(actor, organization.id)
+    _validate(data)
+    if not sessions:
+        raise ValidationFailed(_("Isi tanggal dan jam sesi pertama."), "session_required")
+    event = Event(
+        organization_id=organization.id,
+        slug=_unique_slug(data.title),
+        status=EventStatus.DRAFT,
+        **_event_values(data),
+    )
+    for session_data in sessions:
+        starts, ends = _session_times(session_data, data.timezone)
+        event.sessions.append(EventSession(title=session_data.title.strip(), starts_at=starts, ends_at=ends))
+    db.session.add(event)
+    db.session.flush()
+    record(actor, organization.id, "event", event.id, "created", {"title": event.title}, event_id=event.id)
+    db.session.commit()
+    return event
+
+
+def update_event(actor: User, event: Event, data: EventData) -> dict:
+    """Save edits to an event and return what changed ({field: [old, new]}), for the history
+    and for deciding whether participants must be told."""
+    _require_manager(actor, event.organization_id)
+    _validate(data)
+    values = _event_values(data)
+    changes = diff(event, values)
+    if not changes:
+        return {}
+    if "timezone" in changes:
+        # The wall-clock times stay what the organizer typed; their instants move with the zone.
+        old_tz = changes["timezone"][0]
+        for session in event.sessions:
+            for attr in ("starts_at", "ends_at"):
+                local = getattr(session, attr).astimezone(ZoneInfo(old_tz)).replace(tzinfo=None)
+                setattr(session, attr, local_to_utc(local.date(), local.time(), data.timezone))
+    for key, value in values.items():
+        setattr(event, key, value)
+    record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
+    db.session.commit()
+    return changes
+
+
+def set_poster(actor: User, event: Event, content: bytes, upload_dir: Path) -> str:
+    """Replace the event poster with a checked, resized copy of an uploaded image."""
+    _require_manager(actor, event.organization_id)
+    event.poster_filename = store_image(content, upload_dir / "posters", POSTER_MAX_BYTES, 1200, "poster")
+    record(actor, event.organization_id, "event", event.id, "poster", {}, event_id=event.id)
+    db.session.commit()
+    return event.poster_filename
+
+
+def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
+    """Add a dated session (a further day of a bimtek, say)."""
+    _require_manager(actor, event.organization_id)
+    starts, ends = _session_times(data, event.timezone)
+    session = EventSession(event=event, title=data.title.strip(), starts_at=starts, ends_at=ends)
+    db.session.add(session)
+    db.session.flush()
+    record(
+        actor,
+        event.organization_id,
+        "session",
+        session.id,
+        "created",
+        {"starts_at": starts, "ends_at": ends},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return session
+
+
+def update_session(actor: User, session: EventSession, data: SessionData) -> dict:
+    """Move or rename a session; returns what changed."""
+    event = session.event
+    _require_manager(actor, event.organization_id)
+    starts, ends = _session_times(data, event.timezone)
+    changes = diff(session, {"title": data.title.strip(), "starts_at": starts, "ends_at": ends})
+    if changes:
+        session.title, session.starts_at, session.ends_at = data.title.strip(), starts, ends
+        record(actor, event.organization_id, "session", session.id, "updated", changes, event_id=event.id)
+        db.session.commit()
+    return changes
+
+
+def remove_session(actor: User, session: EventSession) -> None:
+    """Delete a session; an event always keeps at least one."""
+    event = session.event
+    _require_manager(actor, event.organization_id)
+    if len(event.sessions) <= 1:
+        raise ValidationFailed(_("Acara harus memiliki sedikitnya satu sesi."), "last_session")
+    record(
+        actor,
+        event.organization_id,
+        "session",
+        session.id,
+        "deleted",
+        {"starts_at": session.starts_at},
+        event_id=event.id,
+    )
+    db.session.delete(session)
+    db.session.commit()
+
+
+@dataclass
+class PersonData:
+    role: str
+    name: str
+    title: str = ""
+    institution: str = ""
+    topic: str = ""
+
+
+def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
+    """Put a narasumber, moderator or panitia member on the programme."""
+    _require_manager(actor, event.organization_id)
+    if data.role not in set(PersonRole):
+        raise ValidationFailed(_("Peran tidak dikenal."), "role_unknown")
+    if not data.name.strip():
+        raise ValidationFailed(_("Nama wajib diisi."), "name_required")
+    person = EventPerson(event=event, **{k: v.strip() for k, v in vars(data).items()})
+    db.session.add(person)
+    db.session.flush()
+    record(
+        actor,
+        event.organization_id,
+        "person",
+        person.id,
+        "created",
+        {"role": person.role, "name": person.name},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return person
+
+
+def remove_person(actor: User, person: EventPerson) -> None:
+    """Take someone off the programme."""
+    event = person.event
+    _require_manager(actor, event.organization_id)
+    record(
+        actor, event.organization_id, "person", person.id, "deleted", {"name": person.name}, event_id=event.id
+    )
+    db.session.delete(person)
+    db.session.commit()
+
+
+def publish_event(actor: User, event: Event) -> None:
+    """Make a draft event public."""
+    _require_manager(actor, event.organization_id)
+    if event.status != EventStatus.DRAFT:
+        raise ValidationFailed(_("Hanya acara berstatus draf yang dapat diterbitkan."), "not_draft")
+    event.status = EventStatus.PUBLISHED
+    record(actor, event.organization_id, "event", event.id, "published", {}, event_id=event.id)
+    db.session.commit()
+
+
+def finish_event(actor: User, event: Event) -> None:
+    """Mark a held event as finished; registration closes."""
+    _require_manager(actor, event.organization_id)
+    if event.status != EventStatus.PUBLISHED:
+        raise ValidationFailed(_("Hanya acara yang terbit yang dapat ditandai selesai."), "not_published")
+    event.status = EventStatus.FINISHED
+    record(actor, event.organization_id, "event", event.id, "finished", {}, event_id=event.id)
+    db.session.commit()
+
+
+def duplicate_event(actor: User, event: Event, first_day: date) -> Event:
+    """Copy an event as a new draft starting on `first_day`: sessions keep their hours and
+    spacing, the programme and settings come along, registrations do not."""
+    _require_manager(actor, event.organization_id)
+    if not event.sessions:
+        raise ValidationFailed(_("Acara ini tidak memiliki sesi."), "session_required")
+    first_local = event.sessions[0].starts_at.astimezone(ZoneInfo(event.timezone)).date()
+    shift = timedelta(days=(first_day - first_local).days)
+    copy_fields = {f.name: getattr(event, f.name) for f in fields(EventData)}
+    for key in ("registration_opens_at", "registration_closes_at"):
+        if copy_fields[key] is not None:
+            copy_fields[key] = copy_fields[key] + shift
+    copy = Event(
+        organization_id=event.organization_id,
+        slug=_unique_slug(event.title),
+        status=EventStatus.DRAFT,
+        poster_filename=event.poster_filename,
+        **copy_fields,
+    )
+    copy.sessions = [
+        EventSession(title=s.title, starts_at=s.starts_at + shift, ends_at=s.ends_at + shift)
+        for s in event.sessions
+    ]
+    copy.people = [
+        EventPerson(role=p.role, name=p.name, title=p.title, institution=p.institution, topic=p.topic)
+        for p in event.people
+    ]
+    db.session.add(copy)
+    db.session.flush()
+    record(
+        actor, event.organization_id, "event", copy.id, "duplicated", {"from": event.slug}, event_id=copy.id
+    )
+    db.session.commit()
+    return copy
+
+
+# --- Listing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PublicFilters:
+    q: str = ""
+    kind: str = ""
+    mode: str = ""
+    region_id: int | None = None
+    organization_id: int | None = None
+    past: bool = False
+
+
+def public_events(filters: PublicFilters, now: datetime) -> Select:
+    """Published (and, among past ones, finished or cancelled) events for the public list:
+    upcoming ones soonest first, past ones latest first."""
+    last_end = select(EventSession.ends_at).where(EventSession.event_id == Event.id)
+    first_start = (
+        select(EventSession.starts_at)
+        .where(EventSession.event_id == Event.id)
+        .order_by(EventSession.starts_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    upcoming = exists(last_end.where(EventSession.ends_at >= now))
+    stmt = select(Event).options(
+        selectinload(Event.sessions), selectinload(Event.organization), selectinload(Event.region)
+    )
+    if filters.past:
+        stmt = stmt.where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.FINISHED]), ~upcoming)
+        stmt = stmt.order_by(first_start.desc())
+    else:
+        stmt = stmt.where(
+            or_(
+                and_(Event.status == EventStatus.PUBLISHED, upcoming),
+                and_(Event.status == EventStatus.CANCELLED, upcoming),
+            )
+        ).order_by(first_start)
+    if filters.q.strip():
+        stmt = stmt.where(Event.title.ilike(f"%{filters.q.strip()}%"))
+    if filters.kind in set(EventKind):
+        stmt = stmt.where(Event.kind == filters.kind)
+    if filters.mode in set(EventMode):
+        stmt = stmt.where(
+            Event.mode.in_([filters.mode, EventMode.HIBRIDA])
+            if filters.mode != EventMode.HIBRIDA
+            else Event.mode == EventMode.HIBRIDA
+        )
+    if filters.region_id:
+        stmt = stmt.where(Event.region_id == filters.region_id)
+    if filters.organization_id:
+        stmt = stmt.where(Event.organization_id == filters.organization_id)
+    return stmt
+
+
+def organizer_events(actor: User, status: str = "") -> Select:
+    """The events an organizer manages, newest first."""
+    stmt = scoped(Event, actor).options(selectinload(Event.sessions)).order_by(Event.created_at.desc())
+    if status in set(EventStatus):
+        stmt = stmt.where(Event.status == status)
+    return stmt
+
+
+def find_published(slug: str) -> Event | None:
+    """An event by its public address; drafts are not found."""
+    return db.session.scalar(
+        select(Event)
+        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.sessions), selectinload(Event.people))
+    )

@@ -1,0 +1,374 @@
+"""Organizer pages for events under /kelola/acara."""
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.forms import bind_organization_field
+from eventapp.accounts.models import Role
+from eventapp.audit.services import event_history
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.events import services
+from eventapp.events.forms import (
+    CancelEventForm,
+    DuplicateEventForm,
+    EventForm,
+    NewEventForm,
+    PersonForm,
+    SessionForm,
+)
+from eventapp.events.models import (
+    AUDIENCE_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Event,
+    EventKind,
+    EventPerson,
+    EventSession,
+)
+from eventapp.extensions import db
+from eventapp.forms import select_choices
+from eventapp.i18n import local_to_utc, utc_to_local
+from eventapp.regions.services import kabupaten_in
+from eventapp.registration import services as registration
+
+bp = Blueprint("events", __name__, url_prefix="/kelola/acara")
+bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
+
+LABELS = {
+    "kind": KIND_LABELS,
+    "mode": MODE_LABELS,
+    "audience": AUDIENCE_LABELS,
+    "status": STATUS_LABELS,
+    "role": ROLE_LABELS,
+}
+
+
+def _event_or_404(event_id: int) -> Event:
+    return get_scoped_or_404(Event, event_id, current_user)
+
+
+def _to_utc(value: datetime | None, tz_name: str) -> datetime | None:
+    return local_to_utc(value.date(), value.time(), tz_name) if value else None
+
+
+def _event_data(form: EventForm) -> services.EventData:
+    tz_name = form.timezone.data
+    return services.EventData(
+        **{
+            name: getattr(form, name).data or ""
+            for name in (
+                "title",
+                "kind",
+                "mode",
+                "audience",
+                "description",
+                "venue_name",
+                "venue_address",
+                "map_url",
+                "online_url",
+                "online_passcode",
+                "timezone",
+                "contact_name",
+                "contact_phone",
+            )
+        },
+        region_id=form.region_id.data,
+        venue_capacity=form.venue_capacity.data,
+        online_capacity=form.online_capacity.data,
+        registration_opens_at=_to_utc(form.registration_opens_at.data, tz_name),
+        registration_closes_at=_to_utc(form.registration_closes_at.data, tz_name),
+    )
+
+
+def _bind_region_choices(form: EventForm, organization) -> None:
+    options = kabupaten_in(organization.region if organization else None)
+    form.region_id.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in options])
+    if form.region_id.data is None and len(options) == 1:
+        form.region_id.data = options[0].id
+
+
+def _attach_error(form, error: DomainError) -> None:
+    field = {
+        "title_required": "title",
+        "venue_required": "venue_name",
+        "registration_window": "registration_closes_at",
+        "timezone_unknown": "timezone",
+        "session_order": "end",
+        "region_unknown": "region_id",
+        "poster_too_large": "poster",
+        "contact_phone_invalid": "contact_phone",
+        "poster_bad_type": "poster",
+    }.get(error.code, "title")
+    getattr(form, field, form.title).errors.append(error.message)
+
+
+@bp.route("/")
+def index():
+    """The office's events, newest first, with a status filter."""
+    status = request.args.get("status", "")
+    page = db.paginate(services.organizer_events(current_user, status), per_page=25, error_out=False)
+    return render_template("events/index.html", page=page, status=status, labels=LABELS)
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def create():
+    """Create an event: first pick a kind, then a form pre-filled with that kind's defaults."""
+    kind = request.args.get("jenis", "")
+    if kind not in set(EventKind):
+        return render_template("events/choose_kind.html", labels=LABELS, defaults=services.KIND_DEFAULTS)
+    form = NewEventForm()
+    organization = bind_organization_field(form, current_user)
+    if request.method == "GET":
+        defaults = services.defaults_for(kind)
+        form.kind.data, form.mode.data, form.audience.data = kind, defaults.mode, defaults.audience
+        form.venue_capacity.data, form.online_capacity.data = (
+            defaults.venue_capacity,
+            defaults.online_capacity,
+        )
+        form.start.data, form.end.data = defaults.start, defaults.end
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+        form.contact_name.data = current_user.name
+    _bind_region_choices(form, organization)
+    if form.validate_on_submit():
+        defaults = services.defaults_for(form.kind.data)
+        # A multi-day kind (bimtek) starts with one session a day on consecutive days.
+        sessions = [
+            services.SessionData(
+                day=form.day.data + timedelta(days=n),
+                start=form.start.data,
+                end=form.end.data,
+                title=_("Hari %(n)d", n=n + 1) if defaults.days > 1 else "",
+            )
+            for n in range(defaults.days)
+        ]
+        try:
+            event = services.create_event(current_user, organization, _event_data(form), sessions)
+            if form.poster.data:
+                services.set_poster(
+                    current_user, event, form.poster.data.read(), current_app.config["UPLOAD_DIR"]
+                )
+        except DomainError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            flash(_("Acara dibuat sebagai draf. Periksa sesi dan narasumber, lalu terbitkan."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None, labels=LABELS)
+
+
+@bp.route("/<int:event_id>")
+def detail(event_id: int):
+    """One event for its organizers: status, schedule, programme, seats and actions."""
+    event = _event_or_404(event_id)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        labels=LABELS,
+        seats=registration.seats(event),
+        counts=registration.status_counts(event),
+        person_form=PersonForm(),
+    )
+
+
+@bp.route("/<int:event_id>/ubah", methods=["GET", "POST"])
+def edit(event_id: int):
+    """Edit an event's details and poster."""
+    event = _event_or_404(event_id)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(event, name)
+            getattr(form, name).data = (
+                utc_to_local(value, event.timezone).replace(tzinfo=None) if value else None
+            )
+    _bind_region_choices(form, event.organization)
+    if form.validate_on_submit():
+        try:
+            registration.save_event(current_user, event, _event_data(form), utcnow())
+            if form.poster.data:
+                services.set_poster(
+                    current_user, event, form.poster.data.read(), current_app.config["UPLOAD_DIR"]
+                )
+        except DomainError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            flash(_("Acara disimpan."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event, labels=LABELS)
+
+
+@bp.route("/<int:event_id>/terbitkan", methods=["POST"])
+def publish(event_id: int):
+    """Make a draft public."""
+    event = _event_or_404(event_id)
+    try:
+        services.publish_event(current_user, event)
+        flash(_("Acara diterbitkan. Bagikan tautannya ke grup WhatsApp KIM."), "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/selesai", methods=["POST"])
+def finish(event_id: int):
+    """Mark an event as held."""
+    event = _event_or_404(event_id)
+    try:
+        services.finish_event(current_user, event)
+        flash(_("Acara ditandai selesai."), "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/batalkan", methods=["GET", "POST"])
+def cancel(event_id: int):
+    """Cancel an event with a reason that participants receive."""
+    event = _event_or_404(event_id)
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            told = registration.cancel_event(current_user, event, form.reason.data, utcnow())
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_("Acara dibatalkan; %(n)d pendaftar diberi tahu.", n=told), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/cancel.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>/duplikat", methods=["GET", "POST"])
+def duplicate(event_id: int):
+    """Copy an event (next month's sosialisasi) as a new draft on another date."""
+    event = _event_or_404(event_id)
+    form = DuplicateEventForm()
+    if form.validate_on_submit():
+        try:
+            copy = services.duplicate_event(current_user, event, form.first_day.data)
+        except DomainError as error:
+            form.first_day.errors.append(error.message)
+        else:
+            flash(_("Salinan dibuat sebagai draf."), "success")
+            return redirect(url_for("events.detail", event_id=copy.id))
+    return render_template("events/duplicate.html", form=form, event=event)
+
+
+def _session_of(event: Event, session_id: int) -> EventSession:
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return session
+
+
+def _session_data(form: SessionForm) -> services.SessionData:
+    return services.SessionData(
+        day=form.day.data, start=form.start.data, end=form.end.data, title=form.title.data or ""
+    )
+
+
+@bp.route("/<int:event_id>/sesi/baru", methods=["GET", "POST"])
+def session_create(event_id: int):
+    """Add a session."""
+    event = _event_or_404(event_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_session(current_user, event, _session_data(form))
+        except DomainError as error:
+            form.end.errors.append(error.message)
+        else:
+            flash(_("Sesi ditambahkan."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/session_form.html", form=form, event=event, session=None)
+
+
+@bp.route("/<int:event_id>/sesi/<int:session_id>", methods=["GET", "POST"])
+def session_edit(event_id: int, session_id: int):
+    """Move or rename a session."""
+    event = _event_or_404(event_id)
+    session = _session_of(event, session_id)
+    form = SessionForm()
+    if request.method == "GET":
+        starts, ends = (
+            utc_to_local(session.starts_at, event.timezone),
+            utc_to_local(session.ends_at, event.timezone),
+        )
+        form.day.data, form.start.data, form.end.data = starts.date(), starts.time(), ends.time()
+        form.title.data = session.title
+    if form.validate_on_submit():
+        try:
+            services.update_session(current_user, session, _session_data(form))
+        except DomainError as error:
+            form.end.errors.append(error.message)
+        else:
+            flash(_("Sesi disimpan."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/session_form.html", form=form, event=event, session=session)
+
+
+@bp.route("/<int:event_id>/sesi/<int:session_id>/hapus", methods=["POST"])
+def session_delete(event_id: int, session_id: int):
+    """Delete a session."""
+    event = _event_or_404(event_id)
+    try:
+        services.remove_session(current_user, _session_of(event, session_id))
+        flash(_("Sesi dihapus."), "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/orang", methods=["POST"])
+def person_create(event_id: int):
+    """Put someone on the programme."""
+    event = _event_or_404(event_id)
+    form = PersonForm()
+    if form.validate_on_submit():
+        services.add_person(
+            current_user,
+            event,
+            services.PersonData(
+                role=form.role.data,
+                name=form.name.data,
+                title=form.title.data or "",
+                institution=form.institution.data or "",
+                topic=form.topic.data or "",
+            ),
+        )
+        flash(_("%(name)s ditambahkan ke susunan acara.", name=form.name.data), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template(
+        "events/detail.html",
+        event=event,
+        labels=LABELS,
+        seats=registration.seats(event),
+        counts=registration.status_counts(event),
+        person_form=form,
+    ), 422
+
+
+@bp.route("/<int:event_id>/orang/<int:person_id>/hapus", methods=["POST"])
+def person_delete(event_id: int, person_id: int):
+    """Take someone off the programme."""
+    event = _event_or_404(event_id)
+    person = db.session.get(EventPerson, person_id)
+    if person is None or person.event_id != event.id:
+        abort(404)
+    services.remove_person(current_user, person)
+    flash(_("%(name)s dihapus dari susunan acara.", name=person.name), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/riwayat")
+def history(event_id: int):
+    """Who changed what on this event."""
+    event = _event_or_404(event_id)
+    return render_template("events/history.html", event=event, entries=event_history(event.id))

@@ -1,0 +1,127 @@
+"""What participants are told, by e-mail through the outbox and as WhatsApp share text."""
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from eventapp.events.models import Event, EventMode
+from eventapp.i18n import format_datetime, format_time
+from eventapp.outbox.models import OutboxMessage
+from eventapp.outbox.services import queue_email
+from eventapp.registration.models import Registration, RegistrationStatus
+
+
+def participant_url(registration: Registration) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/p/{registration.token}"
+
+
+def schedule_lines(event: Event) -> list[str]:
+    return [
+        f"- {format_datetime(s.starts_at, event.timezone, 'id')} – {format_time(s.ends_at, event.timezone)}"
+        + (f" ({s.title})" if s.title else "")
+        for s in event.sessions
+    ]
+
+
+def place_lines(event: Event, registration: Registration) -> list[str]:
+    """Where to go; the online link only for confirmed participants."""
+    if registration.attendance_mode == EventMode.LURING:
+        lines = [_("Tempat: %(venue)s", venue=event.venue_name)]
+        if event.venue_address:
+            lines.append(event.venue_address)
+        if event.map_url:
+            lines.append(_("Peta: %(url)s", url=event.map_url))
+        return lines
+    if registration.status != RegistrationStatus.CONFIRMED or not event.online_url:
+        return [_("Daring: tautan dikirim setelah pendaftaran Anda terkonfirmasi.")]
+    lines = [_("Tautan daring: %(url)s", url=event.online_url)]
+    if event.online_passcode:
+        lines.append(_("Kode sandi: %(code)s", code=event.online_passcode))
+    return lines
+
+
+def summary_text(event: Event, registration: Registration, position: int | None) -> str:
+    """The registration in a few lines: used in e-mails and in the WhatsApp share text."""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        status = _("TERDAFTAR")
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        status = _("DAFTAR TUNGGU, urutan ke-%(n)d", n=position or 0)
+    else:
+        status = _("DIBATALKAN")
+    lines = [
+        event.title,
+        _("Nama: %(name)s", name=registration.name),
+        _("Kode pendaftaran: %(code)s", code=registration.code),
+        _("Status: %(status)s", status=status),
+        _("Jadwal:"),
+        *schedule_lines(event),
+        *place_lines(event, registration),
+        _("Halaman peserta: %(url)s", url=participant_url(registration)),
+    ]
+    return "\n".join(lines)
+
+
+def _mail(registration: Registration, subject: str, body: str) -> list[OutboxMessage]:
+    if not registration.email:
+        return []
+    return [queue_email(registration.email, subject, body)]
+
+
+def registered(event: Event, registration: Registration, position: int | None) -> list[OutboxMessage]:
+    if registration.status == RegistrationStatus.WAITLISTED:
+        subject = _("Daftar tunggu: %(title)s", title=event.title)
+        intro = _(
+            "Kursi sudah penuh, Anda masuk daftar tunggu. Jika ada peserta yang batal, Anda otomatis "
+            "mendapat tempat dan kami beri tahu."
+        )
+    else:
+        subject = _("Pendaftaran diterima: %(title)s", title=event.title)
+        intro = _("Pendaftaran Anda diterima. Simpan kode pendaftaran untuk presensi.")
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            intro,
+            summary_text(event, registration, position),
+            _("Tidak jadi hadir? Batalkan di halaman peserta agar kursi dapat dipakai orang lain."),
+        ]
+    )
+    return _mail(registration, subject, body)
+
+
+def promoted(event: Event, registration: Registration) -> list[OutboxMessage]:
+    subject = _("Anda mendapat tempat: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _("Ada kursi yang kosong, dan Anda kini terdaftar sebagai peserta."),
+            summary_text(event, registration, None),
+        ]
+    )
+    return _mail(registration, subject, body)
+
+
+def cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
+    subject = _("Pendaftaran dibatalkan: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _(
+                "Pendaftaran Anda (kode %(code)s) untuk %(title)s sudah dibatalkan.",
+                code=registration.code,
+                title=event.title,
+            ),
+        ]
+    )
+    return _mail(registration, subject, body)
+
+
+def event_cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
+    subject = _("Acara dibatalkan: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _("Dengan menyesal kami sampaikan bahwa %(title)s dibatalkan.", title=event.title),
+            _("Alasan: %(reason)s", reason=event.cancel_reason),
+            _("Mohon maaf atas ketidaknyamanan ini."),
+        ]
+    )
+    return _mail(registration, subject, body)

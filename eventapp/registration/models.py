@@ -1,0 +1,97 @@
+"""Registrations of participants, and personal invitations to invitation-only events."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.extensions import db
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class RegistrationSource(enum.StrEnum):
+    ONLINE = "online"  # the public form
+    GROUP = "group"  # a KIM chair registering members
+    INVITATION = "invitation"  # a personal invitation link
+    MANUAL = "manual"  # added by an organizer
+
+
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("Terdaftar"),
+    RegistrationStatus.WAITLISTED: _l("Daftar tunggu"),
+    RegistrationStatus.CANCELLED: _l("Dibatalkan"),
+}
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "phone", name="uq_registrations_event_id_phone"),
+        UniqueConstraint("event_id", "email", name="uq_registrations_event_id_email"),
+        UniqueConstraint("event_id", "queue_number", name="uq_registrations_event_id_queue_number"),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
+        CheckConstraint("attendance_mode IN ('luring', 'daring')", name="attendance_mode_known"),
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Short code read aloud at the door and typed at /presensi, e.g. KT7-M4Q9.
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    # Secret of the participant's own page /p/<token>.
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    gender: Mapped[str] = mapped_column(String(1))
+    occupation: Mapped[str] = mapped_column(String(30))
+    kim_id: Mapped[int | None] = mapped_column(ForeignKey("kims.id", ondelete="SET NULL"), index=True)
+    # For people outside KIM: their office, school or organisation.
+    institution: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(150), default="")
+    # Kabupaten/kota the participant comes from, for recaps.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="SET NULL"), index=True)
+    attendance_mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    source: Mapped[str] = mapped_column(String(12), default=RegistrationSource.ONLINE)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Place in the event's queue, handed out under the event lock when a seat or a waiting-list
+    # place is decided: the waiting list is served in this order.
+    queue_number: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event = relationship("Event")
+    kim = relationship("Kim")
+    region = relationship("Region")
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.code} {self.status}>"
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("event_id", "member_id", name="uq_invitations_event_id_member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("kim_members.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(150))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Secret of the personal link /undangan/<token>.
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member = relationship("KimMember")
+    registration = relationship("Registration")

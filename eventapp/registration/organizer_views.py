@@ -1,0 +1,214 @@
+"""Organizer pages for an event's registrants and invitations, under /kelola/acara/<id>."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eventapp.accounts.access import get_scoped_or_404, require_roles, scoped
+from eventapp.accounts.models import Role
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.events.models import MODE_LABELS, Event
+from eventapp.extensions import db
+from eventapp.forms import optional_int, select_choices
+from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember
+from eventapp.registration import services
+from eventapp.registration.forms import NOT_KIM, InviteKimForm, InvitePersonForm, RegistrantForm, StatusForm
+from eventapp.registration.models import STATUS_LABELS, Registration
+from eventapp.registration.views import attach_error, bind_registrant_choices, registrant_data
+from eventapp.tabular import to_csv, to_xlsx
+
+bp = Blueprint("registrants", __name__, url_prefix="/kelola/acara/<int:event_id>")
+bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
+
+LABELS = {
+    "status": STATUS_LABELS,
+    "mode": MODE_LABELS,
+    "gender": GENDER_LABELS,
+    "occupation": OCCUPATION_LABELS,
+}
+
+
+def _event_or_404(event_id: int) -> Event:
+    return get_scoped_or_404(Event, event_id, current_user)
+
+
+def _registration_of(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _filters() -> services.RegistrantFilters:
+    args = request.args
+    try:
+        kim_id, region_id = optional_int(args.get("kim")), optional_int(args.get("kabupaten"))
+    except ValueError:
+        kim_id = region_id = None
+    return services.RegistrantFilters(
+        q=args.get("q", "")[:100],
+        status=args.get("status", ""),
+        mode=args.get("moda", ""),
+        kim_id=kim_id,
+        region_id=region_id,
+    )
+
+
+@bp.route("/peserta")
+def index(event_id: int):
+    """Registrants with search, filters and pagination; a fixed number of queries per page."""
+    event = _event_or_404(event_id)
+    filters = _filters()
+    page = db.paginate(services.registrants_query(event, filters), per_page=50, error_out=False)
+    kims, regions = services.filter_options(event)
+    return render_template(
+        "registration/registrants.html",
+        event=event,
+        page=page,
+        filters=filters,
+        counts=services.status_counts(event),
+        kims=kims,
+        regions=regions,
+        labels=LABELS,
+        status_form=StatusForm(),
+    )
+
+
+@bp.route("/peserta/ekspor.<any(xlsx, csv):fmt>")
+def export(event_id: int, fmt: str):
+    """The filtered registrants as a spreadsheet."""
+    event = _event_or_404(event_id)
+    rows = services.export_rows(event, _filters())
+    if fmt == "xlsx":
+        body = to_xlsx(services.EXPORT_COLUMNS, rows, "Peserta")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = to_csv(services.EXPORT_COLUMNS, rows)
+        mimetype = "text/csv; charset=utf-8"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=peserta-{event.slug}.{fmt}"},
+    )
+
+
+@bp.route("/peserta/baru", methods=["GET", "POST"])
+def create(event_id: int):
+    """Register someone by hand."""
+    event = _event_or_404(event_id)
+    form = RegistrantForm()
+    bind_registrant_choices(form, event)
+    if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
+        try:
+            result = services.add_by_organizer(current_user, event, registrant_data(form), utcnow())
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            registration = result.registration
+            if result.existing:
+                flash(
+                    _(
+                        "%(name)s sudah terdaftar (kode %(code)s).",
+                        name=registration.name,
+                        code=registration.code,
+                    ),
+                    "warning",
+                )
+            else:
+                flash(
+                    _(
+                        "%(name)s ditambahkan: %(status)s.",
+                        name=registration.name,
+                        status=STATUS_LABELS[registration.status],
+                    ),
+                    "success",
+                )
+            return redirect(url_for("registrants.index", event_id=event.id))
+    return render_template("registration/registrant_form.html", form=form, event=event, not_kim=NOT_KIM)
+
+
+@bp.route("/peserta/<int:registration_id>/status", methods=["POST"])
+def set_status(event_id: int, registration_id: int):
+    """Confirm, waitlist or cancel a registration by hand."""
+    event = _event_or_404(event_id)
+    registration = _registration_of(event, registration_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(current_user, registration, form.status.data, utcnow())
+            flash(
+                _(
+                    "Status %(name)s: %(status)s.",
+                    name=registration.name,
+                    status=STATUS_LABELS[registration.status],
+                ),
+                "success",
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect(request.form.get("next") or url_for("registrants.index", event_id=event.id))
+
+
+@bp.route("/peserta/<int:registration_id>/kirim-ulang", methods=["POST"])
+def resend(event_id: int, registration_id: int):
+    """Send the confirmation e-mail again."""
+    event = _event_or_404(event_id)
+    registration = _registration_of(event, registration_id)
+    if services.resend_confirmation(current_user, registration):
+        flash(_("Konfirmasi dikirim ulang ke %(email)s.", email=registration.email), "success")
+    else:
+        flash(
+            _(
+                "%(name)s tidak punya e-mail; bagikan halaman pesertanya lewat WhatsApp.",
+                name=registration.name,
+            ),
+            "warning",
+        )
+    return redirect(url_for("registrants.index", event_id=event.id))
+
+
+@bp.route("/rekap")
+def recap(event_id: int):
+    """Registrants by kabupaten/kota, KIM, gender and occupation."""
+    event = _event_or_404(event_id)
+    return render_template("registration/recap.html", event=event, recap=services.recap(event), labels=LABELS)
+
+
+@bp.route("/undangan", methods=["GET", "POST"])
+def invitations(event_id: int):
+    """Invite KIM (all their members) or single people; each invitee gets a personal link."""
+    event = _event_or_404(event_id)
+    kim_form = InviteKimForm(prefix="kim")
+    person_form = InvitePersonForm(prefix="orang")
+    kims = db.session.scalars(scoped(Kim, current_user).where(Kim.active.is_(True)).order_by(Kim.name)).all()
+    kim_form.kim_ids.choices = select_choices([(k.id, k.name) for k in kims])
+    if "kim-kim_ids" in request.form and kim_form.validate_on_submit():
+        chosen = {k.id for k in kims} & set(kim_form.kim_ids.data or [])
+        members = db.session.scalars(select(KimMember).where(KimMember.kim_id.in_(chosen))).all()
+        added = services.invite_members(current_user, event, list(members))
+        flash(_("%(n)d undangan dibuat.", n=added), "success")
+        return redirect(url_for("registrants.invitations", event_id=event.id))
+    if "orang-name" in request.form and person_form.validate_on_submit():
+        try:
+            services.invite_person(
+                current_user,
+                event,
+                person_form.name.data,
+                person_form.phone.data or "",
+                person_form.email.data or "",
+            )
+        except DomainError as error:
+            attach_error(person_form, error)
+        else:
+            flash(_("Undangan untuk %(name)s dibuat.", name=person_form.name.data), "success")
+            return redirect(url_for("registrants.invitations", event_id=event.id))
+    return render_template(
+        "registration/invitations.html",
+        event=event,
+        kim_form=kim_form,
+        person_form=person_form,
+        invitations=services.event_invitations(event),
+        status_labels=STATUS_LABELS,
+    )

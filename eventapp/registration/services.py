@@ -1,0 +1,775 @@
+"""Registration rules: who may register when, seats and the waiting list, cancelling and
+promotion, group registration by a KIM chair, invitations, and the organizers' lists."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from eventapp.accounts.access import can_manage
+from eventapp.accounts.models import User
+from eventapp.audit.services import record
+from eventapp.dbtypes import lock_for_update
+from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.events import services as events
+from eventapp.events.models import Audience, Event, EventMode, EventStatus
+from eventapp.extensions import db
+from eventapp.i18n import utc_to_local
+from eventapp.kim.models import Gender, Kim, KimMember, Occupation, Position
+from eventapp.outbox.jobs import send_committed
+from eventapp.outbox.models import OutboxMessage
+from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.regions.models import Region
+from eventapp.registration import messages
+from eventapp.registration.models import (
+    Invitation,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+
+# Letters and digits that cannot be mistaken for one another when read aloud or typed
+# (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_code() -> str:
+    """'KT7-M4Q9': seven characters, about 6 billion possibilities."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def normalize_code(typed: str) -> str:
+    """Accept 'kt7m4q9', 'KT7 M4Q9' or 'KT7-M4Q9'."""
+    chars = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return f"{chars[:3]}-{chars[3:]}" if len(chars) == 7 else typed.strip().upper()
+
+
+class RegistrationClosed(DomainError):
+    code = "registration_closed"
+
+
+@dataclass
+class RegistrantData:
+    name: str
+    phone: str = ""
+    email: str = ""
+    gender: str = ""
+    occupation: str = Occupation.LAINNYA
+    kim_id: int | None = None
+    institution: str = ""
+    position: str = ""
+    region_id: int | None = None
+    attendance_mode: str = ""
+    consent: bool = False
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    existing: bool = False  # the person was registered already; nothing new was taken
+
+
+# --- Who may register, and seats ------------------------------------------------------------
+
+
+def closed_reason(event: Event, now: datetime, invitation: Invitation | None = None) -> str | None:
+    """Why the public cannot register right now, in words for people; None when they can."""
+    if event.status == EventStatus.CANCELLED:
+        return _("Acara ini dibatalkan.")
+    if event.status == EventStatus.DRAFT:
+        return _("Acara ini belum diterbitkan.")
+    if event.status == EventStatus.FINISHED or (event.ends_at and event.ends_at < now):
+        return _("Acara ini sudah selesai.")
+    if event.audience == Audience.UNDANGAN and invitation is None:
+        return _("Acara ini khusus undangan. Gunakan tautan undangan pribadi Anda.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Pendaftaran belum dibuka.")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return _("Pendaftaran sudah ditutup.")
+    return None
+
+
+@dataclass
+class Seats:
+    mode: str
+    capacity: int | None
+    confirmed: int = 0
+    waitlisted: int = 0
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def seats(event: Event) -> dict[str, Seats]:
+    """Seats per attendance mode, from one grouped count."""
+    result = {mode: Seats(mode, event.capacity_for(mode)) for mode in event.modes}
+    rows = db.session.execute(
+        select(Registration.attendance_mode, Registration.status, func.count())
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+        .group_by(Registration.attendance_mode, Registration.status)
+    )
+    for mode, status, count in rows:
+        if mode in result:
+            setattr(result[mode], status, count)
+    return result
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting in the same mode; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.attendance_mode == registration.attendance_mode,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.queue_number < registration.queue_number,
+        )
+    )
+    return ahead + 1
+
+
+# --- Registering ------------------------------------------------------------------------------
+
+
+def _clean(event: Event, data: RegistrantData, require_consent: bool) -> dict:
+    if not data.name.strip():
+        raise ValidationFailed(_("Nama wajib diisi."), "name_required")
+    phone = email = None
+    if data.phone.strip():
+        try:
+            phone = normalize_phone(data.phone)
+        except InvalidPhone as exc:
+            raise ValidationFailed(str(exc), "phone_invalid")
+    if data.email.strip():
+        try:
+            email = validate_email(data.email.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            raise ValidationFailed(_("Alamat e-mail tidak valid."), "email_invalid")
+    if phone is None and email is None:
+        raise ValidationFailed(
+            _("Isi nomor WhatsApp atau e-mail, agar kami dapat menghubungi Anda."), "contact_required"
+        )
+    if data.gender not in set(Gender):
+        raise ValidationFailed(_("Pilih jenis kelamin."), "gender_required")
+    if data.occupation not in set(Occupation):
+        raise ValidationFailed(_("Pilih pekerjaan."), "occupation_unknown")
+    kim = db.session.get(Kim, data.kim_id) if data.kim_id else None
+    if data.kim_id and (kim is None or not kim.active):
+        raise ValidationFailed(_("KIM yang dipilih tidak ditemukan."), "kim_unknown")
+    if kim is None and event.audience == Audience.KIM:
+        raise ValidationFailed(_("Acara ini untuk anggota KIM: pilih KIM Anda."), "kim_required")
+    if kim is None and not data.institution.strip():
+        raise ValidationFailed(_("Isi instansi atau lembaga asal Anda."), "institution_required")
+    mode = data.attendance_mode if event.mode == EventMode.HIBRIDA else event.mode
+    if mode not in event.modes:
+        raise ValidationFailed(_("Pilih cara mengikuti acara: luring atau daring."), "mode_required")
+    if require_consent and not data.consent:
+        raise ValidationFailed(
+            _("Persetujuan penggunaan data pribadi diperlukan untuk mendaftar."), "consent_required"
+        )
+    region_id = data.region_id
+    if kim is not None:
+        region_id = kim.village.parent.parent_id
+    elif region_id is not None and db.session.get(Region, region_id) is None:
+        region_id = None
+    return {
+        "name": " ".join(data.name.split()),
+        "phone": phone,
+        "email": email,
+        "gender": data.gender,
+        "occupation": data.occupation,
+        "kim_id": kim.id if kim else None,
+        "institution": "" if kim else data.institution.strip(),
+        "position": data.position.strip(),
+        "region_id": region_id,
+        "attendance_mode": mode,
+    }
+
+
+def _find_existing(event_id: int, phone: str | None, email: str | None) -> Registration | None:
+    conditions = []
+    if phone:
+        conditions.append(Registration.phone == phone)
+    if email:
+        conditions.append(Registration.email == email)
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event_id, or_(*conditions))
+        .order_by(Registration.id)
+    )
+
+
+def _seat_status(event: Event, mode: str) -> str:
+    """Confirmed while seats remain in the mode, else waiting list. Call under the event lock."""
+    capacity = event.capacity_for(mode)
+    if capacity is None:
+        return RegistrationStatus.CONFIRMED
+    confirmed = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event.id,
+            Registration.attendance_mode == mode,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    return RegistrationStatus.CONFIRMED if confirmed < capacity else RegistrationStatus.WAITLISTED
+
+
+def _next_queue_number(event_id: int) -> int:
+    """The next place in an event's queue; the caller holds the event lock."""
+    last = db.session.scalar(
+        select(func.max(Registration.queue_number)).where(Registration.event_id == event_id)
+    )
+    return (last or 0) + 1
+
+
+def _admit(
+    event: Event, values: dict, now: datetime, source: str, consent: bool, existing: Registration | None
+) -> tuple[Registration, list[OutboxMessage]]:
+    """Give a seat or a waiting-list place; the caller holds the event lock."""
+    status = _seat_status(event, values["attendance_mode"])
+    registration = existing or Registration(event_id=event.id, code=new_code(), token=new_token())
+    for key, value in values.items():
+        setattr(registration, key, value)
+    registration.status = status
+    registration.source = source
+    registration.queue_number = _next_queue_number(event.id)
+    registration.cancelled_at = None
+    if consent:
+        registration.consent_at = now
+    if existing is None:
+        db.session.add(registration)
+    db.session.flush()
+    return registration, messages.registered(event, registration, waitlist_position(registration))
+
+
+def register(
+    event: Event,
+    data: RegistrantData,
+    now: datetime,
+    invitation: Invitation | None = None,
+    source: str = RegistrationSource.ONLINE,
+) -> RegistrationResult:
+    """Register one person from the public form (or their invitation link).
+
+    A person already registered with the same phone or e-mail gets their registration back
+    instead of a second seat. Seats are counted under a lock on the event, so two people can
+    never take the last seat together; who does not fit goes onto the waiting list.
+    """
+    reason = closed_reason(event, now, invitation)
+    if reason:
+        raise RegistrationClosed(reason)
+    values = _clean(event, data, require_consent=True)
+    existing = _find_existing(event.id, values["phone"], values["email"])
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        return RegistrationResult(existing, existing=True)
+    lock_for_update(Event, event.id)
+    # Another request may have registered the same person while this one waited for the lock.
+    existing = _find_existing(event.id, values["phone"], values["email"])
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        db.session.rollback()
+        return RegistrationResult(existing, existing=True)
+    if invitation is not None:
+        source = RegistrationSource.INVITATION
+    try:
+        registration, outgoing = _admit(event, values, now, source, data.consent, existing)
+        if invitation is not None:
+            invitation.registration_id = registration.id
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        found = _find_existing(event.id, values["phone"], values["email"])
+        if found is None:
+            raise
+        return RegistrationResult(found, existing=True)
+    send_committed(*outgoing)
+    return RegistrationResult(registration)
+
+
+def _promote_waiting(event: Event, mode: str, now: datetime) -> list[OutboxMessage]:
+    """Fill free seats in `mode` from the front of its waiting list; the caller holds the lock."""
+    outgoing: list[OutboxMessage] = []
+    capacity = event.capacity_for(mode)
+    while True:
+        if capacity is not None and _seat_status(event, mode) != RegistrationStatus.CONFIRMED:
+            return outgoing
+        first = db.session.scalar(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.attendance_mode == mode,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.queue_number)
+            .limit(1)
+        )
+        if first is None:
+            return outgoing
+        first.status = RegistrationStatus.CONFIRMED
+        first.promoted_at = now
+        db.session.flush()
+        outgoing += messages.promoted(event, first)
+
+
+def cancel(registration: Registration, now: datetime, actor: User | None = None) -> Registration:
+    """Cancel a registration (by the participant, or an organizer); the seat goes to the first
+    person waiting in the same mode, who is told."""
+    event = registration.event
+    if actor is not None and not can_manage(actor, event.organization_id):
+        raise PermissionDenied(_("Anda tidak dapat mengelola peserta acara ini."))
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration
+    if event.status in (EventStatus.FINISHED, EventStatus.CANCELLED):
+        raise DomainError(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
+    lock_for_update(Event, event.id)
+    db.session.refresh(registration)
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    outgoing = messages.cancelled(event, registration)
+    if was_confirmed:
+        outgoing += _promote_waiting(event, registration.attendance_mode, now)
+    record(
+        actor,
+        event.organization_id,
+        "registration",
+        registration.id,
+        "cancelled",
+        {"by": "panitia" if actor else "peserta"},
+        event_id=event.id,
+    )
+    db.session.commit()
+    send_committed(*outgoing)
+    return registration
+
+
+def find_by_token(token: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+# --- Organizer actions ------------------------------------------------------------------------
+
+
+def _require_manager(actor: User, event: Event) -> None:
+    if not can_manage(actor, event.organization_id):
+        raise PermissionDenied(_("Anda tidak dapat mengelola peserta acara ini."))
+
+
+def add_by_organizer(actor: User, event: Event, data: RegistrantData, now: datetime) -> RegistrationResult:
+    """An organizer registers someone by hand (a phone call, a letter): no window applies, and
+    the person is confirmed or waitlisted like everyone else."""
+    _require_manager(actor, event)
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationClosed(_("Acara ini dibatalkan."))
+    values = _clean(event, data, require_consent=False)
+    existing = _find_existing(event.id, values["phone"], values["email"])
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        return RegistrationResult(existing, existing=True)
+    lock_for_update(Event, event.id)
+    registration, outgoing = _admit(event, values, now, RegistrationSource.MANUAL, False, existing)
+    record(
+        actor,
+        event.organization_id,
+        "registration",
+        registration.id,
+        "added",
+        {"name": registration.name},
+        event_id=event.id,
+    )
+    db.session.commit()
+    send_committed(*outgoing)
+    return RegistrationResult(registration)
+
+
+def set_status(actor: User, registration: Registration, status: str, now: datetime) -> None:
+    """Change a registration's status by hand. Confirming may go beyond capacity (the organizer
+    decides); cancelling frees the seat for the waiting list."""
+    event = registration.event
+    _require_manager(actor, event)
+    if status not in set(RegistrationStatus):
+        raise ValidationFailed(_("Status tidak dikenal."), "status_unknown")
+    if status == registration.status:
+        return
+    if status == RegistrationStatus.CANCELLED:
+        cancel(registration, now, actor)
+        return
+    lock_for_update(Event, event.id)
+    old = registration.status
+    registration.status = status
+    registration.cancelled_at = None
+    if status == RegistrationStatus.WAITLISTED:
+        registration.queue_number = _next_queue_number(event.id)
+    outgoing: list[OutboxMessage] = []
+    if status == RegistrationStatus.CONFIRMED:
+        registration.promoted_at = now
+        outgoing = messages.promoted(event, registration)
+    elif old == RegistrationStatus.CONFIRMED:
+        outgoing = _promote_waiting(event, registration.attendance_mode, now)
+    record(
+        actor,
+        event.organization_id,
+        "registration",
+        registration.id,
+        "status",
+        {"status": [old, status]},
+        event_id=event.id,
+    )
+    db.session.commit()
+    send_committed(*outgoing)
+
+
+def resend_confirmation(actor: User, registration: Registration) -> bool:
+    """Send the registration message again; False when the person has no e-mail address."""
+    event = registration.event
+    _require_manager(actor, event)
+    outgoing = messages.registered(event, registration, waitlist_position(registration))
+    if not outgoing:
+        return False
+    db.session.commit()
+    send_committed(*outgoing)
+    return True
+
+
+def save_event(actor: User, event: Event, data: events.EventData, now: datetime) -> dict:
+    """Save an organizer's edits to an event; when seats were added, people waiting move up."""
+    changes = events.update_event(actor, event, data)
+    if not {"venue_capacity", "online_capacity", "mode"} & changes.keys():
+        return changes
+    lock_for_update(Event, event.id)
+    outgoing = [message for mode in event.modes for message in _promote_waiting(event, mode, now)]
+    db.session.commit()
+    send_committed(*outgoing)
+    return changes
+
+
+def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
+    """Cancel an event with a reason; everyone registered or waiting is told. Returns how many."""
+    _require_manager(actor, event)
+    if not reason.strip():
+        raise ValidationFailed(_("Tuliskan alasan pembatalan; peserta akan membacanya."), "reason_required")
+    if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
+        raise ValidationFailed(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = reason.strip()
+    people = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+    ).all()
+    outgoing = [
+        message for registration in people for message in messages.event_cancelled(event, registration)
+    ]
+    record(
+        actor,
+        event.organization_id,
+        "event",
+        event.id,
+        "cancelled",
+        {"reason": event.cancel_reason},
+        event_id=event.id,
+    )
+    db.session.commit()
+    send_committed(*outgoing)
+    return len(people)
+
+
+# --- Group registration by a KIM chair ------------------------------------------------------
+
+
+def find_chair(registration_number: str, phone: str) -> Kim:
+    """The KIM whose ketua has this phone number; the nomor induk is the second key."""
+    try:
+        normal = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ValidationFailed(str(exc), "phone_invalid")
+    kim = db.session.scalar(
+        select(Kim)
+        .join(KimMember)
+        .where(
+            func.lower(Kim.registration_number) == registration_number.strip().lower(),
+            Kim.active.is_(True),
+            KimMember.phone == normal,
+            KimMember.position == Position.KETUA,
+        )
+    )
+    if kim is None:
+        raise ValidationFailed(
+            _("Nomor induk KIM dan nomor HP ketua tidak cocok dengan data KIM aktif."), "chair_unknown"
+        )
+    return kim
+
+
+@dataclass
+class GroupResult:
+    registered: list[RegistrationResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+
+
+def register_group(
+    event: Event, kim: Kim, member_ids: list[int], attendance_mode: str, now: datetime
+) -> GroupResult:
+    """A KIM chair registers chosen members of their KIM at once, with the contact details in
+    the registry. Each member gets a registration (and page) of their own."""
+    reason = closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
+    chosen = [m for m in kim.members if m.id in set(member_ids)]
+    if not chosen:
+        raise ValidationFailed(_("Pilih sedikitnya satu anggota."), "members_required")
+    result = GroupResult()
+    for member in chosen:
+        if not member.phone and not member.email:
+            result.skipped.append((member.name, _("tidak ada nomor HP atau e-mail di data KIM")))
+            continue
+        data = RegistrantData(
+            name=member.name,
+            phone=member.phone or "",
+            email=member.email or "",
+            gender=member.gender,
+            occupation=member.occupation,
+            kim_id=kim.id,
+            position=str(member.position),
+            attendance_mode=attendance_mode,
+            consent=True,
+        )
+        try:
+            result.registered.append(register(event, data, now, source=RegistrationSource.GROUP))
+        except ValidationFailed as error:
+            result.skipped.append((member.name, error.message))
+    return result
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
+    """Create personal invitations for registry members; members invited already are kept.
+    Returns how many were added."""
+    _require_manager(actor, event)
+    invited = set(db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id)))
+    added = 0
+    for member in members:
+        if member.id in invited or not can_manage(actor, member.kim.organization_id):
+            continue
+        db.session.add(
+            Invitation(
+                event_id=event.id,
+                member_id=member.id,
+                name=member.name,
+                phone=member.phone,
+                email=member.email,
+                token=new_token(),
+            )
+        )
+        added += 1
+    record(actor, event.organization_id, "invitation", event.id, "added", {"count": added}, event_id=event.id)
+    db.session.commit()
+    return added
+
+
+def invite_person(actor: User, event: Event, name: str, phone: str, email: str) -> Invitation:
+    """Invite someone outside the registry (an official, a speaker's colleague)."""
+    _require_manager(actor, event)
+    values = _clean(
+        event,
+        RegistrantData(
+            name=name,
+            phone=phone,
+            email=email,
+            gender=Gender.LAKI_LAKI,
+            institution="-",
+            kim_id=None,
+            attendance_mode=event.modes[0],
+        ),
+        require_consent=False,
+    )
+    invitation = Invitation(
+        event_id=event.id,
+        name=values["name"],
+        phone=values["phone"],
+        email=values["email"],
+        token=new_token(),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record(
+        actor,
+        event.organization_id,
+        "invitation",
+        invitation.id,
+        "added",
+        {"name": invitation.name},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.token == token))
+
+
+def event_invitations(event: Event) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.event_id == event.id)
+            .options(
+                selectinload(Invitation.registration),
+                selectinload(Invitation.member).selectinload(KimMember.kim),
+            )
+            .order_by(Invitation.name)
+        )
+    )
+
+
+# --- Lists, exports and recaps ------------------------------------------------------------------
+
+
+@dataclass
+class RegistrantFilters:
+    q: str = ""
+    status: str = ""
+    mode: str = ""
+    kim_id: int | None = None
+    region_id: int | None = None
+
+
+def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
+    """An event's registrations, filtered, in registration order, with their KIM and region
+    loaded for the whole page in two extra queries."""
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.kim), selectinload(Registration.region))
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if filters.q.strip():
+        pattern = f"%{filters.q.strip().lower()}%"
+        digits = "".join(ch for ch in filters.q if ch.isdigit())
+        conditions = [
+            func.lower(Registration.name).like(pattern),
+            Registration.code == normalize_code(filters.q),
+        ]
+        if len(digits) >= 4:
+            conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
+        stmt = stmt.where(or_(*conditions))
+    if filters.status in set(RegistrationStatus):
+        stmt = stmt.where(Registration.status == filters.status)
+    if filters.mode in (EventMode.LURING, EventMode.DARING):
+        stmt = stmt.where(Registration.attendance_mode == filters.mode)
+    if filters.kim_id:
+        stmt = stmt.where(Registration.kim_id == filters.kim_id)
+    if filters.region_id:
+        stmt = stmt.where(Registration.region_id == filters.region_id)
+    return stmt
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    )
+    return dict.fromkeys(RegistrationStatus, 0) | dict(rows.all())
+
+
+def filter_options(event: Event) -> tuple[list[Kim], list[Region]]:
+    """The KIM and kabupaten/kota that occur among an event's registrations."""
+    kims = db.session.scalars(
+        select(Kim)
+        .where(Kim.id.in_(select(Registration.kim_id).where(Registration.event_id == event.id)))
+        .order_by(Kim.name)
+    ).all()
+    regions = db.session.scalars(
+        select(Region)
+        .where(Region.id.in_(select(Registration.region_id).where(Registration.event_id == event.id)))
+        .order_by(Region.name)
+    ).all()
+    return list(kims), list(regions)
+
+
+EXPORT_COLUMNS = [
+    "kode",
+    "nama",
+    "no_hp",
+    "email",
+    "jenis_kelamin",
+    "pekerjaan",
+    "kim",
+    "instansi",
+    "jabatan",
+    "kabupaten_kota",
+    "moda",
+    "status",
+    "sumber",
+    "waktu_daftar",
+]
+
+
+def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
+    rows = []
+    for r in db.session.scalars(registrants_query(event, filters)):
+        rows.append(
+            [
+                r.code,
+                r.name,
+                r.phone or "",
+                r.email or "",
+                r.gender,
+                r.occupation,
+                r.kim.name if r.kim else "",
+                r.institution,
+                r.position,
+                r.region.name if r.region else "",
+                r.attendance_mode,
+                r.status,
+                r.source,
+                utc_to_local(r.created_at, event.timezone).replace(tzinfo=None),
+            ]
+        )
+    return rows
+
+
+@dataclass
+class Recap:
+    by_region: list[tuple[str, int]]
+    by_kim: list[tuple[str, int]]
+    by_gender: list[tuple[str, int]]
+    by_occupation: list[tuple[str, int]]
+    total: int
+
+
+def recap(event: Event) -> Recap:
+    """Confirmed and waiting registrants counted by kabupaten/kota, KIM, gender and occupation."""
+
+    def count_by(label, join=None) -> list[tuple[str, int]]:
+        stmt = select(label, func.count()).select_from(Registration)
+        if join is not None:
+            stmt = stmt.outerjoin(*join)
+        stmt = stmt.where(
+            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+        rows = db.session.execute(stmt.group_by(label).order_by(func.count().desc(), label))
+        return [(name or "", count) for name, count in rows]
+
+    by_gender = count_by(Registration.gender)
+    return Recap(
+        by_region=count_by(Region.name, (Region, Region.id == Registration.region_id)),
+        by_kim=count_by(Kim.name, (Kim, Kim.id == Registration.kim_id)),
+        by_gender=by_gender,
+        by_occupation=count_by(Registration.occupation),
+        total=sum(count for _, count in by_gender),
+    )

@@ -1,0 +1,277 @@
+"""Public registration pages: the form, group registration, invitations and /p/<token>."""
+
+from urllib.parse import quote
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.events import services as events
+from eventapp.events.models import MODE_LABELS, Event, EventMode
+from eventapp.extensions import db, limiter
+from eventapp.forms import select_choices
+from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
+from eventapp.regions.models import Region, RegionLevel
+from eventapp.regions.services import children, kabupaten_in
+from eventapp.registration import messages, services
+from eventapp.registration.forms import NOT_KIM, GroupChairForm, GroupMembersForm, RegistrationForm
+from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
+
+bp = Blueprint("registration", __name__)
+
+FIELD_OF_ERROR = {
+    "name_required": "name",
+    "phone_invalid": "phone",
+    "email_invalid": "email",
+    "contact_required": "phone",
+    "gender_required": "gender",
+    "occupation_unknown": "occupation",
+    "kim_unknown": "kim_id",
+    "kim_required": "kim_id",
+    "institution_required": "institution",
+    "mode_required": "attendance_mode",
+    "consent_required": "consent",
+}
+
+
+def _published_or_404(slug: str) -> Event:
+    event = events.find_published(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _province_of(event: Event) -> Region | None:
+    area = event.organization.region
+    if area is None:
+        return None
+    return area if area.level == RegionLevel.PROVINSI else area.parent
+
+
+def bind_registrant_choices(form: RegistrationForm, event: Event) -> None:
+    """Kabupaten of the organizer's province; then the active KIM of the chosen kabupaten."""
+    kabupaten = kabupaten_in(_province_of(event))
+    form.kabupaten.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in kabupaten])
+    if form.kabupaten.data is None and event.region_id in {r.id for r in kabupaten}:
+        form.kabupaten.data = event.region_id
+    kims = []
+    if form.kabupaten.data:
+        kecamatan = [r.id for r in children(form.kabupaten.data)]
+        villages = select(Region.id).where(Region.parent_id.in_(kecamatan))
+        kims = db.session.scalars(
+            select(Kim).where(Kim.active.is_(True), Kim.village_id.in_(villages)).order_by(Kim.name)
+        ).all()
+    form.kim_id.choices = select_choices(
+        [("", _("— pilih KIM —"))] + [(k.id, k.name) for k in kims] + [(NOT_KIM, _("Bukan anggota KIM"))]
+    )
+    if event.mode != EventMode.HIBRIDA:
+        del form.attendance_mode
+
+
+def registrant_data(form) -> services.RegistrantData:
+    kim_id = form.kim_id.data if form.kim_id.data not in (None, NOT_KIM) else None
+    return services.RegistrantData(
+        name=form.name.data or "",
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        gender=form.gender.data or "",
+        occupation=form.occupation.data,
+        kim_id=kim_id,
+        institution=form.institution.data or "",
+        position=form.position.data or "",
+        region_id=form.kabupaten.data,
+        attendance_mode=form.attendance_mode.data if "attendance_mode" in form else "",
+        consent=bool(getattr(form, "consent", None) and form.consent.data),
+    )
+
+
+def attach_error(form, error: DomainError) -> None:
+    getattr(form, FIELD_OF_ERROR.get(error.code, "name"), form.name).errors.append(error.message)
+
+
+def _register_page(event: Event, invitation: Invitation | None):
+    now = utcnow()
+    reason = services.closed_reason(event, now, invitation)
+    if reason:
+        return render_template("registration/closed.html", event=event, reason=reason), 403
+    form = RegistrationForm()
+    if request.method == "GET" and invitation is not None:
+        form.name.data, form.email.data = invitation.name, invitation.email
+        form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
+    bind_registrant_choices(form, event)
+    if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
+        try:
+            result = services.register(event, registrant_data(form), now, invitation=invitation)
+        except services.RegistrationClosed as error:
+            return render_template("registration/closed.html", event=event, reason=error.message), 403
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            if result.existing:
+                flash(_("Anda sudah terdaftar untuk acara ini. Berikut pendaftaran Anda."), "warning")
+            return redirect(url_for("registration.participant", token=result.registration.token, baru=1))
+    return render_template(
+        "registration/form.html",
+        form=form,
+        event=event,
+        invitation=invitation,
+        seats=services.seats(event),
+        mode_labels=MODE_LABELS,
+    )
+
+
+@bp.route("/acara/<slug>/daftar", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def register(slug: str):
+    """The registration form; works without JavaScript and keeps what was typed."""
+    return _register_page(_published_or_404(slug), None)
+
+
+@bp.route("/undangan/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def invitation(token: str):
+    """A personal invitation: the registration form, pre-filled, for an invitation-only event."""
+    found = services.find_invitation(token)
+    if found is None:
+        abort(404)
+    if found.registration is not None and found.registration.status != RegistrationStatus.CANCELLED:
+        return redirect(url_for("registration.participant", token=found.registration.token))
+    event = db.session.get(Event, found.event_id)
+    if event.status == "draft":
+        abort(404)
+    return _register_page(event, found)
+
+
+@bp.route("/acara/<slug>/daftar-kelompok", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def register_group(slug: str):
+    """A KIM chair registers members: first proves to be the chair, then ticks members."""
+    event = _published_or_404(slug)
+    now = utcnow()
+    reason = services.closed_reason(event, now)
+    if reason:
+        return render_template("registration/closed.html", event=event, reason=reason), 403
+    chair_form = GroupChairForm()
+    members_form = GroupMembersForm()
+    kim = None
+    if "register_members" in request.form:
+        kim = _chair_kim(members_form)
+        if kim is not None:
+            members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
+            if members_form.validate_on_submit():
+                if not members_form.consent.data:
+                    members_form.consent.errors.append(_("Konfirmasi persetujuan anggota diperlukan."))
+                else:
+                    return _group_result(event, kim, members_form, now)
+    elif chair_form.validate_on_submit():
+        try:
+            kim = services.find_chair(chair_form.registration_number.data, chair_form.phone.data)
+        except DomainError as error:
+            chair_form.phone.errors.append(error.message)
+        else:
+            members_form.registration_number.data = chair_form.registration_number.data
+            members_form.phone.data = chair_form.phone.data
+            members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
+            members_form.members.data = [m.id for m in kim.members]
+            members_form.attendance_mode.data = event.modes[0]
+    if kim is not None:
+        members_form.attendance_mode.choices = select_choices({m: MODE_LABELS[m] for m in event.modes})
+    return render_template(
+        "registration/group.html",
+        event=event,
+        chair_form=chair_form,
+        members_form=members_form,
+        kim=kim,
+        position_labels=POSITION_LABELS,
+        occupation_labels=OCCUPATION_LABELS,
+    )
+
+
+def _chair_kim(form: GroupMembersForm) -> Kim | None:
+    try:
+        return services.find_chair(form.registration_number.data or "", form.phone.data or "")
+    except DomainError:
+        abort(403)
+
+
+def _group_result(event: Event, kim: Kim, form: GroupMembersForm, now):
+    try:
+        result = services.register_group(
+            event, kim, form.members.data or [], form.attendance_mode.data or "", now
+        )
+    except services.RegistrationClosed as error:
+        return render_template("registration/closed.html", event=event, reason=error.message), 403
+    except DomainError as error:
+        form.members.errors.append(error.message)
+        form.attendance_mode.choices = select_choices({m: MODE_LABELS[m] for m in event.modes})
+        return render_template(
+            "registration/group.html",
+            event=event,
+            chair_form=GroupChairForm(),
+            members_form=form,
+            kim=kim,
+            position_labels=POSITION_LABELS,
+            occupation_labels=OCCUPATION_LABELS,
+        )
+    return render_template(
+        "registration/group_result.html", event=event, kim=kim, result=result, status_labels=STATUS_LABELS
+    )
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = services.find_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/p/<token>")
+def participant(token: str):
+    """A participant's own page: status, code, QR, schedule, link, cancel."""
+    registration = _registration_or_404(token)
+    event = registration.event
+    position = services.waitlist_position(registration)
+    summary = messages.summary_text(event, registration, position)
+    whatsapp_to_self = (
+        f"https://wa.me/{registration.phone.lstrip('+')}?text={quote(summary)}"
+        if registration.phone
+        else None
+    )
+    qr = Markup(segno.make(registration.code, error="m").svg_inline(scale=5, title=registration.code))
+    return render_template(
+        "registration/participant.html",
+        registration=registration,
+        event=event,
+        position=position,
+        qr=qr,
+        whatsapp_to_self=whatsapp_to_self,
+        just_registered=request.args.get("baru") == "1",
+        status_labels=STATUS_LABELS,
+        mode_labels=MODE_LABELS,
+        can_cancel=_can_cancel(registration),
+    )
+
+
+def _can_cancel(registration: Registration) -> bool:
+    return registration.status != RegistrationStatus.CANCELLED and registration.event.status == "published"
+
+
+@bp.route("/p/<token>/batal", methods=["GET", "POST"])
+def cancel(token: str):
+    """Confirm, then cancel one's own registration."""
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        try:
+            services.cancel(registration, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Pendaftaran Anda dibatalkan. Terima kasih sudah memberi tahu."), "success")
+        return redirect(url_for("registration.participant", token=token))
+    if not _can_cancel(registration):
+        return redirect(url_for("registration.participant", token=token))
+    return render_template("registration/cancel.html", registration=registration, event=registration.event)

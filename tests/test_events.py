@@ -1,0 +1,241 @@
+"""Events: creating with kind defaults and time zones, publishing, editing, duplicating,
+cancelling, the public list and page, and scoping between offices."""
+
+import io
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventapp.accounts.models import Role
+from eventapp.dbtypes import utcnow
+from eventapp.events import services
+from eventapp.events.models import Event, EventStatus
+from eventapp.registration import services as registration
+from tests.conftest import _admin_actor, post_form, region, registrant
+
+
+@pytest.fixture
+def kotim(make_org, make_user):
+    org = make_org()
+    return {"org": org, "user": make_user(org)}
+
+
+def _new_event_form(**overrides):
+    day = (utcnow() + timedelta(days=10)).date()
+    values = {
+        "title": "Webinar Literasi Digital",
+        "kind": "webinar",
+        "mode": "hibrida",
+        "audience": "umum",
+        "region_id": region("Kotawaringin Timur").id,
+        "timezone": "Asia/Makassar",
+        "day": day.isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "venue_name": "Aula Diskominfo Kotim",
+        "online_url": "https://zoom.us/j/123",
+        "online_passcode": "KIM",
+        "venue_capacity": "30",
+        "online_capacity": "300",
+        "contact_name": "Rina",
+        "contact_phone": "0812 5009 9001",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_organizer_creates_a_hybrid_webinar_in_wita(client, login, db, kotim):
+    login(kotim["user"])
+    choose = client.get("/kelola/acara/baru").get_data(as_text=True)
+    assert "Jenis acara apa?" in choose and "Bimbingan teknis" in choose
+    form = client.get("/kelola/acara/baru?jenis=webinar").get_data(as_text=True)
+    assert 'value="300"' in form  # the webinar default: a Zoom licence of 300
+    response = post_form(client, "/kelola/acara/baru?jenis=webinar", _new_event_form())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    event = db.session.scalar(select(Event).where(Event.title == "Webinar Literasi Digital"))
+    assert event.status == EventStatus.DRAFT
+    assert event.sessions[0].starts_at.time() == time(1, 0)  # 09.00 WITA is 01.00 UTC
+    assert event.contact_phone == "+6281250099001"
+    assert client.get(f"/acara/{event.slug}").status_code == 404  # drafts are not public
+
+    post_form(client, f"/kelola/acara/{event.id}/terbitkan", {}, form_url=f"/kelola/acara/{event.id}")
+    page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
+    assert "09.00 WITA" in page and "08.00 WIB / 09.00 WITA / 10.00 WIT" in page
+    assert "Luring: sisa 30 dari 30 kursi" in page and "Daring: sisa 300 dari 300 kursi" in page
+    assert "https://zoom.us/j/123" not in page  # the meeting link is for confirmed participants only
+    assert "https://wa.me/?text=" in page
+    assert "Webinar Literasi Digital" in client.get("/acara").get_data(as_text=True)
+
+
+def test_bimtek_starts_with_one_session_per_day(client, login, db, kotim):
+    login(kotim["user"])
+    post_form(
+        client,
+        "/kelola/acara/baru?jenis=bimtek",
+        _new_event_form(
+            title="Bimtek Pengelolaan Media Sosial KIM",
+            kind="bimtek",
+            mode="luring",
+            start="08:00",
+            end="16:00",
+            timezone="Asia/Jakarta",
+        ),
+    )
+    event = db.session.scalar(select(Event).where(Event.kind == "bimtek"))
+    days = [s.starts_at.date() for s in event.sessions]
+    assert len(days) == 3 and days[1] - days[0] == timedelta(days=1)
+    assert [s.title for s in event.sessions] == ["Hari 1", "Hari 2", "Hari 3"]
+
+
+def test_event_form_errors_keep_what_was_typed(client, login, kotim):
+    login(kotim["user"])
+    page = post_form(
+        client,
+        "/kelola/acara/baru?jenis=sosialisasi",
+        _new_event_form(kind="sosialisasi", mode="luring", venue_name="", start="11:00", end="10:00"),
+    ).get_data(as_text=True)
+    assert "Jam selesai harus setelah jam mulai." in page
+    assert 'value="Webinar Literasi Digital"' in page
+
+
+def test_offline_event_needs_a_venue(client, login, kotim):
+    login(kotim["user"])
+    page = post_form(
+        client,
+        "/kelola/acara/baru?jenis=sosialisasi",
+        _new_event_form(kind="sosialisasi", mode="luring", venue_name=""),
+    ).get_data(as_text=True)
+    assert "Acara luring atau hibrida memerlukan nama tempat." in page
+
+
+def test_description_markdown_is_rendered_and_sanitized(client, make_event, kotim):
+    event = make_event(
+        kotim["org"], description="**Penting** <script>alert(1)</script> [tautan](javascript:alert(1))"
+    )
+    page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
+    assert "<strong>Penting</strong>" in page
+    assert "<script>alert(1)" not in page and 'href="javascript:' not in page
+
+
+def test_poster_must_be_an_image(client, login, kotim, make_event):
+    event = make_event(kotim["org"])
+    login(kotim["user"])
+    form = {
+        k: v
+        for k, v in _new_event_form(kind="sosialisasi", mode="luring").items()
+        if k not in ("day", "start", "end")
+    }
+    response = post_form(
+        client,
+        f"/kelola/acara/{event.id}/ubah",
+        {**form, "poster": (io.BytesIO(b"GIF89a not a png"), "poster.png")},
+        content_type="multipart/form-data",
+    )
+    assert "Gambar harus berupa berkas PNG atau JPEG." in response.get_data(as_text=True)
+
+
+def test_changing_the_time_zone_keeps_the_typed_hours(db, make_event, kotim):
+    event = make_event(kotim["org"])
+    data = services.EventData(**{f: getattr(event, f) for f in services.EventData.__dataclass_fields__})
+    data.timezone = "Asia/Jayapura"
+    services.update_event(_admin_actor(), event, data)
+    assert event.sessions[0].starts_at.time() == time(0, 0)  # 09.00 WIT is 00.00 UTC
+
+
+def test_duplicate_moves_sessions_and_keeps_the_programme(client, login, db, kotim, make_event):
+    event = make_event(
+        kotim["org"],
+        sessions=[
+            services.SessionData(day=datetime(2026, 12, 1).date(), start=time(8), end=time(16)),
+            services.SessionData(day=datetime(2026, 12, 2).date(), start=time(8), end=time(12)),
+        ],
+    )
+    services.add_person(_admin_actor(), event, services.PersonData(role="narasumber", name="Marjuki"))
+    login(kotim["user"])
+    response = post_form(client, f"/kelola/acara/{event.id}/duplikat", {"first_day": "2027-01-05"})
+    copy = db.session.get(Event, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert copy.status == EventStatus.DRAFT and copy.slug != event.slug
+    assert [s.starts_at for s in copy.sessions] == [
+        datetime(2027, 1, 5, 1, tzinfo=UTC),
+        datetime(2027, 1, 6, 1, tzinfo=UTC),
+    ]
+    assert [p.name for p in copy.people] == ["Marjuki"]
+
+
+def test_cancelling_an_event_tells_everyone_registered(client, login, db, kotim, make_event, mailbox):
+    event = make_event(kotim["org"], venue_capacity=1)
+    now = utcnow()
+    registration.register(event, registrant(email="a@example.org", phone=""), now)
+    registration.register(event, registrant(email="b@example.org", phone="", name="Kedua"), now)
+    mailbox.clear()
+    login(kotim["user"])
+    response = post_form(client, f"/kelola/acara/{event.id}/batalkan", {"reason": "Banjir di Kota Besi"})
+    assert response.status_code == 302
+    assert sorted(m["To"] for m in mailbox) == ["a@example.org", "b@example.org"]
+    assert all("Banjir di Kota Besi" in m.get_content() for m in mailbox)
+    page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
+    assert "Acara ini dibatalkan." in page and "Daftar sekarang" not in page
+
+
+def test_history_shows_who_changed_what(client, login, db, kotim, make_event):
+    event = make_event(kotim["org"])
+    login(kotim["user"])
+    form = {
+        k: v
+        for k, v in _new_event_form(kind="sosialisasi", mode="luring", title="Judul Baru").items()
+        if k not in ("day", "start", "end")
+    }
+    post_form(client, f"/kelola/acara/{event.id}/ubah", form)
+    page = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
+    assert "event updated" in page and "Judul Baru" in page and kotim["user"].name in page
+
+
+def test_another_office_event_is_not_found(client, login, make_org, make_user, make_event, kotim):
+    other = make_event(make_org("Diskominfo Kabupaten Katingan", area="Katingan"))
+    login(kotim["user"])
+    for url in (
+        "",
+        "/ubah",
+        "/peserta",
+        "/peserta/ekspor.csv",
+        "/rekap",
+        "/undangan",
+        "/riwayat",
+        "/duplikat",
+    ):
+        assert client.get(f"/kelola/acara/{other.id}{url}").status_code == 404, url
+    own = make_event(kotim["org"])
+    response = post_form(
+        client,
+        f"/kelola/acara/{other.id}/batalkan",
+        {"reason": "x"},
+        form_url=f"/kelola/acara/{own.id}/batalkan",
+    )
+    assert response.status_code == 404
+
+
+def test_checkin_staff_cannot_manage_events(client, login, make_user, make_event, kotim):
+    event = make_event(kotim["org"])
+    login(make_user(kotim["org"], role=Role.CHECKIN))
+    assert client.get("/kelola/acara/").status_code == 403
+    assert client.get(f"/kelola/acara/{event.id}/peserta").status_code == 403
+
+
+def test_public_list_filters_and_past_events(client, make_event, kotim):
+    make_event(kotim["org"], title="Sosialisasi Luring")
+    make_event(
+        kotim["org"],
+        title="Webinar Daring",
+        kind="webinar",
+        mode="daring",
+        venue_name="",
+        online_capacity=100,
+    )
+    past_day = (utcnow() - timedelta(days=30)).date()
+    make_event(kotim["org"], title="Rakor Lalu", sessions=[services.SessionData(past_day, time(9), time(10))])
+    upcoming = client.get("/acara").get_data(as_text=True)
+    assert "Sosialisasi Luring" in upcoming and "Webinar Daring" in upcoming and "Rakor Lalu" not in upcoming
+    webinars = client.get("/acara?jenis=webinar").get_data(as_text=True)
+    assert "Webinar Daring" in webinars and "Sosialisasi Luring" not in webinars
+    assert "Rakor Lalu" in client.get("/acara?waktu=lalu").get_data(as_text=True)

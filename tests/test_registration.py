@@ -1,0 +1,384 @@
+"""Registration: the public form, duplicates, seats and the waiting list, cancelling and
+promotion, closed registration, groups, invitations, and the organizers' lists."""
+
+import csv
+import io
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from eventapp.dbtypes import utcnow
+from eventapp.extensions import db as _db
+from eventapp.registration import services
+from eventapp.registration.models import Registration
+from tests.conftest import _admin_actor, post_form, region, registrant
+
+
+@pytest.fixture
+def kotim(make_org, make_user):
+    org = make_org()
+    return {"org": org, "user": make_user(org)}
+
+
+def _form(**overrides):
+    values = {
+        "name": "Siti Rahmah",
+        "phone": "0812-5100-0001",
+        "email": "",
+        "gender": "P",
+        "occupation": "pedagang",
+        "kabupaten": "",
+        "kim_id": "-1",
+        "institution": "Kantor Desa Camba",
+        "position": "Sekretaris desa",
+        "attendance_mode": "luring",
+        "consent": "y",
+    }
+    values.update(overrides)
+    return values
+
+
+def _register(client, event, **overrides):
+    return post_form(client, f"/acara/{event.slug}/daftar", _form(**overrides))
+
+
+def test_registering_from_the_form_gives_a_code_qr_and_own_page(client, make_event, kotim):
+    event = _event = make_event(kotim["org"])
+    response = _register(client, event)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Pendaftaran berhasil" in page and "Terdaftar" in page
+    code = re.search(r'id="registration-code">([A-Z0-9-]+)<', page).group(1)
+    assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{4}", code)
+    assert "<svg" in page  # the QR code, inline
+    assert "https://wa.me/6281251000001?text=" in page  # send to my own WhatsApp
+    assert _event.title in page
+
+
+def test_online_link_only_for_confirmed_online_participants(client, make_event, kotim):
+    event = make_event(
+        kotim["org"],
+        kind="webinar",
+        mode="daring",
+        venue_name="",
+        online_capacity=1,
+        online_url="https://zoom.us/j/999",
+        online_passcode="RAHASIA",
+    )
+    first = client.get(_register(client, event).headers["Location"]).get_data(as_text=True)
+    assert "https://zoom.us/j/999" in first and "RAHASIA" in first
+    second = client.get(_register(client, event, phone="0812-5100-0002", name="Kedua").headers["Location"])
+    text = second.get_data(as_text=True)
+    assert "Daftar tunggu" in text and "urutan ke-1" in text
+    assert "https://zoom.us/j/999" not in text and "RAHASIA" not in text
+
+
+def test_registering_twice_shows_the_existing_registration(client, db, make_event, kotim):
+    event = make_event(kotim["org"])
+    first = _register(client, event).headers["Location"].split("?")[0]
+    again = _register(client, event, phone="+62 812 5100 0001", name="Siti R.")
+    assert again.headers["Location"].split("?")[0] == first
+    assert "Anda sudah terdaftar untuk acara ini" in client.get(again.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_form_errors_are_in_indonesian_next_to_the_field_and_keep_input(client, make_event, kotim):
+    event = make_event(kotim["org"])
+    page = _register(client, event, phone="0812-12", consent="").get_data(as_text=True)
+    assert 'id="phone-error" class="field-error">Nomor HP tidak valid' in page
+    assert 'value="Siti Rahmah"' in page and 'value="0812-12"' in page and 'value="Kantor Desa Camba"' in page
+    page = _register(client, event, consent="").get_data(as_text=True)
+    assert "Persetujuan penggunaan data pribadi diperlukan untuk mendaftar." in page
+    page = _register(client, event, phone="", email="").get_data(as_text=True)
+    assert "Isi nomor WhatsApp atau e-mail" in page
+
+
+def test_kim_members_pick_their_kim_without_javascript(client, db, make_event, make_kim, kotim):
+    kim = make_kim(kotim["org"], name="KIM Camba Sejahtera")
+    event = make_event(kotim["org"], audience="kim", region_id=region("Kotawaringin Timur").id)
+    page = client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)
+    assert ">KIM Camba Sejahtera</option>" in page  # the event's kabupaten is pre-chosen
+    response = _register(client, event, kim_id=str(kim.id), institution="")
+    assert response.status_code == 302
+    saved = db.session.scalar(select(Registration))
+    assert saved.kim_id == kim.id and saved.region_id == region("Kotawaringin Timur").id
+    page = _register(client, event, kim_id="-1", phone="0812-5100-0009", institution="Dinas").get_data(
+        as_text=True
+    )
+    assert "Acara ini untuk anggota KIM: pilih KIM Anda." in page
+
+
+def test_full_event_waitlists_and_a_cancel_promotes_the_next_person(client, db, make_event, kotim, mailbox):
+    event = make_event(kotim["org"], venue_capacity=1)
+    first = client.get(_register(client, event, email="siti@example.org").headers["Location"])
+    assert "Terdaftar" in first.get_data(as_text=True)
+    second_url = _register(
+        client, event, phone="0812-5100-0002", email="budi@example.org", name="Budi"
+    ).headers["Location"]
+    assert "urutan ke-1" in client.get(second_url).get_data(as_text=True)
+    assert [m["Subject"] for m in mailbox] == [
+        f"Pendaftaran diterima: {event.title}",
+        f"Daftar tunggu: {event.title}",
+    ]
+    mailbox.clear()
+
+    token = first.request.path.rsplit("/", 1)[1]
+    confirm = client.get(f"/p/{token}/batal").get_data(as_text=True)
+    assert "Batalkan pendaftaran?" in confirm
+    post_form(client, f"/p/{token}/batal", {}, form_url=f"/p/{token}/batal")
+    assert "Dibatalkan" in client.get(f"/p/{token}").get_data(as_text=True)
+    promoted = client.get(second_url.split("?")[0]).get_data(as_text=True)
+    assert "Terdaftar" in promoted and "urutan" not in promoted
+    subjects = {m["To"]: m["Subject"] for m in mailbox}
+    assert subjects == {
+        "siti@example.org": f"Pendaftaran dibatalkan: {event.title}",
+        "budi@example.org": f"Anda mendapat tempat: {event.title}",
+    }
+
+
+def test_confirmation_mail_carries_code_schedule_and_own_page(client, make_event, kotim, mailbox):
+    event = make_event(kotim["org"])
+    _register(client, event, email="siti@example.org")
+    body = mailbox[0].get_content()
+    saved = _db.session.scalar(select(Registration))
+    assert saved.code in body and "09.00 WIB" in body and f"http://eventapp.test/p/{saved.token}" in body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"publish": False}, None),  # a draft is not found at all
+        ({"registration_opens_at": "future"}, "Pendaftaran belum dibuka."),
+        ({"registration_closes_at": "past"}, "Pendaftaran sudah ditutup."),
+        ({"audience": "undangan"}, "Acara ini khusus undangan."),
+    ],
+)
+def test_closed_registration_gets_a_clear_page(client, make_event, kotim, overrides, message):
+    now = utcnow()
+    if overrides.get("registration_opens_at") == "future":
+        overrides["registration_opens_at"] = now + timedelta(days=1)
+    if overrides.get("registration_closes_at") == "past":
+        overrides["registration_opens_at"] = now - timedelta(days=2)
+        overrides["registration_closes_at"] = now - timedelta(days=1)
+    event = make_event(kotim["org"], **overrides)
+    response = _register(client, event) if message is None else client.get(f"/acara/{event.slug}/daftar")
+    if message is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 403
+    assert message in response.get_data(as_text=True)
+
+
+def test_cancelled_event_refuses_registration(client, make_event, kotim):
+    event = make_event(kotim["org"])
+    services.cancel_event(_admin_actor(), event, "Cuaca buruk", utcnow())
+    page = client.get(f"/acara/{event.slug}/daftar")
+    assert page.status_code == 403 and "Acara ini dibatalkan." in page.get_data(as_text=True)
+
+
+def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, kotim):
+    from eventapp.kim import services as kim_services
+
+    kim = make_kim(kotim["org"], members=3)
+    chair = kim.members[0]
+    kim_services.update_member(
+        _admin_actor(),
+        chair,
+        kim_services.MemberData(name=chair.name, gender=chair.gender, position="ketua", phone=chair.phone),
+    )
+    no_contact = kim_services.add_member(
+        _admin_actor(), kim, kim_services.MemberData(name="Tanpa Kontak", gender="L")
+    )
+    event = make_event(kotim["org"])
+    url = f"/acara/{event.slug}/daftar-kelompok"
+    wrong = post_form(
+        client, url, {"registration_number": kim.registration_number, "phone": "0812-0000-0000"}
+    )
+    assert "tidak cocok" in wrong.get_data(as_text=True)
+    step2 = post_form(
+        client,
+        url,
+        {"registration_number": kim.registration_number, "phone": chair.phone.replace("+62", "0")},
+    ).get_data(as_text=True)
+    assert kim.name in step2 and "Tanpa Kontak" in step2
+    ids = [str(m.id) for m in kim.members]
+    result = post_form(
+        client,
+        url,
+        {
+            "registration_number": kim.registration_number,
+            "phone": chair.phone,
+            "members": ids,
+            "attendance_mode": "luring",
+            "consent": "y",
+            "register_members": "1",
+        },
+    ).get_data(as_text=True)
+    assert result.count("/p/") >= 3
+    assert "Tanpa Kontak: tidak ada nomor HP atau e-mail di data KIM" in result
+    assert db.session.scalar(select(func.count(Registration.id))) == 3
+    assert no_contact.id not in set(db.session.scalars(select(Registration.kim_id)))
+
+
+def test_invitation_only_event_registers_through_the_personal_link(
+    client, login, db, make_event, make_kim, kotim
+):
+    kim = make_kim(kotim["org"], members=2)
+    event = make_event(kotim["org"], kind="rakor", audience="undangan")
+    login(kotim["user"])
+    post_form(client, f"/kelola/acara/{event.id}/undangan", {"kim-kim_ids": [str(kim.id)]})
+    page = client.get(f"/kelola/acara/{event.id}/undangan").get_data(as_text=True)
+    links = re.findall(r"http://localhost(/undangan/[\w-]+)", page)
+    assert len(links) == 2 and "belum mendaftar" in page
+    client.post(
+        "/kelola/keluar", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
+    )
+    form = client.get(links[0]).get_data(as_text=True)
+    member = kim.members[0]
+    assert f'value="{member.name}"' in form
+    response = post_form(client, links[0], _form(name=member.name, phone=member.phone, kim_id=str(kim.id)))
+    assert response.status_code == 302
+    assert (
+        client.get(links[0]).headers["Location"].startswith("/p/")
+    )  # the link now leads to the registration
+    assert client.get(f"/acara/{event.slug}/daftar").status_code == 403
+
+
+# --- Organizers -------------------------------------------------------------------------------
+
+
+def test_organizer_lists_filters_and_exports_registrants(client, login, make_event, make_kim, kotim):
+    event = make_event(kotim["org"], venue_capacity=2)
+    now = utcnow()
+    for n in range(3):
+        services.register(event, registrant(name=f"Peserta {n}", phone=f"08137777000{n}"), now)
+    login(kotim["user"])
+    page = client.get(f"/kelola/acara/{event.id}/peserta").get_data(as_text=True)
+    assert "Terdaftar (2)" in page and "Daftar tunggu (1)" in page and "Peserta 2" in page
+    waiting = client.get(f"/kelola/acara/{event.id}/peserta?status=waitlisted").get_data(as_text=True)
+    assert "Peserta 2" in waiting and "Peserta 0" not in waiting
+    assert "Peserta 1" in client.get(f"/kelola/acara/{event.id}/peserta?q=peserta+1").get_data(as_text=True)
+    body = client.get(f"/kelola/acara/{event.id}/peserta/ekspor.csv").get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == services.EXPORT_COLUMNS and len(rows) == 4
+    assert client.get(f"/kelola/acara/{event.id}/peserta/ekspor.xlsx").status_code == 200
+
+
+def test_registrant_list_costs_the_same_queries_for_few_or_many(
+    client, login, db, count_queries, make_event, make_kim, kotim
+):
+    event = make_event(kotim["org"], venue_capacity=None)
+    kims = [make_kim(kotim["org"]) for _ in range(3)]
+    login(kotim["user"])
+    now = utcnow()
+    services.register(event, registrant(phone="081377770100", kim_id=kims[0].id), now)
+    with count_queries() as few:
+        client.get(f"/kelola/acara/{event.id}/peserta")
+    for n in range(60):
+        services.register(event, registrant(phone=f"0813777702{n:02d}", kim_id=kims[n % 3].id), now)
+    with count_queries() as many:
+        page = client.get(f"/kelola/acara/{event.id}/peserta").get_data(as_text=True)
+    assert "Halaman 1 dari 2" in page
+    assert len(many) == len(few)
+
+
+def test_organizer_adds_confirms_and_cancels_by_hand(client, login, db, make_event, kotim, mailbox):
+    event = make_event(kotim["org"], venue_capacity=1)
+    login(kotim["user"])
+    post_form(client, f"/kelola/acara/{event.id}/peserta/baru", _form(email="a@example.org"))
+    post_form(client, f"/kelola/acara/{event.id}/peserta/baru", _form(phone="0812-5100-0002", name="Budi"))
+    first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    assert (first.status, second.status) == ("confirmed", "waitlisted")
+    assert first.source == "manual"
+    post_form(
+        client,
+        f"/kelola/acara/{event.id}/peserta/{second.id}/status",
+        {"status": "confirmed"},
+        form_url=f"/kelola/acara/{event.id}/peserta",
+    )
+    db.session.refresh(second)
+    assert second.status == "confirmed"  # organizers may go beyond capacity
+    mailbox.clear()
+    response = post_form(
+        client,
+        f"/kelola/acara/{event.id}/peserta/{first.id}/kirim-ulang",
+        {},
+        form_url=f"/kelola/acara/{event.id}/peserta",
+    )
+    assert response.status_code == 302 and [m["To"] for m in mailbox] == ["a@example.org"]
+
+
+def test_recap_counts_by_region_kim_gender_and_occupation(client, login, make_event, make_kim, kotim):
+    event = make_event(kotim["org"], venue_capacity=None)
+    kim = make_kim(kotim["org"], name="KIM Camba")
+    now = utcnow()
+    services.register(
+        event, registrant(phone="081377770001", kim_id=kim.id, gender="L", occupation="petani"), now
+    )
+    services.register(
+        event, registrant(phone="081377770002", kim_id=kim.id, gender="P", occupation="petani"), now
+    )
+    login(kotim["user"])
+    page = client.get(f"/kelola/acara/{event.id}/rekap").get_data(as_text=True)
+    assert "2 pendaftar" in page and "KIM Camba" in page and "Kabupaten Kotawaringin Timur" in page
+    assert "Petani" in page and "Laki-laki" in page and "Perempuan" in page
+
+
+def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, kotim):
+    from eventapp.events import services as event_services
+
+    event = make_event(kotim["org"], venue_capacity=1)
+    now = utcnow()
+    services.register(event, registrant(phone="081377770001"), now)
+    waiting = services.register(event, registrant(phone="081377770002"), now).registration
+    data = event_services.EventData(
+        **{f: getattr(event, f) for f in event_services.EventData.__dataclass_fields__}
+    )
+    data.venue_capacity = 2
+    services.save_event(_admin_actor(), event, data, now)
+    db.session.refresh(waiting)
+    assert waiting.status == "confirmed"
+
+
+# --- Concurrency ------------------------------------------------------------------------------
+
+
+def test_no_overbooking_under_200_concurrent_registrations(app, db, make_event, kotim):
+    """200 threads register at once for 50 seats: exactly 50 get a seat, 150 wait, in order.
+    PostgreSQL decides under a row lock; SQLite by making each registration the single writer."""
+    event = make_event(kotim["org"], venue_capacity=50)
+    event_id = event.id
+    barrier = threading.Barrier(200)
+    errors = []
+
+    def worker(n: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                target = _db.session.get(type(event), event_id)
+                services.register(target, registrant(phone=f"081388{n:06d}", name=f"Peserta {n}"), utcnow())
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
+    assert sum(r.status == "confirmed" for r in rows) == 50
+    waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: r.queue_number)
+    assert len(waiting) == 150
+    assert [services.waitlist_position(r) for r in waiting] == list(range(1, 151))
+    # The first 50 places in the queue hold the seats; the queue has no gaps or repeats.
+    assert sorted(r.queue_number for r in rows if r.status == "confirmed") == list(range(1, 51))
+    assert [r.queue_number for r in waiting] == list(range(51, 201))
