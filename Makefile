@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := eventapp
 
-.PHONY: run test setup lint format translations messages system-packages clean
+.PHONY: run test bench setup lint format translations messages system-packages clean
 
 ## Set up everything, migrate, load demo data, start the web app and the job consumer.
 run: setup
@@ -17,9 +17,16 @@ run: setup
 
 ## Run linters and the whole test suite on SQLite and PostgreSQL.
 test: setup $(VENV)/.dev-installed
+	@scripts/install-system-packages debian-packages-dev.txt
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## Print the performance figures (needs PostgreSQL; installs wrk).
+bench: setup $(VENV)/.dev-installed
+	@scripts/install-system-packages debian-packages-bench.txt
+	$(BIN)/python bench/registration_throughput.py
+	$(BIN)/python bench/registrants_list.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -431,5 +431,5 @@ def find_published(slug: str) -> Event | None:
     return db.session.scalar(
         select(Event)
         .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.sessions), selectinload(Event.people))
+        .options(selectinload(Event.sessions))
     )

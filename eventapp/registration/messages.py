@@ -1,5 +1,7 @@
 """What participants are told, by e-mail through the outbox and as WhatsApp share text."""
 
+from collections.abc import Callable
+
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -66,7 +68,12 @@ def _mail(registration: Registration, subject: str, body: str) -> list[OutboxMes
     return [queue_email(registration.email, subject, body)]
 
 
-def registered(event: Event, registration: Registration, position: int | None) -> list[OutboxMessage]:
+def registered(
+    event: Event, registration: Registration, position: Callable[[], int | None]
+) -> list[OutboxMessage]:
+    """The confirmation or waiting-list message; `position` is asked only when a mail is written."""
+    if not registration.email:
+        return []
     if registration.status == RegistrationStatus.WAITLISTED:
         subject = _("Daftar tunggu: %(title)s", title=event.title)
         intro = _(
@@ -80,7 +87,7 @@ def registered(event: Event, registration: Registration, position: int | None) -
         [
             _("Halo %(name)s,", name=registration.name),
             intro,
-            summary_text(event, registration, position),
+            summary_text(event, registration, position()),
             _("Tidak jadi hadir? Batalkan di halaman peserta agar kursi dapat dipakai orang lain."),
         ]
     )

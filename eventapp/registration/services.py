@@ -211,47 +211,40 @@ def _find_existing(event_id: int, phone: str | None, email: str | None) -> Regis
     )
 
 
-def _seat_status(event: Event, mode: str) -> str:
-    """Confirmed while seats remain in the mode, else waiting list. Call under the event lock."""
-    capacity = event.capacity_for(mode)
-    if capacity is None:
-        return RegistrationStatus.CONFIRMED
-    confirmed = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id,
-            Registration.attendance_mode == mode,
-            Registration.status == RegistrationStatus.CONFIRMED,
+def _queue_state(event: Event, mode: str) -> tuple[str, int]:
+    """Under the event lock: the status a newcomer in `mode` gets (confirmed while seats remain,
+    else waiting list) and the next number in the event's queue, from one query."""
+    confirmed_in_mode = func.count().filter(
+        Registration.attendance_mode == mode, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    confirmed, last = db.session.execute(
+        select(confirmed_in_mode, func.max(Registration.queue_number)).where(
+            Registration.event_id == event.id
         )
-    )
-    return RegistrationStatus.CONFIRMED if confirmed < capacity else RegistrationStatus.WAITLISTED
-
-
-def _next_queue_number(event_id: int) -> int:
-    """The next place in an event's queue; the caller holds the event lock."""
-    last = db.session.scalar(
-        select(func.max(Registration.queue_number)).where(Registration.event_id == event_id)
-    )
-    return (last or 0) + 1
+    ).one()
+    capacity = event.capacity_for(mode)
+    has_seat = capacity is None or confirmed < capacity
+    return (RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED), (last or 0) + 1
 
 
 def _admit(
     event: Event, values: dict, now: datetime, source: str, consent: bool, existing: Registration | None
 ) -> tuple[Registration, list[OutboxMessage]]:
     """Give a seat or a waiting-list place; the caller holds the event lock."""
-    status = _seat_status(event, values["attendance_mode"])
+    status, queue_number = _queue_state(event, values["attendance_mode"])
     registration = existing or Registration(event_id=event.id, code=new_code(), token=new_token())
     for key, value in values.items():
         setattr(registration, key, value)
     registration.status = status
     registration.source = source
-    registration.queue_number = _next_queue_number(event.id)
+    registration.queue_number = queue_number
     registration.cancelled_at = None
     if consent:
         registration.consent_at = now
     if existing is None:
         db.session.add(registration)
     db.session.flush()
-    return registration, messages.registered(event, registration, waitlist_position(registration))
+    return registration, messages.registered(event, registration, lambda: waitlist_position(registration))
 
 
 def register(
@@ -275,11 +268,13 @@ def register(
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         return RegistrationResult(existing, existing=True)
     lock_for_update(Event, event.id)
-    # Another request may have registered the same person while this one waited for the lock.
-    existing = _find_existing(event.id, values["phone"], values["email"])
-    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        db.session.rollback()
-        return RegistrationResult(existing, existing=True)
+    if existing is not None:
+        # Someone may have brought the cancelled registration back while this request waited.
+        db.session.refresh(existing)
+        if existing.status != RegistrationStatus.CANCELLED:
+            db.session.rollback()
+            return RegistrationResult(existing, existing=True)
+    # A new person registering twice at once is stopped by the unique (event, phone/e-mail) keys.
     if invitation is not None:
         source = RegistrationSource.INVITATION
     try:
@@ -300,9 +295,8 @@ def register(
 def _promote_waiting(event: Event, mode: str, now: datetime) -> list[OutboxMessage]:
     """Fill free seats in `mode` from the front of its waiting list; the caller holds the lock."""
     outgoing: list[OutboxMessage] = []
-    capacity = event.capacity_for(mode)
     while True:
-        if capacity is not None and _seat_status(event, mode) != RegistrationStatus.CONFIRMED:
+        if _queue_state(event, mode)[0] != RegistrationStatus.CONFIRMED:
             return outgoing
         first = db.session.scalar(
             select(Registration)
@@ -410,7 +404,7 @@ def set_status(actor: User, registration: Registration, status: str, now: dateti
     registration.status = status
     registration.cancelled_at = None
     if status == RegistrationStatus.WAITLISTED:
-        registration.queue_number = _next_queue_number(event.id)
+        registration.queue_number = _queue_state(event, registration.attendance_mode)[1]
     outgoing: list[OutboxMessage] = []
     if status == RegistrationStatus.CONFIRMED:
         registration.promoted_at = now
@@ -434,7 +428,7 @@ def resend_confirmation(actor: User, registration: Registration) -> bool:
     """Send the registration message again; False when the person has no e-mail address."""
     event = registration.event
     _require_manager(actor, event)
-    outgoing = messages.registered(event, registration, waitlist_position(registration))
+    outgoing = messages.registered(event, registration, lambda: waitlist_position(registration))
     if not outgoing:
         return False
     db.session.commit()

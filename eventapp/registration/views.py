@@ -102,7 +102,6 @@ def _register_page(event: Event, invitation: Invitation | None):
     if request.method == "GET" and invitation is not None:
         form.name.data, form.email.data = invitation.name, invitation.email
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
-    bind_registrant_choices(form, event)
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
         try:
             result = services.register(event, registrant_data(form), now, invitation=invitation)
@@ -114,6 +113,8 @@ def _register_page(event: Event, invitation: Invitation | None):
             if result.existing:
                 flash(_("Anda sudah terdaftar untuk acara ini. Berikut pendaftaran Anda."), "warning")
             return redirect(url_for("registration.participant", token=result.registration.token, baru=1))
+    # The KIM and kabupaten lists are only needed to show the form, not to accept it.
+    bind_registrant_choices(form, event)
     return render_template(
         "registration/form.html",
         form=form,

@@ -1,0 +1,220 @@
+"""Registration POST throughput under gunicorn, compared with a bare Flask "hello" endpoint.
+
+    .venv/bin/python bench/registration_throughput.py [--seconds 10] [--connections 16] [--workers 4]
+
+Serves each app with the same gunicorn settings on loopback, loads it with wrk, and prints
+requests per second for hello and for registration on SQLite and on PostgreSQL, with the ratio.
+Each registration request is the real form POST: a CSRF token, validation, the seat lock, the
+insert and the commit. The login/registration rate limit is turned off for the run (it would
+otherwise answer 429 after 20 posts a minute from one address). Needs `wrk` (`make bench`).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import closing
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/eventapp_bench"
+
+SETUP_EVENT = """
+from datetime import time, timedelta
+from eventapp import create_app
+from eventapp.accounts import services as accounts
+from eventapp.dbtypes import utcnow
+from eventapp.events import services as events
+app = create_app()
+with app.app_context():
+    org = accounts.create_organization(None, accounts.OrganizationData(name="Bench", level="kabupaten_kota",
+                                                                       region_id=None))
+    admin = accounts.create_user(None, accounts.UserData("bench@example.org", "Bench", "admin", None),
+                                 "bench-password")
+    day = (utcnow() + timedelta(days=3)).date()
+    event = events.create_event(admin, org, events.EventData(title="Uji beban", kind="webinar", mode="daring",
+                                online_capacity=None), [events.SessionData(day, time(9), time(11))])
+    events.publish_event(admin, event)
+    print(event.slug)
+"""
+
+COUNT_REGISTRATIONS = """
+from sqlalchemy import text
+from eventapp import create_app
+from eventapp.extensions import db
+with create_app().app_context():
+    print(db.session.scalar(text("SELECT count(*) FROM registrations")))
+"""
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def gunicorn(app_path: str, env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_path,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    return process, port
+
+
+def wrk(
+    url: str, seconds: int, connections: int, script: Path | None = None, env: dict | None = None
+) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50": p50, "p99": p99, "bad": int(bad.group(1)) if bad else 0}
+
+
+def fresh_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS eventapp_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE eventapp_bench")
+
+
+def registration_run(backend: str, args, workdir: Path) -> dict:
+    env = dict(
+        os.environ,
+        SECRET_KEY="bench",
+        RATELIMIT_ENABLED="0",
+        EVENTAPP_INSTANCE=str(workdir),
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+        FLASK_APP="eventapp",
+    )
+    if backend == "postgresql":
+        fresh_postgres()
+        env["DATABASE_URL"] = PG_BENCH_URL
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite'}"
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    slug = (
+        subprocess.run(
+            [str(BIN / "python"), "-c", SETUP_EVENT],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    process, port = gunicorn("wsgi:app", env, args.workers)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/acara/{slug}")
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/acara/{slug}/daftar").read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        wrk_env = dict(os.environ, BENCH_PATH=f"/acara/{slug}/daftar", BENCH_TOKEN=token, BENCH_COOKIE=cookie)
+        result = wrk(
+            f"{base}/acara/{slug}/daftar",
+            args.seconds,
+            args.connections,
+            ROOT / "bench" / "register.lua",
+            wrk_env,
+        )
+    finally:
+        process.terminate()
+        process.wait()
+    count = subprocess.run(
+        [
+            str(BIN / "python"),
+            "-c",
+            COUNT_REGISTRATIONS,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    result["saved"] = int(count)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: run `make bench`, or apt-get install wrk")
+
+    with tempfile.TemporaryDirectory(prefix="eventapp-bench-") as tmp:
+        process, port = gunicorn("bench.hello_app:app", dict(os.environ), args.workers)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/")
+            hello = wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections)
+        finally:
+            process.terminate()
+            process.wait()
+        print(
+            f"gunicorn {args.workers} sync workers, wrk 2 threads × {args.connections} connections, "
+            f"{args.seconds} s per run, {os.cpu_count()} CPU cores"
+        )
+        print(
+            f"{'bare Flask hello':<28} {hello['rps']:>9.1f} req/s   "
+            f"p50 {hello['p50']:>8}  p99 {hello['p99']:>8}"
+        )
+        for backend in ("sqlite", "postgresql"):
+            workdir = Path(tmp) / backend
+            workdir.mkdir()
+            result = registration_run(backend, args, workdir)
+            ratio = result["rps"] / hello["rps"]
+            print(
+                f"{'registration POST, ' + backend:<28} {result['rps']:>9.1f} req/s   "
+                f"p50 {result['p50']:>8}  "
+                f"p99 {result['p99']:>8}   {ratio:6.1%} of hello   "
+                f"(saved {result['saved']} registrations, {result['bad']} error responses)"
+            )
+
+
+if __name__ == "__main__":
+    main()

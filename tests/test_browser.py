@@ -1,0 +1,76 @@
+"""Journeys in a real browser (the Debian Chromium, headless) at phone size, 360×740."""
+
+import shutil
+import socket
+import threading
+from contextlib import closing
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over HTTP on a free loopback port, for the browser."""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def phone_page():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs the Debian package chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport=PHONE, locale="id-ID")
+        yield context.new_page()
+        browser.close()
+
+
+def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_page, make_org, make_event):
+    event = make_event(make_org(), title="Sosialisasi Pembentukan KIM", venue_capacity=20)
+    page = phone_page
+    page.goto(f"{live_server}/acara/{event.slug}")
+    expect(page.get_by_role("heading", name="Sosialisasi Pembentukan KIM")).to_be_visible()
+    page.get_by_role("button", name="Daftar sekarang").click()
+
+    page.get_by_label("Nama lengkap").fill("Siti Rahmah")
+    page.get_by_label("Nomor WhatsApp").fill("0812 5100 0001")
+    page.get_by_label("Perempuan").check()
+    page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
+    page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Desa Camba")
+    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
+    page.get_by_role("button", name="Daftar", exact=True).click()
+
+    expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
+    code = page.locator("#registration-code")
+    expect(code).to_have_text(__import__("re").compile(r"^[A-Z0-9]{3}-[A-Z0-9]{4}$"))
+    expect(page.locator(".qr svg")).to_be_visible()
+    # Nothing on the participant page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.reload()  # the participant page is a stable address of its own
+    page.get_by_role("button", name="Batalkan pendaftaran").click()
+    page.get_by_role("button", name="Ya, batalkan").click()
+    expect(page.get_by_text("Pendaftaran Anda dibatalkan.")).to_be_visible()
+    expect(page.locator(".badge-cancelled")).to_have_text("Dibatalkan")
