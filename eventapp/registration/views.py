@@ -242,7 +242,9 @@ def participant(token: str):
         if registration.phone
         else None
     )
-    qr = Markup(segno.make(registration.code, error="m").svg_inline(scale=5, title=registration.code))
+    qr = Markup(
+        segno.make_qr(registration.code, error="m").svg_inline(omitsize=True, title=registration.code)
+    )
     return render_template(
         "registration/participant.html",
         registration=registration,
