@@ -239,3 +239,16 @@ def test_public_list_filters_and_past_events(client, make_event, kotim):
     webinars = client.get("/acara?jenis=webinar").get_data(as_text=True)
     assert "Webinar Daring" in webinars and "Sosialisasi Luring" not in webinars
     assert "Rakor Lalu" in client.get("/acara?waktu=lalu").get_data(as_text=True)
+
+
+def test_a_bad_poster_on_a_new_event_saves_nothing(client, login, db, kotim):
+    login(kotim["user"])
+    response = post_form(
+        client,
+        "/kelola/acara/baru?jenis=webinar",
+        {**_new_event_form(), "poster": (io.BytesIO(b"%PDF-1.4"), "poster.jpg")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "Gambar harus berupa berkas PNG atau JPEG." in page and 'value="Webinar Literasi Digital"' in page
+    assert db.session.scalar(select(Event)) is None

@@ -156,15 +156,30 @@ def _event_values(data: EventData) -> dict:
     return values
 
 
+def _store_poster(poster: bytes | None, upload_dir: Path | None) -> str | None:
+    """Check and save an uploaded poster before anything else is written, so a bad image
+    leaves the event as it was."""
+    if not poster:
+        return None
+    return store_image(poster, upload_dir / "posters", POSTER_MAX_BYTES, 1200, "poster")
+
+
 def create_event(
-    actor: User, organization: Organization, data: EventData, sessions: list[SessionData]
+    actor: User,
+    organization: Organization,
+    data: EventData,
+    sessions: list[SessionData],
+    poster: bytes | None = None,
+    upload_dir: Path | None = None,
 ) -> Event:
-    """Create a draft event with its first session(s); it is not public until published."""
+    """Create a draft event with its first session(s) and poster; it is not public until published."""
     _require_manager(actor, organization.id)
     _validate(data)
     if not sessions:
         raise ValidationFailed(_("Isi tanggal dan jam sesi pertama."), "session_required")
+    poster_filename = _store_poster(poster, upload_dir)
     event = Event(
+        poster_filename=poster_filename,
         organization_id=organization.id,
         slug=_unique_slug(data.title),
         status=EventStatus.DRAFT,
@@ -180,12 +195,17 @@ def create_event(
     return event
 
 
-def update_event(actor: User, event: Event, data: EventData) -> dict:
-    """Save edits to an event and return what changed ({field: [old, new]}), for the history
-    and for deciding whether participants must be told."""
+def update_event(
+    actor: User, event: Event, data: EventData, poster: bytes | None = None, upload_dir: Path | None = None
+) -> dict:
+    """Save edits to an event (and a new poster) and return what changed ({field: [old, new]}),
+    for the history and for deciding whether participants must be told."""
     _require_manager(actor, event.organization_id)
     _validate(data)
     values = _event_values(data)
+    poster_filename = _store_poster(poster, upload_dir)
+    if poster_filename:
+        values["poster_filename"] = poster_filename
     changes = diff(event, values)
     if not changes:
         return {}
@@ -201,15 +221,6 @@ def update_event(actor: User, event: Event, data: EventData) -> dict:
     record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
     db.session.commit()
     return changes
-
-
-def set_poster(actor: User, event: Event, content: bytes, upload_dir: Path) -> str:
-    """Replace the event poster with a checked, resized copy of an uploaded image."""
-    _require_manager(actor, event.organization_id)
-    event.poster_filename = store_image(content, upload_dir / "posters", POSTER_MAX_BYTES, 1200, "poster")
-    record(actor, event.organization_id, "event", event.id, "poster", {}, event_id=event.id)
-    db.session.commit()
-    return event.poster_filename
 
 
 def add_session(actor: User, event: Event, data: SessionData) -> EventSession:

@@ -1,6 +1,7 @@
 """Organizer pages for events under /kelola/acara."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -87,6 +88,11 @@ def _event_data(form: EventForm) -> services.EventData:
     )
 
 
+def _poster_upload(form: EventForm) -> tuple[bytes | None, Path]:
+    """The uploaded poster's bytes (None when no file was chosen) and where posters live."""
+    return (form.poster.data.read() if form.poster.data else None), current_app.config["UPLOAD_DIR"]
+
+
 def _bind_region_choices(form: EventForm, organization) -> None:
     options = kabupaten_in(organization.region if organization else None)
     form.region_id.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in options])
@@ -149,13 +155,10 @@ def create():
             for n in range(defaults.days)
         ]
         try:
-            event = services.create_event(current_user, organization, _event_data(form), sessions)
-            if form.poster.data:
-                services.set_poster(
-                    current_user, event, form.poster.data.read(), current_app.config["UPLOAD_DIR"]
-                )
+            event = services.create_event(
+                current_user, organization, _event_data(form), sessions, *_poster_upload(form)
+            )
         except DomainError as error:
-            db.session.rollback()
             _attach_error(form, error)
         else:
             flash(_("Acara dibuat sebagai draf. Periksa sesi dan narasumber, lalu terbitkan."), "success")
@@ -191,13 +194,8 @@ def edit(event_id: int):
     _bind_region_choices(form, event.organization)
     if form.validate_on_submit():
         try:
-            registration.save_event(current_user, event, _event_data(form), utcnow())
-            if form.poster.data:
-                services.set_poster(
-                    current_user, event, form.poster.data.read(), current_app.config["UPLOAD_DIR"]
-                )
+            registration.save_event(current_user, event, _event_data(form), utcnow(), *_poster_upload(form))
         except DomainError as error:
-            db.session.rollback()
             _attach_error(form, error)
         else:
             flash(_("Acara disimpan."), "success")

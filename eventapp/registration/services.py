@@ -4,6 +4,7 @@ promotion, group registration by a KIM chair, invitations, and the organizers' l
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -436,9 +437,16 @@ def resend_confirmation(actor: User, registration: Registration) -> bool:
     return True
 
 
-def save_event(actor: User, event: Event, data: events.EventData, now: datetime) -> dict:
+def save_event(
+    actor: User,
+    event: Event,
+    data: events.EventData,
+    now: datetime,
+    poster: bytes | None = None,
+    upload_dir: Path | None = None,
+) -> dict:
     """Save an organizer's edits to an event; when seats were added, people waiting move up."""
-    changes = events.update_event(actor, event, data)
+    changes = events.update_event(actor, event, data, poster, upload_dir)
     if not {"venue_capacity", "online_capacity", "mode"} & changes.keys():
         return changes
     lock_for_update(Event, event.id)
