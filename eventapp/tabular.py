@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from flask import Response
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
@@ -52,6 +53,24 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
     sheet.autofilter(0, 0, count, len(headers) - 1)
     workbook.close()
     return buffer.getvalue()
+
+
+MIMETYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def spreadsheet_response(
+    fmt: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str, filename: str
+) -> Response:
+    """A download of `rows` as `filename`.xlsx or `filename`.csv."""
+    body = to_xlsx(headers, rows, sheet_name) if fmt == "xlsx" else to_csv(headers, rows)
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
+    )
 
 
 def read_table(filename: str, content: bytes) -> list[dict[str, object]]:

@@ -1,6 +1,6 @@
 """Organizer pages of the KIM registry under /kelola/kim."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABEL
 from eventapp.phones import display_phone
 from eventapp.regions.models import Region
 from eventapp.regions.services import children, kabupaten_in
-from eventapp.tabular import read_table, to_csv, to_xlsx
+from eventapp.tabular import read_table, spreadsheet_response
 
 bp = Blueprint("kim", __name__, url_prefix="/kelola/kim")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -65,29 +65,13 @@ def index():
 def export(fmt: str):
     """The filtered registry as a spreadsheet in the import layout."""
     rows = services.export_rows(current_user, _filters())
-    if fmt == "xlsx":
-        body = to_xlsx(services.COLUMNS, rows, "KIM")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = to_csv(services.COLUMNS, rows)
-        mimetype = "text/csv; charset=utf-8"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=kim.{fmt}"}
-    )
+    return spreadsheet_response(fmt, services.COLUMNS, rows, "KIM", "kim")
 
 
 @bp.route("/templat.<any(xlsx, csv):fmt>")
 def template_file(fmt: str):
     """An empty import file with the expected columns and two example rows."""
-    if fmt == "xlsx":
-        body = to_xlsx(services.COLUMNS, services.EXAMPLE_ROWS, "KIM")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = to_csv(services.COLUMNS, services.EXAMPLE_ROWS)
-        mimetype = "text/csv; charset=utf-8"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=templat-kim.{fmt}"}
-    )
+    return spreadsheet_response(fmt, services.COLUMNS, services.EXAMPLE_ROWS, "KIM", "templat-kim")
 
 
 def _kim_data(form: KimForm) -> services.KimData:

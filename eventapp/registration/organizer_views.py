@@ -1,6 +1,6 @@
 """Organizer pages for an event's registrants and invitations, under /kelola/acara/<id>."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from eventapp.registration import services
 from eventapp.registration.forms import NOT_KIM, InviteKimForm, InvitePersonForm, RegistrantForm, StatusForm
 from eventapp.registration.models import STATUS_LABELS, Registration
 from eventapp.registration.views import attach_error, bind_registrant_choices, registrant_data
-from eventapp.tabular import to_csv, to_xlsx
+from eventapp.tabular import spreadsheet_response
 
 bp = Blueprint("registrants", __name__, url_prefix="/kelola/acara/<int:event_id>")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -81,17 +81,7 @@ def export(event_id: int, fmt: str):
     """The filtered registrants as a spreadsheet."""
     event = _event_or_404(event_id)
     rows = services.export_rows(event, _filters())
-    if fmt == "xlsx":
-        body = to_xlsx(services.EXPORT_COLUMNS, rows, "Peserta")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = to_csv(services.EXPORT_COLUMNS, rows)
-        mimetype = "text/csv; charset=utf-8"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=peserta-{event.slug}.{fmt}"},
-    )
+    return spreadsheet_response(fmt, services.EXPORT_COLUMNS, rows, "Peserta", f"peserta-{event.slug}")
 
 
 @bp.route("/peserta/baru", methods=["GET", "POST"])
