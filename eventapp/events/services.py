@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import can_manage, scoped
@@ -406,12 +406,9 @@ def public_events(filters: PublicFilters, now: datetime) -> Select:
         stmt = stmt.where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.FINISHED]), ~upcoming)
         stmt = stmt.order_by(first_start.desc())
     else:
-        stmt = stmt.where(
-            or_(
-                and_(Event.status == EventStatus.PUBLISHED, upcoming),
-                and_(Event.status == EventStatus.CANCELLED, upcoming),
-            )
-        ).order_by(first_start)
+        # Cancelled events stay listed until their date, marked, so people who saw them learn why.
+        stmt = stmt.where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]), upcoming)
+        stmt = stmt.order_by(first_start)
     if filters.q.strip():
         stmt = stmt.where(Event.title.ilike(f"%{filters.q.strip()}%"))
     if filters.kind in set(EventKind):

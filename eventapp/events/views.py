@@ -203,28 +203,29 @@ def edit(event_id: int):
     return render_template("events/form.html", form=form, event=event, labels=LABELS)
 
 
-@bp.route("/<int:event_id>/terbitkan", methods=["POST"])
-def publish(event_id: int):
-    """Make a draft public."""
+def _status_action(event_id: int, action, success: str):
+    """Run a one-button status change and come back to the event with its outcome."""
     event = _event_or_404(event_id)
     try:
-        services.publish_event(current_user, event)
-        flash(_("Acara diterbitkan. Bagikan tautannya ke grup WhatsApp KIM."), "success")
+        action(current_user, event)
+        flash(success, "success")
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/terbitkan", methods=["POST"])
+def publish(event_id: int):
+    """Make a draft public."""
+    return _status_action(
+        event_id, services.publish_event, _("Acara diterbitkan. Bagikan tautannya ke grup WhatsApp KIM.")
+    )
 
 
 @bp.route("/<int:event_id>/selesai", methods=["POST"])
 def finish(event_id: int):
     """Mark an event as held."""
-    event = _event_or_404(event_id)
-    try:
-        services.finish_event(current_user, event)
-        flash(_("Acara ditandai selesai."), "success")
-    except DomainError as error:
-        flash(error.message, "error")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return _status_action(event_id, services.finish_event, _("Acara ditandai selesai."))
 
 
 @bp.route("/<int:event_id>/batalkan", methods=["GET", "POST"])

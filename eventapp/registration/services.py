@@ -350,6 +350,14 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     return registration
 
 
+def can_cancel(registration: Registration) -> bool:
+    """A participant may cancel while registered or waiting and the event is still ahead."""
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and registration.event.status == EventStatus.PUBLISHED
+    )
+
+
 def find_by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.token == token))
 

@@ -255,12 +255,8 @@ def participant(token: str):
         just_registered=request.args.get("baru") == "1",
         status_labels=STATUS_LABELS,
         mode_labels=MODE_LABELS,
-        can_cancel=_can_cancel(registration),
+        can_cancel=services.can_cancel(registration),
     )
-
-
-def _can_cancel(registration: Registration) -> bool:
-    return registration.status != RegistrationStatus.CANCELLED and registration.event.status == "published"
 
 
 @bp.route("/p/<token>/batal", methods=["GET", "POST"])
@@ -275,6 +271,6 @@ def cancel(token: str):
         else:
             flash(_("Pendaftaran Anda dibatalkan. Terima kasih sudah memberi tahu."), "success")
         return redirect(url_for("registration.participant", token=token))
-    if not _can_cancel(registration):
+    if not services.can_cancel(registration):
         return redirect(url_for("registration.participant", token=token))
     return render_template("registration/cancel.html", registration=registration, event=registration.event)
