@@ -27,6 +27,7 @@ bench: setup $(VENV)/.dev-installed
 	@scripts/install-system-packages debian-packages-bench.txt
 	$(BIN)/python bench/registration_throughput.py
 	$(BIN)/python bench/registrants_list.py
+	$(BIN)/python bench/calendar_feed.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import bp as accounts_bp
     from eventapp.accounts.views import organizations_bp, users_bp
+    from eventapp.calendar.views import init_app as calendar_init_app
     from eventapp.events.public_views import bp as public_events_bp
     from eventapp.events.views import bp as events_bp
     from eventapp.kim.views import bp as kim_bp
@@ -64,7 +65,9 @@ def register_blueprints(app: Flask) -> None:
         registrants_bp,
     ):
         app.register_blueprint(blueprint)
-    # Registering the jobs module makes its tasks known to the queue.
+    # Calendar files and reminders read every other feature; nothing imports them back.
+    calendar_init_app(app)
+    # Importing the jobs module makes its tasks known to the queue.
     import eventapp.outbox.jobs  # noqa: F401
 
 

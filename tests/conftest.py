@@ -338,3 +338,8 @@ def registrant(**overrides):
     }
     values.update(overrides)
     return RegistrantData(**values)
+
+
+def mail_text(message) -> str:
+    """The plain-text body of a received e-mail, whether or not it carries a calendar part."""
+    return message.get_body(preferencelist=("plain",)).get_content()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
-from tests.conftest import PASSWORD, post_form, region
+from tests.conftest import PASSWORD, mail_text, post_form, region
 
 
 def test_organizer_signs_in_and_lands_on_the_event_list(client, make_org, make_user):
@@ -144,7 +144,7 @@ def test_password_reset_link_arrives_by_mail_and_works_once(client, db, make_org
     assert response.status_code == 302
     assert len(mailbox) == 1
     assert mailbox[0]["To"] == "rina@kotim.example"
-    link = re.search(r"http://eventapp.test(/kelola/sandi/\S+)", mailbox[0].get_content()).group(1)
+    link = re.search(r"http://eventapp.test(/kelola/sandi/\S+)", mail_text(mailbox[0])).group(1)
     response = post_form(client, link, {"password": "kata-sandi-baru-1", "confirm": "kata-sandi-baru-1"})
     assert response.status_code == 302
     db.session.refresh(user)

@@ -14,7 +14,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.extensions import db as _db
 from eventapp.registration import services
 from eventapp.registration.models import Registration
-from tests.conftest import _admin_actor, post_form, region, registrant
+from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_full_event_waitlists_and_a_cancel_promotes_the_next_person(client, db, 
 def test_confirmation_mail_carries_code_schedule_and_own_page(client, make_event, kotim, mailbox):
     event = make_event(kotim["org"])
     _register(client, event, email="siti@example.org")
-    body = mailbox[0].get_content()
+    body = mail_text(mailbox[0])
     saved = _db.session.scalar(select(Registration))
     assert saved.code in body and "09.00 WIB" in body and f"http://eventapp.test/p/{saved.token}" in body
 

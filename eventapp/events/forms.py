@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     IntegerField,
@@ -80,6 +81,9 @@ class EventForm(FlaskForm):
     contact_name = StringField(_l("Narahubung"), validators=[Optional(), max_length(150)])
     contact_phone = StringField(_l("Nomor narahubung (WhatsApp)"), validators=[Optional(), max_length(30)])
     poster = FileField(_l("Poster (PNG atau JPEG, maksimal 3 MB)"))
+    reminders_enabled = BooleanField(
+        _l("Kirim pengingat e-mail sehari dan satu jam sebelum setiap sesi"), default=True
+    )
 
 
 class NewEventForm(SessionFields, EventForm):

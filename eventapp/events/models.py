@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
@@ -123,6 +123,8 @@ class Event(db.Model):
     # Seats per mode; None means no limit.
     venue_capacity: Mapped[int | None]
     online_capacity: Mapped[int | None]
+    # Reminder e-mails the day before and an hour before each session.
+    reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     contact_name: Mapped[str] = mapped_column(String(150), default="")
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -166,6 +168,9 @@ class EventSession(db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # iCalendar SEQUENCE: raised whenever the time, place or link changes, so calendar apps
+    # replace the entry they hold instead of keeping the old one.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

@@ -56,6 +56,7 @@ class EventData:
     online_capacity: int | None = None
     contact_name: str = ""
     contact_phone: str = ""
+    reminders_enabled: bool = True
 
 
 @dataclass
@@ -218,9 +219,30 @@ def update_event(
                 setattr(session, attr, local_to_utc(local.date(), local.time(), data.timezone))
     for key, value in values.items():
         setattr(event, key, value)
+    if needs_notice(changes):
+        for session in event.sessions:
+            session.sequence += 1
     record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
     db.session.commit()
     return changes
+
+
+# Edits that change when, where or how people attend; others (a description typo) stay quiet.
+NOTICE_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "mode",
+    "venue_name",
+    "venue_address",
+    "online_url",
+    "online_passcode",
+}
+
+
+def needs_notice(changes: dict) -> bool:
+    """Whether participants' calendars must be updated for these changes."""
+    return bool(NOTICE_FIELDS & changes.keys())
 
 
 def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
@@ -251,6 +273,8 @@ def update_session(actor: User, session: EventSession, data: SessionData) -> dic
     changes = diff(session, {"title": data.title.strip(), "starts_at": starts, "ends_at": ends})
     if changes:
         session.title, session.starts_at, session.ends_at = data.title.strip(), starts, ends
+        if needs_notice(changes):
+            session.sequence += 1
         record(actor, event.organization_id, "session", session.id, "updated", changes, event_id=event.id)
         db.session.commit()
     return changes
@@ -271,7 +295,7 @@ def remove_session(actor: User, session: EventSession) -> None:
         {"starts_at": session.starts_at},
         event_id=event.id,
     )
-    db.session.delete(session)
+    event.sessions.remove(session)  # delete-orphan removes the row
     db.session.commit()
 
 

@@ -85,6 +85,7 @@ def _event_data(form: EventForm) -> services.EventData:
         online_capacity=form.online_capacity.data,
         registration_opens_at=_to_utc(form.registration_opens_at.data, tz_name),
         registration_closes_at=_to_utc(form.registration_closes_at.data, tz_name),
+        reminders_enabled=form.reminders_enabled.data,
     )
 
 
@@ -280,7 +281,7 @@ def session_create(event_id: int):
     form = SessionForm()
     if form.validate_on_submit():
         try:
-            services.add_session(current_user, event, _session_data(form))
+            registration.add_session(current_user, event, _session_data(form))
         except DomainError as error:
             form.end.errors.append(error.message)
         else:
@@ -304,7 +305,7 @@ def session_edit(event_id: int, session_id: int):
         form.title.data = session.title
     if form.validate_on_submit():
         try:
-            services.update_session(current_user, session, _session_data(form))
+            registration.change_session(current_user, session, _session_data(form))
         except DomainError as error:
             form.end.errors.append(error.message)
         else:
@@ -318,7 +319,7 @@ def session_delete(event_id: int, session_id: int):
     """Delete a session."""
     event = _event_or_404(event_id)
     try:
-        services.remove_session(current_user, _session_of(event, session_id))
+        registration.remove_session(current_user, _session_of(event, session_id))
         flash(_("Sesi dihapus."), "success")
     except DomainError as error:
         flash(error.message, "error")

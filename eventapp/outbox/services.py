@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask_mailman import EmailMessage
+from flask_mailman import EmailMessage, EmailMultiAlternatives
 from sqlalchemy import select
 
 from eventapp.extensions import db
@@ -11,11 +11,42 @@ from eventapp.outbox.models import OutboxMessage, OutboxStatus
 MAX_ATTEMPTS = 6
 
 
-def queue_email(recipient: str, subject: str, body_text: str) -> OutboxMessage:
-    """Add a message to the caller's unit of work; it leaves only if that work commits."""
+class CalendarMessage(EmailMultiAlternatives):
+    """An e-mail whose text/calendar alternative names its METHOD, as calendar apps require
+    (RFC 6047: the MIME method parameter matches the METHOD inside the file)."""
+
+    def __init__(self, *args, calendar_method: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calendar_method = calendar_method
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar":
+            part.set_param("method", self.calendar_method)
+        return part
+
+
+def queue_email(
+    recipient: str, subject: str, body_text: str, calendar: tuple[str, bytes] | None = None
+) -> OutboxMessage:
+    """Add a message to the caller's unit of work; it leaves only if that work commits.
+    `calendar` is (METHOD, ics bytes) for an inline invite, update or cancellation."""
     message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+    if calendar is not None:
+        message.calendar_method, ics = calendar
+        message.calendar_ics = ics.decode("utf-8")
     db.session.add(message)
     return message
+
+
+def _email(message: OutboxMessage) -> EmailMessage:
+    if not message.calendar_ics:
+        return EmailMessage(message.subject, message.body_text, to=[message.recipient])
+    email = CalendarMessage(
+        message.subject, message.body_text, to=[message.recipient], calendar_method=message.calendar_method
+    )
+    email.attach_alternative(message.calendar_ics, "text/calendar")
+    return email
 
 
 def pending_message_ids() -> list[int]:
@@ -41,7 +72,7 @@ def deliver(message_id: int, now: datetime) -> bool:
         return message is not None and message.status == OutboxStatus.SENT
     message.attempts += 1
     try:
-        EmailMessage(message.subject, message.body_text, to=[message.recipient]).send()
+        _email(message).send()
     except Exception as exc:  # any transport error: keep the message, try again later
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if message.attempts >= MAX_ATTEMPTS:

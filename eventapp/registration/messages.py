@@ -1,11 +1,14 @@
 """What participants are told, by e-mail through the outbox and as WhatsApp share text."""
 
 from collections.abc import Callable
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from eventapp.events.models import Event, EventMode
+from eventapp.calendar import ics
+from eventapp.dbtypes import utcnow
+from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.i18n import format_datetime, format_time
 from eventapp.outbox.models import OutboxMessage
 from eventapp.outbox.services import queue_email
@@ -62,10 +65,35 @@ def summary_text(event: Event, registration: Registration, position: int | None)
     return "\n".join(lines)
 
 
-def _mail(registration: Registration, subject: str, body: str) -> list[OutboxMessage]:
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def _links(event: Event, registration: Registration) -> ics.Links:
+    return ics.Links(
+        event_url=f"{_base_url()}/acara/{event.slug}", participant_url=participant_url(registration)
+    )
+
+
+def _sender() -> str:
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def invite(event: Event, registration: Registration) -> bytes:
+    """The personal METHOD:REQUEST file of a confirmed participant."""
+    return ics.request(event, registration, _base_url(), _sender(), utcnow(), _links(event, registration))
+
+
+def _cancellation(event: Event, registration: Registration, bump: int, sessions=None) -> tuple[str, bytes]:
+    return "CANCEL", ics.cancel(
+        event, registration, _base_url(), _sender(), utcnow(), _links(event, registration), bump, sessions
+    )
+
+
+def _mail(registration: Registration, subject: str, body: str, calendar=None) -> list[OutboxMessage]:
     if not registration.email:
         return []
-    return [queue_email(registration.email, subject, body)]
+    return [queue_email(registration.email, subject, body, calendar)]
 
 
 def registered(
@@ -91,7 +119,12 @@ def registered(
             _("Tidak jadi hadir? Batalkan di halaman peserta agar kursi dapat dipakai orang lain."),
         ]
     )
-    return _mail(registration, subject, body)
+    calendar = (
+        ("REQUEST", invite(event, registration))
+        if registration.status == RegistrationStatus.CONFIRMED
+        else None
+    )
+    return _mail(registration, subject, body, calendar)
 
 
 def promoted(event: Event, registration: Registration) -> list[OutboxMessage]:
@@ -103,10 +136,11 @@ def promoted(event: Event, registration: Registration) -> list[OutboxMessage]:
             summary_text(event, registration, None),
         ]
     )
-    return _mail(registration, subject, body)
+    return _mail(registration, subject, body, ("REQUEST", invite(event, registration)))
 
 
-def cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
+def cancelled(event: Event, registration: Registration, had_invite: bool) -> list[OutboxMessage]:
+    """Told to a participant who cancelled (or was cancelled); their calendar entry is removed."""
     subject = _("Pendaftaran dibatalkan: %(title)s", title=event.title)
     body = "\n\n".join(
         [
@@ -118,7 +152,7 @@ def cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
             ),
         ]
     )
-    return _mail(registration, subject, body)
+    return _mail(registration, subject, body, _cancellation(event, registration, 1) if had_invite else None)
 
 
 def event_cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
@@ -131,4 +165,38 @@ def event_cancelled(event: Event, registration: Registration) -> list[OutboxMess
             _("Mohon maaf atas ketidaknyamanan ini."),
         ]
     )
-    return _mail(registration, subject, body)
+    # The event's stored SEQUENCE was raised with the cancellation, so no further bump here.
+    had_invite = registration.status == RegistrationStatus.CONFIRMED
+    return _mail(registration, subject, body, _cancellation(event, registration, 0) if had_invite else None)
+
+
+def event_updated(event: Event, registration: Registration) -> list[OutboxMessage]:
+    """The new time, place or link, with the updated invite that replaces the old entry."""
+    subject = _("Perubahan acara: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _(
+                "Waktu, tempat atau tautan acara berubah. Berikut keterangan terbaru; "
+                "kalender Anda ikut diperbarui."
+            ),
+            summary_text(event, registration, None),
+        ]
+    )
+    return _mail(registration, subject, body, ("REQUEST", invite(event, registration)))
+
+
+def session_removed(event: Event, session: EventSession, registration: Registration) -> list[OutboxMessage]:
+    """A session was taken off the programme: its calendar entry is cancelled."""
+    subject = _("Sesi dibatalkan: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _(
+                "Sesi %(when)s ditiadakan. Jadwal yang berlaku:",
+                when=format_datetime(session.starts_at, event.timezone, "id"),
+            ),
+            *schedule_lines(event),
+        ]
+    )
+    return _mail(registration, subject, body, _cancellation(event, registration, 1, [session]))

@@ -18,7 +18,7 @@ from eventapp.audit.services import record
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.events import services as events
-from eventapp.events.models import Audience, Event, EventMode, EventStatus
+from eventapp.events.models import Audience, Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
 from eventapp.i18n import utc_to_local
 from eventapp.kim.models import Gender, Kim, KimMember, Occupation, Position
@@ -333,7 +333,7 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
-    outgoing = messages.cancelled(event, registration)
+    outgoing = messages.cancelled(event, registration, had_invite=was_confirmed)
     if was_confirmed:
         outgoing += _promote_waiting(event, registration.attendance_mode, now)
     record(
@@ -453,15 +453,61 @@ def save_event(
     poster: bytes | None = None,
     upload_dir: Path | None = None,
 ) -> dict:
-    """Save an organizer's edits to an event; when seats were added, people waiting move up."""
+    """Save an organizer's edits to an event. When seats were added, people waiting move up;
+    when the time, place or link changed, confirmed participants get the updated invite."""
     changes = events.update_event(actor, event, data, poster, upload_dir)
-    if not {"venue_capacity", "online_capacity", "mode"} & changes.keys():
-        return changes
-    lock_for_update(Event, event.id)
-    outgoing = [message for mode in event.modes for message in _promote_waiting(event, mode, now)]
+    outgoing: list[OutboxMessage] = []
+    if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
+        outgoing += _tell_confirmed(event, messages.event_updated)
+    if {"venue_capacity", "online_capacity", "mode"} & changes.keys():
+        lock_for_update(Event, event.id)
+        outgoing += [message for mode in event.modes for message in _promote_waiting(event, mode, now)]
     db.session.commit()
     send_committed(*outgoing)
     return changes
+
+
+def _tell_confirmed(event: Event, message_for) -> list[OutboxMessage]:
+    """Queue `message_for(event, registration)` for every confirmed participant."""
+    confirmed = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+        )
+    )
+    return [message for registration in confirmed for message in message_for(event, registration)]
+
+
+def change_session(actor: User, session: EventSession, data: events.SessionData) -> dict:
+    """Move or rename a session; a new time reaches confirmed participants' calendars."""
+    changes = events.update_session(actor, session, data)
+    event = session.event
+    if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
+        outgoing = _tell_confirmed(event, messages.event_updated)
+        db.session.commit()
+        send_committed(*outgoing)
+    return changes
+
+
+def add_session(actor: User, event: Event, data: events.SessionData) -> EventSession:
+    """Add a session; confirmed participants get an invite that now includes it."""
+    session = events.add_session(actor, event, data)
+    if event.status == EventStatus.PUBLISHED:
+        outgoing = _tell_confirmed(event, messages.event_updated)
+        db.session.commit()
+        send_committed(*outgoing)
+    return session
+
+
+def remove_session(actor: User, session: EventSession) -> None:
+    """Delete a session; its calendar entry is cancelled for confirmed participants."""
+    event = session.event
+    published = event.status == EventStatus.PUBLISHED
+    # The session's identity is needed for the cancellation after the row is gone.
+    events.remove_session(actor, session)
+    if published:
+        outgoing = _tell_confirmed(event, lambda e, r: messages.session_removed(e, session, r))
+        db.session.commit()
+        send_committed(*outgoing)
 
 
 def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
@@ -473,6 +519,8 @@ def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
         raise ValidationFailed(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()
+    for session in event.sessions:
+        session.sequence += 1
     people = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED

@@ -1,0 +1,105 @@
+"""The public calendar feed with 1,000 events: SQL statements and time to produce it.
+
+    .venv/bin/python bench/calendar_feed.py [--events 1000]
+
+Builds a throw-away SQLite database with published events of one to three sessions each, then
+fetches /kalender.ics as a calendar app would and prints the statement count, the time (median
+of 5) and the size, and checks the file with the strict `ical` parser.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    os.environ.update(
+        EVENTAPP_INSTANCE=str(workdir),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+    )
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(ROOT))
+
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from ical.calendar_stream import IcsCalendarStream
+    from sqlalchemy import event as sa_event
+
+    from eventapp import create_app
+    from eventapp.accounts import services as accounts
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+    from eventapp.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        offices = [
+            accounts.create_organization(
+                None, accounts.OrganizationData(f"Kantor {n}", "kabupaten_kota", None)
+            )
+            for n in range(5)
+        ]
+        admin = accounts.create_user(
+            None, accounts.UserData("bench@example.org", "Bench", "admin", None), "x" * 12
+        )
+        zones = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+        for n in range(args.events):
+            day = (utcnow() + timedelta(days=n % 200)).date()
+            sessions = [
+                events.SessionData(day + timedelta(days=d), clock(9), clock(12)) for d in range(1 + n % 3)
+            ]
+            event = events.create_event(
+                admin,
+                offices[n % 5],
+                events.EventData(
+                    title=f"Sosialisasi KIM ke-{n}",
+                    kind="sosialisasi",
+                    mode="luring",
+                    venue_name=f"Aula {n}",
+                    timezone=zones[n % 3],
+                ),
+                sessions,
+            )
+            events.publish_event(admin, event)
+        engine = db.engine
+
+    statements: list[str] = []
+    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client = app.test_client()
+    timings = []
+    for _ in range(5):
+        statements.clear()
+        started = time.perf_counter()
+        response = client.get("/kalender.ics")
+        timings.append((time.perf_counter() - started) * 1000)
+    body = response.get_data(as_text=True)
+    parsed = IcsCalendarStream.calendar_from_ics(body)
+    print(
+        f"/kalender.ics with {args.events} events "
+        f"({len(parsed.events)} sessions, {len(parsed.timezones)} zones): "
+        f"{len(statements)} SQL statements, median {statistics.median(timings):.0f} ms of 5, "
+        f"{len(body) / 1024:.0f} KiB; strict parser read it without error"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Calendar files for pages and feeds, and the reminder e-mails before each session."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from eventapp.calendar import ics
+from eventapp.calendar.models import ReminderDelivery, ReminderKind
+from eventapp.events.models import Audience, Event, EventSession, EventStatus
+from eventapp.extensions import db
+from eventapp.i18n import format_datetime, format_time
+from eventapp.outbox.jobs import send_committed
+from eventapp.outbox.services import queue_email
+from eventapp.registration import messages
+from eventapp.registration.models import Registration, RegistrationStatus
+
+FEED_PAST_DAYS = 90
+
+
+def event_links(event: Event, base_url: str) -> ics.Links:
+    return ics.Links(event_url=f"{base_url.rstrip('/')}/acara/{event.slug}")
+
+
+def event_file(event: Event, base_url: str, now: datetime) -> bytes:
+    """'Add to calendar' for one event (PUBLISH, no meeting link)."""
+    return ics.publish([(event, event_links(event, base_url))], base_url, now)
+
+
+def feed(
+    base_url: str, now: datetime, organization_id: int | None = None, region_id: int | None = None
+) -> bytes:
+    """A subscribable feed of public events (not invitation-only ones) from the last 90 days on:
+    all of them, one office's, or one kabupaten/kota's. Three queries whatever the size."""
+    recent = exists(
+        select(EventSession.id).where(
+            EventSession.event_id == Event.id, EventSession.ends_at >= now - timedelta(days=FEED_PAST_DAYS)
+        )
+    )
+    stmt = (
+        select(Event)
+        .where(
+            Event.status.in_([EventStatus.PUBLISHED, EventStatus.FINISHED, EventStatus.CANCELLED]),
+            Event.audience != Audience.UNDANGAN,
+            recent,
+        )
+        .options(selectinload(Event.sessions), selectinload(Event.organization))
+        .order_by(Event.id)
+    )
+    if organization_id is not None:
+        stmt = stmt.where(Event.organization_id == organization_id)
+    if region_id is not None:
+        stmt = stmt.where(Event.region_id == region_id)
+    events = db.session.scalars(stmt).all()
+    return ics.publish(
+        [(event, event_links(event, base_url)) for event in events],
+        base_url,
+        now,
+        name=_("Acara Diskominfo untuk KIM"),
+    )
+
+
+def google_calendar_url(event: Event, base_url: str) -> str | None:
+    """A 'Tambahkan ke Google Calendar' link for the first session (Google takes one range)."""
+    if not event.sessions:
+        return None
+    session = event.sessions[0]
+    stamp = "%Y%m%dT%H%M%SZ"
+    location = (
+        "Daring"
+        if event.mode == "daring"
+        else ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    )
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{session.starts_at.strftime(stamp)}/{session.ends_at.strftime(stamp)}",
+        "details": event_links(event, base_url).event_url,
+        "location": location,
+        "ctz": event.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def participant_file(registration: Registration) -> bytes:
+    """The personal invite (REQUEST) a confirmed participant downloads from their page."""
+    return messages.invite(registration.event, registration)
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: str
+    lead: timedelta  # how long before the start the reminder is due
+
+
+WINDOWS = (
+    Window(ReminderKind.DAY_BEFORE, timedelta(days=1)),
+    Window(ReminderKind.HOUR_BEFORE, timedelta(hours=1)),
+)
+
+
+def reminder_text(event: Event, session: EventSession, registration: Registration, kind: str) -> str:
+    """What a reminder says; the participant page offers the same text for WhatsApp."""
+    when = format_datetime(session.starts_at, event.timezone, "id")
+    first = (
+        _("Besok: %(title)s", title=event.title)
+        if kind == ReminderKind.DAY_BEFORE
+        else _("Satu jam lagi: %(title)s", title=event.title)
+    )
+    lines = [
+        first,
+        _("Mulai %(when)s – %(end)s", when=when, end=format_time(session.ends_at, event.timezone)),
+        *messages.place_lines(event, registration),
+    ]
+    if registration.attendance_mode == "luring":
+        lines.append(
+            _(
+                "Bawa: kode pendaftaran %(code)s (atau QR di halaman peserta) dan alat tulis.",
+                code=registration.code,
+            )
+        )
+    else:
+        lines.append(_("Siapkan: koneksi internet dan nama tampilan sesuai nama pendaftaran."))
+    lines.append(_("Halaman peserta: %(url)s", url=messages.participant_url(registration)))
+    return "\n".join(lines)
+
+
+def _due(now: datetime, window: Window):
+    """(session, registration) pairs whose reminder of this kind is due now and not yet sent."""
+    already = exists(
+        select(ReminderDelivery.id).where(
+            ReminderDelivery.registration_id == Registration.id,
+            ReminderDelivery.session_id == EventSession.id,
+            ReminderDelivery.kind == window.kind,
+        )
+    )
+    return db.session.execute(
+        select(EventSession, Registration)
+        .join(Event, Event.id == EventSession.event_id)
+        .join(
+            Registration,
+            and_(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED),
+        )
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.reminders_enabled.is_(True),
+            Registration.email.is_not(None),
+            EventSession.starts_at > now,
+            EventSession.starts_at <= now + window.lead,
+            ~already,
+        )
+        .options(selectinload(EventSession.event).selectinload(Event.sessions))
+        .order_by(EventSession.starts_at, Registration.id)
+    ).all()
+
+
+def send_due_reminders(now: datetime) -> int:
+    """Queue every reminder that is due: the day before and an hour before each session.
+
+    Each (participant, session, kind) is written once: the delivery row and its outbox message
+    commit together, and the unique key stops a second run or a second worker. Returns how
+    many were queued."""
+    sent = 0
+    for window in WINDOWS:
+        for session, registration in _due(now, window):
+            event = session.event
+            if window.kind == ReminderKind.DAY_BEFORE and session.starts_at - now <= timedelta(hours=1):
+                continue  # registered at the last minute: the hour-before reminder is enough
+            db.session.add(
+                ReminderDelivery(registration_id=registration.id, session_id=session.id, kind=window.kind)
+            )
+            message = queue_email(
+                registration.email,
+                _("Pengingat: %(title)s", title=event.title),
+                reminder_text(event, session, registration, window.kind),
+            )
+            try:
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()  # another run sent it first
+                continue
+            send_committed(message)
+            sent += 1
+    return sent
