@@ -29,7 +29,9 @@ class Links:
 @cache
 def vtimezone(tz_name: str) -> Timezone:
     """The VTIMEZONE block for an IANA zone, built once per zone."""
-    return Timezone.from_tzid(tz_name, first_date=TZ_FIRST.date(), last_date=TZ_LAST.date())
+    timezone = Timezone.from_tzid(tz_name, first_date=TZ_FIRST.date(), last_date=TZ_LAST.date())
+    timezone.pop("COMMENT", None)  # icalendar notes the span it covered; calendar apps need none of it
+    return timezone
 
 
 def session_uid(session, base_url: str) -> str:
