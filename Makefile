@@ -46,7 +46,8 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 
 ## Compile the message catalogs (the .mo files are build output, not committed).
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -d eventapp/translations
+	@$(BIN)/pybabel compile -d eventapp/translations -D messages
+	@$(BIN)/pybabel compile -d eventapp/translations -D wtforms
 
 ## Extract new UI strings and merge them into the catalogs for translating.
 messages: $(VENV)/.installed

@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import bp as accounts_bp
     from eventapp.accounts.views import organizations_bp, users_bp
+    from eventapp.attendance.views import init_app as attendance_init_app
     from eventapp.calendar.views import init_app as calendar_init_app
     from eventapp.events.public_views import bp as public_events_bp
     from eventapp.events.views import bp as events_bp
@@ -65,7 +66,9 @@ def register_blueprints(app: Flask) -> None:
         registrants_bp,
     ):
         app.register_blueprint(blueprint)
-    # Calendar files and reminders read every other feature; nothing imports them back.
+    # Attendance, calendar files and reminders build on the features above; nothing imports
+    # them back, so they register their own pages and template helpers.
+    attendance_init_app(app)
     calendar_init_app(app)
     # Importing the jobs module makes its tasks known to the queue.
     import eventapp.outbox.jobs  # noqa: F401

@@ -1,9 +1,31 @@
 """Form pieces shared by every feature."""
 
+from flask_babel import Domain
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation
+
+# WTForms ships no Indonesian messages; ours live in translations/id/LC_MESSAGES/wtforms.po.
+_wtforms_messages = Domain(domain="wtforms")
+
+
+class _WTFormsTranslations:
+    def gettext(self, string):
+        return _wtforms_messages.gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_messages.ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Every form of the app: CSRF from Flask-WTF, and built-in validator messages in the
+    person's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _WTFormsTranslations()
 
 
 def optional_int(value) -> int | None:

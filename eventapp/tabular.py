@@ -73,20 +73,22 @@ def spreadsheet_response(
     )
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, object]]:
-    """Rows of an uploaded CSV or XLSX as dicts keyed by the lower-case header.
-
-    Raises ValidationFailed with a message for people when the file cannot be read at all.
-    """
+def read_rows(filename: str, content: bytes) -> list[tuple]:
+    """The raw rows of an uploaded CSV or XLSX; ValidationFailed with a message for people
+    when the file cannot be read at all."""
     if len(content) > IMPORT_MAX_BYTES:
         raise ValidationFailed(_("Berkas terlalu besar: maksimal 5 MB."), "file_too_large")
     name = filename.lower()
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif name.endswith(".csv"):
-        rows = _csv_rows(content)
-    else:
-        raise ValidationFailed(_("Jenis berkas tidak didukung: unggah berkas .xlsx atau .csv."), "file_type")
+        return _xlsx_rows(content)
+    if name.endswith(".csv"):
+        return [tuple(row) for row in _csv_rows(content)]
+    raise ValidationFailed(_("Jenis berkas tidak didukung: unggah berkas .xlsx atau .csv."), "file_type")
+
+
+def read_table(filename: str, content: bytes) -> list[dict[str, object]]:
+    """Rows of an uploaded CSV or XLSX as dicts keyed by the lower-case header."""
+    rows = read_rows(filename, content)
     if not rows:
         raise ValidationFailed(_("Berkas kosong: tidak ada baris judul kolom."), "file_empty")
     headers = [str(cell or "").strip().lower() for cell in rows[0]]

@@ -40,6 +40,10 @@ def _new_event_form(**overrides):
         "online_capacity": "300",
         "contact_name": "Rina",
         "contact_phone": "0812 5009 9001",
+        "attendance_rule": "sesi",
+        "attendance_min_sessions": "1",
+        "attendance_min_percent": "75",
+        "reminders_enabled": "y",
     }
     values.update(overrides)
     return values

@@ -497,3 +497,20 @@ def test_template_file_is_a_valid_import(client, login, db, two_offices):
     assert template.status_code == 200
     response = _upload(client, "templat.xlsx", template.get_data())
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_built_in_validator_messages_are_in_indonesian(client, login, two_offices):
+    login(two_offices["kotim_user"])
+    kim = two_offices["kotim_kim"]
+    page = post_form(
+        client,
+        f"/kelola/kim/{kim.id}/anggota/baru",
+        {
+            "name": "Junaidi",
+            "position": "anggota",
+            "gender": "L",
+            "occupation": "nelayan",
+            "birth_year": "tua",
+        },
+    ).get_data(as_text=True)
+    assert "Isi dengan bilangan bulat." in page and "Not a valid" not in page

@@ -1,7 +1,6 @@
 """Forms for signing in, passwords, user accounts and office profiles."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
@@ -9,7 +8,7 @@ from wtforms.validators import Email, EqualTo, Optional
 
 from eventapp.accounts.models import Organization, OrganizationLevel, Role, User
 from eventapp.extensions import db
-from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin (semua organisasi)"),
@@ -28,17 +27,17 @@ def _email_field(label):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field(_l("E-mail"))
     password = PasswordField(_l("Kata sandi"), validators=[required()])
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field(_l("E-mail akun Anda"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("Kata sandi baru"), validators=[required()])
     confirm = PasswordField(
         _l("Ulangi kata sandi baru"),
@@ -50,7 +49,7 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Kata sandi saat ini"), validators=[required()])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Nama lengkap"), validators=[required(), max_length(150)])
     email = _email_field(_l("E-mail (untuk masuk)"))
     role = SelectField(_l("Peran"), choices=select_choices(ROLE_LABELS))
@@ -62,7 +61,7 @@ class UserForm(FlaskForm):
     )
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Nama organisasi"), validators=[required(), max_length(200)])
     level = SelectField(_l("Tingkat"), choices=select_choices(LEVEL_LABELS))
     region_id = SelectField(

@@ -76,7 +76,7 @@ def logout():
 def home():
     """Where an organizer lands after signing in."""
     if current_user.role == Role.CHECKIN:
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("checkin.events"))
     return redirect(url_for("events.index"))
 
 

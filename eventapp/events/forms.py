@@ -1,7 +1,6 @@
 """Organizer forms for events, sessions and the programme."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -22,7 +21,7 @@ from eventapp.events.models import (
     ROLE_LABELS,
     TIMEZONES,
 )
-from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
 from eventapp.i18n import zone_label
 
 TIMEZONE_CHOICES = {tz: f"{zone_label(tz)} ({tz})" for tz in TIMEZONES}
@@ -46,7 +45,7 @@ class SessionFields:
             raise ValidationError(_l("Jam selesai harus setelah jam mulai."))
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Judul acara"), validators=[required(), max_length(200)])
     kind = SelectField(_l("Jenis acara"), choices=select_choices(KIND_LABELS))
     mode = SelectField(_l("Moda"), choices=select_choices(MODE_LABELS))
@@ -81,6 +80,18 @@ class EventForm(FlaskForm):
     contact_name = StringField(_l("Narahubung"), validators=[Optional(), max_length(150)])
     contact_phone = StringField(_l("Nomor narahubung (WhatsApp)"), validators=[Optional(), max_length(30)])
     poster = FileField(_l("Poster (PNG atau JPEG, maksimal 3 MB)"))
+    attendance_rule = SelectField(
+        _l("Syarat kehadiran untuk sertifikat"),
+        choices=select_choices({"sesi": _l("Jumlah sesi yang dihadiri"), "persen": _l("Persen waktu acara")}),
+    )
+    attendance_min_sessions = IntegerField(
+        _l("Sedikitnya … sesi"), default=1, validators=[NumberRange(min=1, message=_l("Sedikitnya 1."))]
+    )
+    attendance_min_percent = IntegerField(
+        _l("Sedikitnya … persen waktu"),
+        default=75,
+        validators=[NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))],
+    )
     reminders_enabled = BooleanField(
         _l("Kirim pengingat e-mail sehari dan satu jam sebelum setiap sesi"), default=True
     )
@@ -92,11 +103,11 @@ class NewEventForm(SessionFields, EventForm):
     organization_id = SelectField(_l("Penyelenggara"), coerce=optional_int, validate_choice=False)
 
 
-class SessionForm(SessionFields, FlaskForm):
+class SessionForm(SessionFields, Form):
     title = StringField(_l("Judul sesi (opsional)"), validators=[Optional(), max_length(200)])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     role = SelectField(_l("Peran"), choices=select_choices(ROLE_LABELS))
     name = StringField(_l("Nama"), validators=[required(), max_length(150)])
     title = StringField(_l("Jabatan"), validators=[Optional(), max_length(200)])
@@ -104,9 +115,9 @@ class PersonForm(FlaskForm):
     topic = StringField(_l("Materi"), validators=[Optional(), max_length(300)])
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(Form):
     reason = TextAreaField(_l("Alasan pembatalan"), validators=[required(), max_length(1000)])
 
 
-class DuplicateEventForm(FlaskForm):
+class DuplicateEventForm(Form):
     first_day = DateField(_l("Tanggal hari pertama acara baru"), validators=[required()])

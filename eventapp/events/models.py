@@ -92,6 +92,7 @@ class Event(db.Model):
         CheckConstraint("status IN ('draft', 'published', 'finished', 'cancelled')", name="status_known"),
         CheckConstraint("venue_capacity IS NULL OR venue_capacity >= 0", name="venue_capacity_positive"),
         CheckConstraint("online_capacity IS NULL OR online_capacity >= 0", name="online_capacity_positive"),
+        CheckConstraint("attendance_rule IN ('sesi', 'persen')", name="attendance_rule_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +124,11 @@ class Event(db.Model):
     # Seats per mode; None means no limit.
     venue_capacity: Mapped[int | None]
     online_capacity: Mapped[int | None]
+    # Attendance rule, used for certificates: at least N sessions ("sesi") or X % of the
+    # scheduled minutes ("persen").
+    attendance_rule: Mapped[str] = mapped_column(String(6), default="sesi", server_default="sesi")
+    attendance_min_sessions: Mapped[int] = mapped_column(default=1, server_default="1")
+    attendance_min_percent: Mapped[int] = mapped_column(default=75, server_default="75")
     # Reminder e-mails the day before and an hour before each session.
     reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     contact_name: Mapped[str] = mapped_column(String(150), default="")

@@ -57,6 +57,9 @@ class EventData:
     contact_name: str = ""
     contact_phone: str = ""
     reminders_enabled: bool = True
+    attendance_rule: str = "sesi"
+    attendance_min_sessions: int = 1
+    attendance_min_percent: int = 75
 
 
 @dataclass
@@ -123,6 +126,14 @@ def _validate(data: EventData) -> None:
         or data.audience not in set(Audience)
     ):
         raise ValidationFailed(_("Jenis, moda atau sasaran acara tidak dikenal."), "choice_unknown")
+    if (
+        data.attendance_rule not in ("sesi", "persen")
+        or data.attendance_min_sessions < 1
+        or not (1 <= data.attendance_min_percent <= 100)
+    ):
+        raise ValidationFailed(
+            _("Aturan kehadiran: sedikitnya 1 sesi, atau 1–100 persen."), "attendance_rule"
+        )
     if data.timezone not in TIMEZONES:
         raise ValidationFailed(_("Zona waktu harus WIB, WITA atau WIT."), "timezone_unknown")
     if data.mode in (EventMode.LURING, EventMode.HIBRIDA) and not data.venue_name.strip():

@@ -86,6 +86,9 @@ def _event_data(form: EventForm) -> services.EventData:
         registration_opens_at=_to_utc(form.registration_opens_at.data, tz_name),
         registration_closes_at=_to_utc(form.registration_closes_at.data, tz_name),
         reminders_enabled=form.reminders_enabled.data,
+        attendance_rule=form.attendance_rule.data,
+        attendance_min_sessions=form.attendance_min_sessions.data or 1,
+        attendance_min_percent=form.attendance_min_percent.data or 75,
     )
 
 
@@ -109,6 +112,7 @@ def _attach_error(form, error: DomainError) -> None:
         "timezone_unknown": "timezone",
         "session_order": "end",
         "region_unknown": "region_id",
+        "attendance_rule": "attendance_min_sessions",
         "poster_too_large": "poster",
         "contact_phone_invalid": "contact_phone",
         "poster_bad_type": "poster",

@@ -1,17 +1,16 @@
 """Forms of the KIM registry."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, NumberRange, Optional
 
-from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS
 from eventapp.regions.forms import RegionPickerMixin
 
 
-class KimForm(RegionPickerMixin, FlaskForm):
+class KimForm(RegionPickerMixin, Form):
     organization_id = SelectField(_l("Organisasi pembina"), coerce=optional_int, validate_choice=False)
     name = StringField(_l("Nama KIM"), validators=[required(), max_length(150)])
     registration_number = StringField(
@@ -33,7 +32,7 @@ class KimForm(RegionPickerMixin, FlaskForm):
     youtube_url = StringField(_l("YouTube"), validators=[Optional(), max_length(300)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     name = StringField(_l("Nama lengkap"), validators=[required(), max_length(150)])
     position = SelectField(_l("Jabatan"), choices=select_choices(POSITION_LABELS), default="anggota")
     gender = SelectField(
@@ -57,7 +56,7 @@ class MemberForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     organization_id = SelectField(_l("Organisasi pembina"), coerce=optional_int, validate_choice=False)
     file = FileField(
         _l("Berkas KIM (.xlsx atau .csv)"),

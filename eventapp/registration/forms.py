@@ -1,7 +1,6 @@
 """The public registration forms and the organizers' registrant forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,14 +14,14 @@ from wtforms.validators import Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventapp.events.models import MODE_LABELS, EventMode
-from eventapp.forms import ChoiceRequired, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.registration.models import STATUS_LABELS
 
 NOT_KIM = -1  # the "bukan anggota KIM" option of the KIM select
 
 
-class RegistrantForm(FlaskForm):
+class RegistrantForm(Form):
     name = StringField(
         _l("Nama lengkap"), validators=[required(), max_length(150)], render_kw={"autocomplete": "name"}
     )
@@ -67,7 +66,7 @@ class RegistrationForm(RegistrantForm):
     consent = BooleanField(_l("Saya setuju data saya dipakai panitia untuk acara ini."))
 
 
-class GroupChairForm(FlaskForm):
+class GroupChairForm(Form):
     registration_number = StringField(_l("Nomor induk KIM"), validators=[required(), max_length(50)])
     phone = StringField(
         _l("Nomor HP ketua KIM"),
@@ -76,7 +75,7 @@ class GroupChairForm(FlaskForm):
     )
 
 
-class GroupMembersForm(FlaskForm):
+class GroupMembersForm(Form):
     registration_number = StringField(validators=[required()])
     phone = StringField(validators=[required()])
     members = SelectMultipleField(
@@ -94,17 +93,17 @@ class GroupMembersForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Status"), choices=select_choices(STATUS_LABELS))
 
 
-class InvitePersonForm(FlaskForm):
+class InvitePersonForm(Form):
     name = StringField(_l("Nama"), validators=[required(), max_length(150)])
     phone = StringField(_l("Nomor WhatsApp"), validators=[Optional(), max_length(30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid."))])
 
 
-class InviteKimForm(FlaskForm):
+class InviteKimForm(Form):
     kim_ids = SelectMultipleField(
         _l("Undang semua anggota KIM"),
         coerce=int,

@@ -1,0 +1,52 @@
+"""The printed daftar hadir (attendance sheet) for the office's accountability report (SPJ)."""
+
+from pathlib import Path
+
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventapp.attendance.models import Attendance, AttendanceStatus
+from eventapp.events.models import Event, EventSession
+from eventapp.extensions import db
+from eventapp.pdf import render_pdf
+from eventapp.registration.models import Registration, RegistrationStatus
+
+BLANK_ROWS = 10  # for people who register at the door
+
+
+def attendance_sheet(event: Event, session: EventSession, filled: bool, upload_dir: Path) -> bytes:
+    """A4 portrait: kop surat, title, event details, one numbered row per confirmed participant
+    (plus blank rows), signature column staggered left/right, and the Mengetahui block.
+    `filled` adds each person's check-in time after the event."""
+    people = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+        .options(selectinload(Registration.kim))
+        .order_by(Registration.name, Registration.id)
+    ).all()
+    times = {}
+    if filled:
+        times = {
+            a.registration_id: a.recorded_at
+            for a in db.session.scalars(
+                select(Attendance).where(
+                    Attendance.session_id == session.id, Attendance.status == AttendanceStatus.HADIR
+                )
+            )
+        }
+        people = [p for p in people if p.id in times]
+    organization = event.organization
+    logo = upload_dir / "logos" / organization.logo_filename if organization.logo_filename else None
+    html = render_template(
+        "pdf/attendance_sheet.html",
+        event=event,
+        session=session,
+        organization=organization,
+        people=people,
+        times=times,
+        filled=filled,
+        blank_rows=0 if filled else BLANK_ROWS,
+        logo_url=logo.as_uri() if logo and logo.exists() else None,
+    )
+    return render_pdf(html, [upload_dir, Path(current_app.static_folder)])

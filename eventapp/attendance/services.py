@@ -1,0 +1,581 @@
+"""Attendance rules: door check-in, the online attendance code, meeting-report import, rakor
+marks, the attendance rule for certificates, the matrix and the offices' reports."""
+
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from eventapp.accounts.access import can_manage
+from eventapp.accounts.models import User
+from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
+from eventapp.audit.services import record
+from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.events.models import Event, EventSession, EventStatus
+from eventapp.extensions import db
+from eventapp.i18n import format_time
+from eventapp.kim.models import Kim
+from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.regions.models import Region
+from eventapp.registration import services as registration_services
+from eventapp.registration.models import Registration, RegistrationStatus
+
+WINDOW_CODE_ALPHABET = registration_services.CODE_ALPHABET
+
+
+def _require_staff(actor: User, event: Event) -> None:
+    if not can_manage(actor, event.organization_id):
+        raise PermissionDenied(_("Anda tidak dapat mencatat presensi acara ini."))
+
+
+def session_of(event: Event, session_id: int | None, now: datetime) -> EventSession:
+    """The chosen session, or the one running now (else the next, else the last)."""
+    if session_id is not None:
+        for session in event.sessions:
+            if session.id == session_id:
+                return session
+    for session in event.sessions:
+        if session.ends_at >= now - timedelta(hours=2):
+            return session
+    return event.sessions[-1]
+
+
+# --- At the door ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckInResult:
+    """What the desk shows in large letters."""
+
+    outcome: str  # "ok", "already", "unknown", "other_event", "cancelled", "waitlisted"
+    message: str
+    registration: Registration | None = None
+    attendance: Attendance | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+def _lookup(typed: str) -> Registration | None:
+    """A registration by its code (as typed or scanned) or by its participant-page token/URL."""
+    text = typed.strip()
+    token = text.rsplit("/p/", 1)[1].split("?")[0] if "/p/" in text else None
+    if token:
+        return registration_services.find_by_token(token)
+    return db.session.scalar(
+        select(Registration).where(Registration.code == registration_services.normalize_code(text))
+    )
+
+
+def _existing(registration: Registration, session: EventSession) -> Attendance | None:
+    return db.session.scalar(
+        select(Attendance).where(
+            Attendance.registration_id == registration.id, Attendance.session_id == session.id
+        )
+    )
+
+
+def _record(
+    actor: User | None,
+    registration: Registration,
+    session: EventSession,
+    method: str,
+    now: datetime,
+    status: str = AttendanceStatus.HADIR,
+    minutes: int | None = None,
+) -> Attendance:
+    attendance = Attendance(
+        registration_id=registration.id,
+        session_id=session.id,
+        status=status,
+        method=method,
+        minutes=minutes,
+        recorded_at=now,
+        recorded_by_id=actor.id if actor else None,
+    )
+    db.session.add(attendance)
+    return attendance
+
+
+def check_in(
+    actor: User,
+    event: Event,
+    session: EventSession,
+    registration: Registration | None,
+    now: datetime,
+    method: str = AttendanceMethod.SCAN,
+) -> CheckInResult:
+    """Record that a registered person is present at a session, or say clearly why not."""
+    _require_staff(actor, event)
+    if registration is None:
+        return CheckInResult("unknown", _("Kode tidak dikenal. Periksa lagi, atau cari nama peserta."))
+    if registration.event_id != event.id:
+        return CheckInResult(
+            "other_event",
+            _("Kode ini untuk acara lain: %(title)s.", title=registration.event.title),
+            registration,
+        )
+    if registration.status == RegistrationStatus.CANCELLED:
+        return CheckInResult("cancelled", _("Pendaftaran ini sudah dibatalkan."), registration)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return CheckInResult(
+            "waitlisted",
+            _("Peserta ini masih di daftar tunggu; konfirmasi dulu bila ada kursi."),
+            registration,
+        )
+    found = _existing(registration, session)
+    if found is not None and found.status == AttendanceStatus.HADIR:
+        return CheckInResult(
+            "already",
+            _("Sudah tercatat hadir pukul %(time)s.", time=_hhmm(found.recorded_at, event)),
+            registration,
+            found,
+        )
+    if found is not None:
+        db.session.delete(found)
+        db.session.flush()
+    attendance = _record(actor, registration, session, method, now)
+    try:
+        db.session.commit()
+    except IntegrityError:  # scanned at two desks at once: the other desk was first
+        db.session.rollback()
+        found = _existing(registration, session)
+        return CheckInResult(
+            "already",
+            _("Sudah tercatat hadir pukul %(time)s.", time=_hhmm(found.recorded_at, event)),
+            registration,
+            found,
+        )
+    return CheckInResult(
+        "ok", _("Tercatat hadir %(time)s.", time=_hhmm(now, event)), registration, attendance
+    )
+
+
+def scan(actor: User, event: Event, session: EventSession, typed: str, now: datetime) -> CheckInResult:
+    """Check in whatever the scanner or the keyboard typed: a code, or a participant-page URL."""
+    return check_in(actor, event, session, _lookup(typed), now)
+
+
+def _hhmm(value: datetime, event: Event) -> str:
+    return format_time(value, event.timezone)
+
+
+def undo(actor: User, attendance: Attendance) -> None:
+    """Take back a mistaken check-in."""
+    event = attendance.registration.event
+    _require_staff(actor, event)
+    record(
+        actor,
+        event.organization_id,
+        "attendance",
+        attendance.id,
+        "undone",
+        {"registration": attendance.registration.code},
+        event_id=event.id,
+    )
+    db.session.delete(attendance)
+    db.session.commit()
+
+
+def search(event: Event, query: str, limit: int = 20) -> list[Registration]:
+    """Registrants of this event by name, phone or KIM, for people who forgot their code."""
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    pattern = f"%{text.lower()}%"
+    conditions = [func.lower(Registration.name).like(pattern), func.lower(Kim.name).like(pattern)]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4:
+        conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .outerjoin(Kim, Kim.id == Registration.kim_id)
+            .where(Registration.event_id == event.id, or_(*conditions))
+            .options(selectinload(Registration.kim))
+            .order_by(Registration.name)
+            .limit(limit)
+        )
+    )
+
+
+def walk_in(actor: User, event: Event, session: EventSession, data, now: datetime) -> CheckInResult:
+    """Register someone at the door and check them in at once; the desk decides, so a full
+    event still confirms them."""
+    result = registration_services.add_by_organizer(actor, event, data, now)
+    registration = result.registration
+    if registration.status != RegistrationStatus.CONFIRMED:
+        registration_services.set_status(actor, registration, RegistrationStatus.CONFIRMED, now)
+    return check_in(actor, event, session, registration, now, AttendanceMethod.WALK_IN)
+
+
+# --- Online: the attendance code -------------------------------------------------------------------
+
+
+def open_code_window(actor: User, session: EventSession, minutes: int, now: datetime) -> CodeWindow:
+    """Open (or reopen) the attendance code of a session for `minutes` from now."""
+    event = session.event
+    _require_staff(actor, event)
+    if not 5 <= minutes <= 240:
+        raise ValidationFailed(_("Lama jendela presensi 5 sampai 240 menit."), "window_length")
+    window = db.session.scalar(select(CodeWindow).where(CodeWindow.session_id == session.id))
+    if window is None:
+        window = CodeWindow(session_id=session.id)
+        db.session.add(window)
+    window.code = "".join(secrets.choice(WINDOW_CODE_ALPHABET) for _ in range(6))
+    window.opens_at, window.closes_at = now, now + timedelta(minutes=minutes)
+    record(
+        actor,
+        event.organization_id,
+        "code_window",
+        session.id,
+        "opened",
+        {"closes_at": window.closes_at},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return window
+
+
+def close_code_window(actor: User, session: EventSession, now: datetime) -> None:
+    """Close a session's attendance code now."""
+    _require_staff(actor, session.event)
+    window = db.session.scalar(select(CodeWindow).where(CodeWindow.session_id == session.id))
+    if window is not None and window.closes_at > now:
+        window.closes_at = now
+        db.session.commit()
+
+
+def submit_code(code: str, identifier: str, now: datetime) -> Attendance:
+    """A participant enters the attendance code and their registration code or phone number."""
+    typed = "".join(ch for ch in code.upper() if ch.isalnum())
+    windows = db.session.scalars(select(CodeWindow).where(CodeWindow.code == typed)).all()
+    if not windows:
+        raise DomainError(
+            _("Kode presensi salah. Periksa kode yang dibacakan atau ditampilkan panitia."), "code_wrong"
+        )
+    open_windows = [w for w in windows if w.opens_at <= now < w.closes_at]
+    if not open_windows:
+        later = [w for w in windows if now < w.opens_at]
+        message = _("Presensi belum dibuka.") if later else _("Waktu presensi sudah ditutup.")
+        raise DomainError(message, "window_closed")
+    window = open_windows[0]
+    session = window.session
+    registration = _identify(session.event, identifier)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        raise DomainError(
+            _("Kode pendaftaran atau nomor HP tidak ditemukan di antara peserta acara ini."), "person_unknown"
+        )
+    found = _existing(registration, session)
+    if found is not None and found.status == AttendanceStatus.HADIR:
+        return found
+    if found is not None:
+        db.session.delete(found)
+        db.session.flush()
+    attendance = _record(None, registration, session, AttendanceMethod.CODE, now)
+    db.session.commit()
+    return attendance
+
+
+def _identify(event: Event, identifier: str) -> Registration | None:
+    text = identifier.strip()
+    by_code = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.code == registration_services.normalize_code(text)
+        )
+    )
+    if by_code is not None:
+        return by_code
+    try:
+        phone = normalize_phone(text)
+    except InvalidPhone:
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.phone == phone)
+    )
+
+
+# --- Online: meeting report import ------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    name: str
+    email: str
+    minutes: int
+
+
+@dataclass
+class ImportResult:
+    attended: list[tuple[Registration, int]] = field(default_factory=list)  # stayed long enough
+    short: list[tuple[Registration, int]] = field(default_factory=list)  # matched, stayed too briefly
+    unmatched: list[ReportRow] = field(default_factory=list)
+    required_minutes: int = 0
+
+
+_NAME_COLUMNS = ("name (original name)", "name (nama asli)", "name", "nama", "full name", "participant")
+_EMAIL_COLUMNS = ("user email", "email", "e-mail", "email address")
+_MINUTES_COLUMNS = (
+    "duration (minutes)",
+    "duration (menit)",
+    "total duration (minutes)",
+    "duration",
+    "durasi",
+)
+
+
+def parse_meeting_report(rows: list[tuple]) -> list[ReportRow]:
+    """People and minutes from a Zoom or Google Meet participant report; a person who joined
+    several times is counted once with the minutes added up."""
+    header_index = next(
+        (
+            i
+            for i, row in enumerate(rows)
+            if any(str(c or "").strip().lower() in _MINUTES_COLUMNS for c in row)
+        ),
+        None,
+    )
+    if header_index is None:
+        raise ValidationFailed(
+            _("Kolom durasi tidak ditemukan. Unggah laporan peserta dari Zoom atau Google Meet."),
+            "report_columns",
+        )
+    header = [str(c or "").strip().lower() for c in rows[header_index]]
+
+    def column(names):
+        return next((header.index(n) for n in names if n in header), None)
+
+    name_col, email_col, minutes_col = column(_NAME_COLUMNS), column(_EMAIL_COLUMNS), column(_MINUTES_COLUMNS)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows[header_index + 1 :]:
+        cells = [str(c or "").strip() for c in row]
+        if not any(cells) or minutes_col >= len(cells):
+            continue
+        name = cells[name_col] if name_col is not None and name_col < len(cells) else ""
+        name = re.sub(r"\s*\(.*\)$", "", name)  # "Siti (Siti Rahmah)" → "Siti"
+        email = cells[email_col].lower() if email_col is not None and email_col < len(cells) else ""
+        match = re.search(r"\d+", cells[minutes_col])
+        if not (name or email) or not match:
+            continue
+        totals[(email, name)] += int(match.group())
+    return [ReportRow(name=name, email=email, minutes=minutes) for (email, name), minutes in totals.items()]
+
+
+def import_meeting_report(
+    actor: User, event: Event, session: EventSession, report: list[ReportRow], min_share: int, now: datetime
+) -> ImportResult:
+    """Match report rows to confirmed registrations (e-mail, then phone in the name, then the
+    exact name) and mark those who stayed at least `min_share` % of the session as present.
+    Importing the same file again gives the same records."""
+    _require_staff(actor, event)
+    if not 1 <= min_share <= 100:
+        raise ValidationFailed(_("Batas kehadiran 1 sampai 100 persen."), "share_range")
+    session_minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    result = ImportResult(required_minutes=-(-session_minutes * min_share // 100))
+    people = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+        )
+    ).all()
+    by_email = {r.email: r for r in people if r.email}
+    by_phone = {r.phone: r for r in people if r.phone}
+    by_name: dict[str, list[Registration]] = defaultdict(list)
+    for r in people:
+        by_name[_plain_name(r.name)].append(r)
+    minutes_by_person: dict[int, int] = defaultdict(int)
+    found: dict[int, Registration] = {}
+    for row in report:
+        person = by_email.get(row.email) or _phone_in(row.name, by_phone)
+        if person is None and len(by_name.get(_plain_name(row.name), [])) == 1:
+            person = by_name[_plain_name(row.name)][0]
+        if person is None:
+            result.unmatched.append(row)
+            continue
+        minutes_by_person[person.id] += row.minutes
+        found[person.id] = person
+    for person_id, minutes in minutes_by_person.items():
+        person = found[person_id]
+        if minutes >= result.required_minutes:
+            result.attended.append((person, minutes))
+            _set_online(actor, person, session, min(minutes, session_minutes), now)
+        else:
+            result.short.append((person, minutes))
+    record(
+        actor,
+        event.organization_id,
+        "attendance",
+        session.id,
+        "report_imported",
+        {"hadir": len(result.attended), "singkat": len(result.short), "tidak_cocok": len(result.unmatched)},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return result
+
+
+def _plain_name(name: str) -> str:
+    return " ".join(re.sub(r"[^a-z ]", " ", name.lower()).split())
+
+
+def _phone_in(name: str, by_phone: dict[str, Registration]) -> Registration | None:
+    digits = re.search(r"(?:\+?62|0)8\d{7,11}", name.replace(" ", "").replace("-", ""))
+    if not digits:
+        return None
+    try:
+        return by_phone.get(normalize_phone(digits.group()))
+    except InvalidPhone:
+        return None
+
+
+def _set_online(
+    actor: User, person: Registration, session: EventSession, minutes: int, now: datetime
+) -> None:
+    existing = _existing(person, session)
+    if existing is not None and existing.method != AttendanceMethod.ZOOM:
+        return  # a door check-in or a code entry already counts
+    if existing is None:
+        _record(actor, person, session, AttendanceMethod.ZOOM, now, minutes=minutes)
+    else:
+        existing.minutes = minutes
+
+
+def match_by_hand(
+    actor: User, event: Event, session: EventSession, registration: Registration, minutes: int, now: datetime
+) -> None:
+    """An organizer matches an unmatched report row to a registrant."""
+    _require_staff(actor, event)
+    if registration.event_id != event.id:
+        raise PermissionDenied(_("Peserta ini bukan dari acara ini."))
+    _set_online(actor, registration, session, minutes, now)
+    db.session.commit()
+
+
+# --- Rakor marks -------------------------------------------------------------------------------
+
+
+def mark(actor: User, registration: Registration, session: EventSession, status: str, now: datetime) -> None:
+    """Mark an invitee hadir, izin or tidak hadir for a session."""
+    event = registration.event
+    _require_staff(actor, event)
+    if status not in set(AttendanceStatus):
+        raise ValidationFailed(_("Status kehadiran tidak dikenal."), "status_unknown")
+    db.session.execute(
+        delete(Attendance).where(
+            Attendance.registration_id == registration.id, Attendance.session_id == session.id
+        )
+    )
+    _record(actor, registration, session, AttendanceMethod.MARK, now, status=status)
+    db.session.commit()
+
+
+# --- Rule, matrix, reports -----------------------------------------------------------------------
+
+
+@dataclass
+class PersonAttendance:
+    registration: Registration
+    by_session: dict[int, Attendance]
+    attended_sessions: int
+    attended_minutes: int
+    meets_rule: bool
+
+
+def _session_minutes(session: EventSession) -> int:
+    return int((session.ends_at - session.starts_at).total_seconds() // 60)
+
+
+def evaluate(event: Event, registration: Registration, records: list[Attendance]) -> PersonAttendance:
+    """Apply the event's attendance rule to one person's records."""
+    present = {a.session_id: a for a in records if a.status == AttendanceStatus.HADIR}
+    sessions = {s.id: s for s in event.sessions}
+    minutes = sum(
+        min(a.minutes, _session_minutes(sessions[sid]))
+        if a.minutes is not None
+        else _session_minutes(sessions[sid])
+        for sid, a in present.items()
+        if sid in sessions
+    )
+    total = sum(_session_minutes(s) for s in event.sessions) or 1
+    if event.attendance_rule == "persen":
+        meets = minutes * 100 >= event.attendance_min_percent * total
+    else:
+        meets = len(present) >= min(event.attendance_min_sessions, len(event.sessions))
+    return PersonAttendance(registration, {a.session_id: a for a in records}, len(present), minutes, meets)
+
+
+def person_attendance(registration: Registration) -> PersonAttendance:
+    records = db.session.scalars(
+        select(Attendance).where(Attendance.registration_id == registration.id)
+    ).all()
+    return evaluate(registration.event, registration, list(records))
+
+
+def matrix(event: Event, only_confirmed: bool = True) -> list[PersonAttendance]:
+    """Participants × sessions with the rule applied, in two queries."""
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.kim), selectinload(Registration.region))
+        .order_by(Registration.name, Registration.id)
+    )
+    if only_confirmed:
+        stmt = stmt.where(Registration.status == RegistrationStatus.CONFIRMED)
+    people = db.session.scalars(stmt).all()
+    records: dict[int, list[Attendance]] = defaultdict(list)
+    for attendance in db.session.scalars(
+        select(Attendance).join(Registration).where(Registration.event_id == event.id)
+    ):
+        records[attendance.registration_id].append(attendance)
+    return [evaluate(event, person, records[person.id]) for person in people]
+
+
+@dataclass
+class RateRow:
+    label: str
+    registered: int
+    present: int
+
+    @property
+    def rate(self) -> float:
+        return self.present / self.registered if self.registered else 0.0
+
+
+def report(actor: User, start: datetime, end: datetime) -> dict[str, list[RateRow]]:
+    """Attendance rate (present in at least one session / confirmed) per event, per KIM and per
+    kabupaten/kota, for the events the actor's office held between `start` and `end`."""
+    first_start = (
+        select(func.min(EventSession.starts_at)).where(EventSession.event_id == Event.id).scalar_subquery()
+    )
+    events = select(Event.id).where(
+        Event.status.in_([EventStatus.PUBLISHED, EventStatus.FINISHED]),
+        first_start >= start,
+        first_start < end,
+    )
+    if not actor.is_admin:
+        events = events.where(Event.organization_id == actor.organization_id)
+    present = (
+        select(Attendance.id)
+        .where(Attendance.registration_id == Registration.id, Attendance.status == AttendanceStatus.HADIR)
+        .exists()
+    )
+    base = (Registration.event_id.in_(events), Registration.status == RegistrationStatus.CONFIRMED)
+
+    def rows(label, join=None) -> list[RateRow]:
+        stmt = select(label, func.count(), func.count().filter(present)).select_from(Registration)
+        if join is not None:
+            stmt = stmt.outerjoin(*join)
+        result = db.session.execute(stmt.where(*base).group_by(label).order_by(label))
+        return [RateRow(name or _("(tanpa KIM/wilayah)"), total, came) for name, total, came in result]
+
+    return {
+        "event": rows(Event.title, (Event, Event.id == Registration.event_id)),
+        "kim": rows(Kim.name, (Kim, Kim.id == Registration.kim_id)),
+        "region": rows(Region.name, (Region, and_(Region.id == Registration.region_id))),
+    }

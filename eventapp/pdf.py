@@ -1,0 +1,29 @@
+"""The one way to turn HTML into PDF: WeasyPrint, reading nothing but local files and data: URLs."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+class LocalFetcher(URLFetcher):
+    """Fetches `file:` URLs inside the given folders and `data:` URLs; refuses everything else,
+    so text typed by users can never make the renderer reach the network or read other files."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"file outside the allowed folders: {url}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(html: str, roots: list[Path]) -> bytes:
+    """Render `html` (whose images and fonts live under `roots`) to PDF bytes."""
+    base_url = roots[0].as_uri() + "/" if roots else None
+    return HTML(string=html, base_url=base_url, url_fetcher=LocalFetcher(roots)).write_pdf()
