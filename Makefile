@@ -28,6 +28,8 @@ bench: setup $(VENV)/.dev-installed
 	$(BIN)/python bench/registration_throughput.py
 	$(BIN)/python bench/registrants_list.py
 	$(BIN)/python bench/calendar_feed.py
+	$(BIN)/python bench/checkin_latency.py
+	$(BIN)/python bench/attendance_sheet.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -74,3 +74,37 @@ def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_
     page.get_by_role("button", name="Ya, batalkan").click()
     expect(page.get_by_text("Pendaftaran Anda dibatalkan.")).to_be_visible()
     expect(page.locator(".badge-cancelled")).to_have_text("Dibatalkan")
+
+
+def test_door_staff_check_in_by_typing_a_code_at_phone_width(
+    live_server, phone_page, make_org, make_user, make_event
+):
+    from eventapp.accounts.models import Role
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import PASSWORD, registrant
+
+    org = make_org()
+    event = make_event(org, title="Sosialisasi Kota Besi")
+    siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
+    staff = make_user(org, role=Role.CHECKIN, email="pintu@example.org")
+    page = phone_page
+    page.goto(f"{live_server}/kelola/masuk")
+    page.get_by_label("E-mail").fill(staff.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Sosialisasi Kota Besi").click()
+
+    scanner = page.get_by_label("Kode pendaftaran atau pindai QR")
+    expect(scanner).to_be_focused()  # a handheld scanner types straight into it
+    scanner.type(siti.code.replace("-", "").lower())
+    scanner.press("Enter")
+    expect(page.locator("#checkin-result")).to_contain_text("Tercatat hadir")
+    expect(page.locator("#checkin-result")).to_contain_text("Siti Rahmah")
+    expect(page.get_by_label("Kode pendaftaran atau pindai QR")).to_be_focused()  # ready for the next one
+
+    scanner = page.get_by_label("Kode pendaftaran atau pindai QR")
+    scanner.type(siti.code)
+    scanner.press("Enter")
+    expect(page.locator("#checkin-result")).to_contain_text("Sudah tercatat hadir pukul")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -334,17 +334,16 @@ _MINUTES_COLUMNS = (
 def parse_meeting_report(rows: list[tuple]) -> list[ReportRow]:
     """People and minutes from a Zoom or Google Meet participant report; a person who joined
     several times is counted once with the minutes added up."""
-    header_index = next(
-        (
-            i
-            for i, row in enumerate(rows)
-            if any(str(c or "").strip().lower() in _MINUTES_COLUMNS for c in row)
-        ),
-        None,
-    )
+
+    def is_header(row) -> bool:
+        cells = {str(c or "").strip().lower() for c in row}
+        return bool(cells & set(_MINUTES_COLUMNS)) and bool(cells & set(_NAME_COLUMNS))
+
+    # Zoom puts a meeting summary (with its own "Duration" column) above the participant table.
+    header_index = next((i for i, row in enumerate(rows) if is_header(row)), None)
     if header_index is None:
         raise ValidationFailed(
-            _("Kolom durasi tidak ditemukan. Unggah laporan peserta dari Zoom atau Google Meet."),
+            _("Kolom nama dan durasi tidak ditemukan. Unggah laporan peserta dari Zoom atau Google Meet."),
             "report_columns",
         )
     header = [str(c or "").strip().lower() for c in rows[header_index]]

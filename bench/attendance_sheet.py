@@ -1,0 +1,103 @@
+"""Render time of the printed daftar hadir for 500 participants (WeasyPrint).
+
+.venv/bin/python bench/attendance_sheet.py [--participants 500]
+"""
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=500)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    os.environ.update(
+        EVENTAPP_INSTANCE=str(workdir),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+    )
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(ROOT))
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from pypdf import PdfReader
+
+    from eventapp import create_app
+    from eventapp.accounts import services as accounts
+    from eventapp.attendance.pdf import attendance_sheet
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+    from eventapp.registration import services as registration
+
+    app = create_app()
+    with app.test_request_context():
+        org = accounts.create_organization(
+            None,
+            accounts.OrganizationData(
+                "Diskominfo Kabupaten Kotawaringin Timur",
+                "kabupaten_kota",
+                None,
+                letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDINAS KOMUNIKASI DAN INFORMATIKA",
+                signatory_name="Marjuki, S.Sos., M.AP.",
+                signatory_nip="197305121993031004",
+            ),
+        )
+        admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
+        day = (utcnow() + timedelta(days=1)).date()
+        event = events.create_event(
+            admin,
+            org,
+            events.EventData(
+                title="Sosialisasi Pembentukan KIM",
+                kind="sosialisasi",
+                mode="luring",
+                venue_name="Aula",
+                venue_capacity=None,
+            ),
+            [events.SessionData(day, clock(9), clock(12))],
+        )
+        events.publish_event(admin, event)
+        for n in range(args.participants):
+            registration.register(
+                event,
+                registration.RegistrantData(
+                    name=f"Peserta Nomor {n}",
+                    phone=f"0813{n:08d}",
+                    gender="P",
+                    institution="Kantor Desa Camba",
+                    position="Staf",
+                    consent=True,
+                ),
+                utcnow(),
+            )
+        timings, pdf = [], b""
+        for _ in range(3):
+            started = time.perf_counter()
+            pdf = attendance_sheet(event, event.sessions[0], False, app.config["UPLOAD_DIR"])
+            timings.append(time.perf_counter() - started)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(
+        f"daftar hadir, {args.participants} participants: {pages} A4 pages, {len(pdf) / 1024:.0f} KiB, "
+        f"median {statistics.median(timings):.2f} s of 3 renders"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,377 @@
+"""Attendance: the door desk, undo and walk-ins, the online code window, meeting-report import,
+rakor marks, the attendance rule, the matrix, reports, the printed sheet and role limits."""
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from eventapp.accounts.models import Role
+from eventapp.attendance import services
+from eventapp.attendance.models import Attendance
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.events import services as events
+from eventapp.registration import services as registration
+from tests.conftest import _admin_actor, post_form, registrant
+
+
+@pytest.fixture
+def desk(make_org, make_user, make_event):
+    """A two-session event with confirmed, cancelled and waitlisted people, and door staff."""
+    org = make_org(
+        signatory_name="Marjuki, S.Sos., M.AP.",
+        signatory_nip="197305121993031004",
+        signatory_title="Kepala Dinas Komunikasi dan Informatika",
+        letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDINAS KOMUNIKASI DAN INFORMATIKA",
+    )
+    day = (utcnow() + timedelta(days=2)).date()
+    event = make_event(
+        org,
+        venue_capacity=2,
+        sessions=[
+            events.SessionData(day, time(8), time(12), "Hari 1"),
+            events.SessionData(day + timedelta(days=1), time(8), time(12), "Hari 2"),
+        ],
+    )
+    now = utcnow()
+    siti = registration.register(
+        event, registrant(name="Siti Rahmah", phone="081377770001", email="siti@example.org"), now
+    ).registration
+    budi = registration.register(
+        event, registrant(name="Budi Santoso", phone="081377770002"), now
+    ).registration
+    waiting = registration.register(
+        event, registrant(name="Dewi Waiting", phone="081377770003"), now
+    ).registration
+    other = make_event(org, title="Acara Lain")
+    stranger = registration.register(
+        other, registrant(name="Orang Lain", phone="081377770004"), now
+    ).registration
+    return {
+        "org": org,
+        "event": event,
+        "siti": siti,
+        "budi": budi,
+        "waiting": waiting,
+        "stranger": stranger,
+        "staff": make_user(org, role=Role.CHECKIN),
+        "organizer": make_user(org),
+    }
+
+
+def _scan(client, desk, code, session=None):
+    event = desk["event"]
+    session = session or event.sessions[0]
+    url = f"/kelola/acara/{event.id}/presensi?sesi={session.id}"
+    return post_form(client, url, {"code": code})
+
+
+def test_scanning_codes_at_the_door(client, login, db, desk):
+    login(desk["staff"])
+    first = _scan(client, desk, desk["siti"].code.lower().replace("-", "")).get_data(as_text=True)
+    assert "Tercatat hadir" in first and "Siti Rahmah" in first
+    again = _scan(client, desk, desk["siti"].code)
+    assert again.status_code == 200 and "Sudah tercatat hadir pukul" in again.get_data(as_text=True)
+    assert "Kode ini untuk acara lain: Acara Lain." in _scan(client, desk, desk["stranger"].code).get_data(
+        as_text=True
+    )
+    assert "Kode tidak dikenal." in _scan(client, desk, "ZZZ-ZZZZ").get_data(as_text=True)
+    assert "masih di daftar tunggu" in _scan(client, desk, desk["waiting"].code).get_data(as_text=True)
+    registration.cancel(desk["budi"], utcnow())
+    assert "sudah dibatalkan" in _scan(client, desk, desk["budi"].code).get_data(as_text=True)
+    # The participant-page URL inside the QR works as well as the code.
+    second_day = desk["event"].sessions[1]
+    url = f"http://eventapp.test/p/{desk['siti'].token}"
+    assert "Tercatat hadir" in _scan(client, desk, url, second_day).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Attendance.id))) == 2
+
+
+def test_undo_a_mistaken_check_in(client, login, db, desk):
+    login(desk["staff"])
+    _scan(client, desk, desk["siti"].code)
+    attendance = db.session.scalar(select(Attendance))
+    event = desk["event"]
+    response = post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/batal/{attendance.id}",
+        {},
+        form_url=f"/kelola/acara/{event.id}/presensi",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+    assert "Tercatat hadir" in _scan(client, desk, desk["siti"].code).get_data(as_text=True)
+
+
+def test_search_by_name_and_check_in(client, login, desk):
+    login(desk["staff"])
+    event = desk["event"]
+    page = client.get(f"/kelola/acara/{event.id}/presensi?q=budi").get_data(as_text=True)
+    assert "Budi Santoso" in page and "Siti Rahmah" not in page
+    response = post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/hadir/{desk['budi'].id}",
+        {},
+        form_url=f"/kelola/acara/{event.id}/presensi",
+    )
+    assert "Tercatat hadir" in response.get_data(as_text=True)
+
+
+def test_walk_in_is_registered_and_checked_in_even_when_full(client, login, db, desk):
+    login(desk["staff"])
+    event = desk["event"]
+    response = post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/walkin",
+        {
+            "name": "Tamu Datang",
+            "phone": "0813 7777 0099",
+            "gender": "L",
+            "occupation": "petani",
+            "kim_id": "-1",
+            "institution": "Desa Soren",
+            "position": "Warga",
+        },
+    )
+    assert "Tercatat hadir" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+
+
+def test_checkin_staff_reach_only_the_desk(client, login, desk):
+    login(desk["staff"])
+    event = desk["event"]
+    assert client.get("/kelola/presensi").status_code == 200
+    assert client.get(f"/kelola/acara/{event.id}/presensi").status_code == 200
+    for url in (
+        "/kelola/acara/",
+        f"/kelola/acara/{event.id}",
+        f"/kelola/acara/{event.id}/peserta",
+        f"/kelola/acara/{event.id}/presensi/matriks",
+        f"/kelola/acara/{event.id}/presensi/kode",
+        f"/kelola/acara/{event.id}/presensi/laporan-rapat",
+        f"/kelola/acara/{event.id}/daftar-hadir.pdf",
+        "/kelola/laporan/presensi",
+        "/kelola/kim/",
+        "/kelola/pengguna/",
+        f"/kelola/organisasi/{event.organization_id}",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_door_staff_of_another_office_find_nothing(client, login, make_org, make_user, desk):
+    other = make_org("Diskominfo Kabupaten Katingan", area="Katingan")
+    login(make_user(other, role=Role.CHECKIN))
+    assert client.get(f"/kelola/acara/{desk['event'].id}/presensi").status_code == 404
+
+
+# --- Online ----------------------------------------------------------------------------------------
+
+
+def test_code_window_before_during_and_after(db, desk):
+    event = desk["event"]
+    session = event.sessions[0]
+    t0 = utcnow()
+    window = services.open_code_window(_admin_actor(), session, 30, t0)
+    with pytest.raises(DomainError, match="Presensi belum dibuka"):
+        services.submit_code(window.code, desk["siti"].code, t0 - timedelta(minutes=1))
+    attendance = services.submit_code(window.code.lower(), "0813-7777-0001", t0 + timedelta(minutes=10))
+    assert attendance.registration_id == desk["siti"].id and attendance.method == "code"
+    with pytest.raises(DomainError, match="Waktu presensi sudah ditutup"):
+        services.submit_code(window.code, desk["budi"].code, t0 + timedelta(minutes=31))
+    with pytest.raises(DomainError, match="Kode presensi salah"):
+        services.submit_code("XXXXXX", desk["budi"].code, t0 + timedelta(minutes=10))
+    with pytest.raises(DomainError, match="tidak ditemukan"):
+        services.submit_code(window.code, desk["stranger"].code, t0 + timedelta(minutes=10))
+
+
+def test_public_attendance_page_and_its_rate_limit(client, db, desk):
+    window = services.open_code_window(_admin_actor(), desk["event"].sessions[0], 30, utcnow())
+    page = post_form(client, "/presensi", {"code": window.code, "identifier": desk["budi"].code})
+    assert "Kehadiran Anda di" in page.get_data(as_text=True)
+    wrong = post_form(client, "/presensi", {"code": "AAAAAA", "identifier": desk["budi"].code})
+    assert "Kode presensi salah" in wrong.get_data(as_text=True)
+    statuses = [
+        post_form(client, "/presensi", {"code": "AAAAAA", "identifier": "x"}).status_code for _ in range(10)
+    ]
+    assert 429 in statuses
+
+
+REPORT = """Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants
+123 456 789,Webinar KIM,12/10/2026 09:00,12/10/2026 13:00,panitia@example.org,240,5
+
+Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Siti R,SITI@example.org,12/10/2026 08:58,12/10/2026 10:30,92,Yes
+Siti R,siti@example.org,12/10/2026 10:35,12/10/2026 12:00,85,Yes
+Budi Santoso,,12/10/2026 09:00,12/10/2026 09:40,40,Yes
+HP 0813-7777-0003 Dewi,,12/10/2026 09:00,12/10/2026 12:00,180,Yes
+Tamu Tak Dikenal,tamu@example.org,12/10/2026 09:00,12/10/2026 12:00,180,Yes
+"""
+
+
+def test_meeting_report_import_matches_counts_and_can_be_repeated(client, login, db, desk):
+    event = desk["event"]
+    registration.set_status(_admin_actor(), desk["waiting"], "confirmed", utcnow())
+    login(desk["organizer"])
+    url = f"/kelola/acara/{event.id}/presensi/laporan-rapat?sesi={event.sessions[0].id}"
+
+    def upload():
+        return post_form(
+            client,
+            url,
+            {"file": (io.BytesIO(REPORT.encode()), "zoom.csv"), "min_share": "70"},
+            content_type="multipart/form-data",
+        ).get_data(as_text=True)
+
+    page = upload()
+    assert "Hadir (sedikitnya 168 menit): 2 orang." in page  # 70 % of 240 minutes
+    assert "Budi Santoso — 40 menit" in page
+    assert "Tamu Tak Dikenal" in page
+    records = {a.registration_id: a.minutes for a in db.session.scalars(select(Attendance))}
+    assert records == {desk["siti"].id: 177, desk["waiting"].id: 180}
+    upload()
+    assert {a.registration_id: a.minutes for a in db.session.scalars(select(Attendance))} == records
+
+    post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/cocokkan?sesi={event.sessions[0].id}",
+        {"registration_id": desk["budi"].id, "minutes": "180"},
+        form_url=url,
+    )
+    assert (
+        db.session.scalar(select(Attendance.minutes).where(Attendance.registration_id == desk["budi"].id))
+        == 180
+    )
+
+
+def test_report_without_a_duration_column_is_refused(client, login, desk):
+    login(desk["organizer"])
+    event = desk["event"]
+    page = post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/laporan-rapat",
+        {"file": (io.BytesIO(b"Nama,Email\nSiti,siti@example.org\n"), "x.csv"), "min_share": "70"},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Kolom nama dan durasi tidak ditemukan" in page
+
+
+# --- Rule, matrix, marks, reports -------------------------------------------------------------------
+
+
+def test_attendance_rule_by_sessions_and_by_time(db, desk):
+    event, siti = desk["event"], desk["siti"]
+    now = utcnow()
+    services.check_in(_admin_actor(), event, event.sessions[0], siti, now)
+    assert services.person_attendance(siti).meets_rule  # default: at least 1 session
+    data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
+    data.attendance_min_sessions = 2
+    events.update_event(_admin_actor(), event, data)
+    assert not services.person_attendance(siti).meets_rule
+    data.attendance_rule, data.attendance_min_percent = "persen", 50
+    events.update_event(_admin_actor(), event, data)
+    assert services.person_attendance(siti).meets_rule  # 4 of 8 hours
+    data.attendance_min_percent = 60
+    events.update_event(_admin_actor(), event, data)
+    assert not services.person_attendance(siti).meets_rule
+
+
+def test_participant_page_shows_attendance_against_the_rule(client, db, desk):
+    event, siti = desk["event"], desk["siti"]
+    page = client.get(f"/p/{siti.token}").get_data(as_text=True)
+    assert "Hadir di 0 dari 2 sesi." in page and "belum memenuhi syarat sertifikat" in page
+    services.check_in(_admin_actor(), event, event.sessions[0], siti, utcnow())
+    page = client.get(f"/p/{siti.token}").get_data(as_text=True)
+    assert "Hadir di 1 dari 2 sesi." in page and "memenuhi syarat sertifikat" in page
+
+
+def test_matrix_and_its_export(client, login, db, desk):
+    event = desk["event"]
+    services.check_in(_admin_actor(), event, event.sessions[1], desk["siti"], utcnow())
+    login(desk["organizer"])
+    page = client.get(f"/kelola/acara/{event.id}/presensi/matriks?status=memenuhi").get_data(as_text=True)
+    assert "Siti Rahmah" in page and "Budi Santoso" not in page
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/kelola/acara/{event.id}/presensi/matriks.xlsx").get_data())
+    ).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Siti Rahmah"][4:] == (None, "hadir", 1, 240, "ya")
+    assert rows["Budi Santoso"][-1] == "tidak"
+
+
+def test_rakor_invitees_are_marked_present_excused_or_absent(client, login, db, desk):
+    event = desk["event"]
+    login(desk["organizer"])
+    session = event.sessions[0]
+    for person, status in ((desk["siti"], "hadir"), (desk["budi"], "izin")):
+        post_form(
+            client,
+            f"/kelola/acara/{event.id}/presensi/tandai?sesi={session.id}",
+            {"registration_id": person.id, "status": status},
+            form_url=f"/kelola/acara/{event.id}/presensi/matriks",
+        )
+    marks = dict(db.session.execute(select(Attendance.registration_id, Attendance.status)).all())
+    assert marks == {desk["siti"].id: "hadir", desk["budi"].id: "izin"}
+    assert not services.person_attendance(desk["budi"]).meets_rule
+
+
+def test_report_gives_rates_per_event_kim_and_kabupaten(client, login, db, desk):
+    event = desk["event"]
+    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], utcnow())
+    login(desk["organizer"])
+    today = utcnow().date()
+    page = client.get(
+        f"/kelola/laporan/presensi?dari={today.isoformat()}&sampai={(today + timedelta(days=10)).isoformat()}"
+    ).get_data(as_text=True)
+    assert event.title in page and "50%" in page  # 1 of the 2 confirmed came
+    xlsx = client.get(
+        f"/kelola/laporan/presensi?dari={today.isoformat()}&sampai="
+        f"{(today + timedelta(days=10)).isoformat()}&format=xlsx"
+    )
+    rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.iter_rows(min_row=2, values_only=True))
+    assert ("event", event.title, 2, 1, 50) in rows
+
+
+# --- The printed sheet ---------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> tuple[int, list[str]]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), [page.extract_text() for page in reader.pages]
+
+
+def test_daftar_hadir_blank_and_filled(client, login, db, desk):
+    event = desk["event"]
+    now = utcnow()
+    registration.save_event(
+        _admin_actor(),
+        event,
+        events.EventData(
+            **{
+                **{f: getattr(event, f) for f in events.EventData.__dataclass_fields__},
+                "venue_capacity": None,
+            }
+        ),
+        now,
+    )
+    for n in range(40):
+        registration.register(
+            event, registrant(name=f"Peserta Nomor {n:02d}", phone=f"0813888800{n:02d}"), now
+        )
+    login(desk["organizer"])
+    response = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={event.sessions[0].id}")
+    assert response.mimetype == "application/pdf"
+    pages, texts = _pdf_text(response.get_data())
+    assert pages >= 2
+    assert "DAFTAR HADIR" in texts[0] and "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR" in texts[0]
+    assert "Peserta Nomor 00" in texts[0] and any("Peserta Nomor 39" in t for t in texts)
+    assert "Asal KIM atau Instansi" in texts[1] and "Tanda Tangan" in texts[1]  # header repeats
+    assert "Marjuki, S.Sos., M.AP." in texts[-1] and "NIP. 197305121993031004" in texts[-1]
+
+    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], now)
+    filled = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={event.sessions[0].id}&versi=isi")
+    pages, texts = _pdf_text(filled.get_data())
+    assert pages == 1 and "Siti Rahmah" in texts[0] and "Jam hadir" in texts[0]
+    assert "Peserta Nomor 00" not in texts[0]
