@@ -30,6 +30,7 @@ bench: setup $(VENV)/.dev-installed
 	$(BIN)/python bench/calendar_feed.py
 	$(BIN)/python bench/checkin_latency.py
 	$(BIN)/python bench/attendance_sheet.py
+	$(BIN)/python bench/certificates_bulk.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -71,6 +71,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    # Files built by background jobs (bulk certificate downloads).
+    EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", INSTANCE_DIR / "exports"))
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
     PAGE_SIZE = 25

@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import organizations_bp, users_bp
     from eventapp.attendance.views import init_app as attendance_init_app
     from eventapp.calendar.views import init_app as calendar_init_app
+    from eventapp.certificates.views import init_app as certificates_init_app
     from eventapp.events.public_views import bp as public_events_bp
     from eventapp.events.views import bp as events_bp
     from eventapp.kim.views import bp as kim_bp
@@ -69,8 +70,10 @@ def register_blueprints(app: Flask) -> None:
     # Attendance, calendar files and reminders build on the features above; nothing imports
     # them back, so they register their own pages and template helpers.
     attendance_init_app(app)
+    certificates_init_app(app)
     calendar_init_app(app)
-    # Importing the jobs module makes its tasks known to the queue.
+    # Importing the jobs modules makes their tasks known to the queue.
+    import eventapp.certificates.jobs
     import eventapp.outbox.jobs  # noqa: F401
 
 

@@ -107,6 +107,7 @@ def _build_app(backend: str, smtp_server):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
             "UPLOAD_DIR": _instance / "uploads",
+            "EXPORT_DIR": _instance / "exports",
             "BASE_URL": "http://eventapp.test",
             "SERVER_NAME": None,
         }

@@ -108,3 +108,42 @@ def test_door_staff_check_in_by_typing_a_code_at_phone_width(
     scanner.press("Enter")
     expect(page.locator("#checkin-result")).to_contain_text("Sudah tercatat hadir pukul")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
+    app, live_server, phone_page, make_org, make_event
+):
+    from eventapp.attendance import services as attendance
+    from eventapp.certificates import services as certificates
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import _admin_actor, registrant
+
+    event = make_event(make_org(signatory_name="Marjuki"), title="Bimtek Literasi Digital")
+    siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
+    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, utcnow())
+    certificates.save_settings(
+        _admin_actor(),
+        event,
+        enabled=True,
+        design="modern",
+        number_pattern="{seq:03d}/SERT/{tahun}",
+        event_code="BLD",
+        wording={str(k): dict(v) for k, v in certificates.DEFAULT_WORDING.items()},
+        signatories=[certificates.SignatoryData("Marjuki", "Kepala Dinas")],
+        upload_dir=app.config["UPLOAD_DIR"],
+    )
+    (certificate,) = certificates.issue_all(_admin_actor(), event, utcnow()).issued
+
+    page = phone_page
+    page.goto(f"{live_server}/p/{siti.token}")
+    expect(page.get_by_text("memenuhi syarat sertifikat")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh sertifikat").click()
+    assert download.value.suggested_filename == f"sertifikat-{certificate.code}.pdf"
+
+    page.goto(f"{live_server}/verifikasi/{certificate.code}")
+    expect(page.locator("#verification-status")).to_contain_text("SAH")
+    expect(page.get_by_text("Siti Rahmah")).to_be_visible()
+    expect(page.get_by_text(certificate.number)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

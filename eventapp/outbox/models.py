@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventapp.dbtypes import UTCDateTime, utcnow
@@ -27,6 +27,9 @@ class OutboxMessage(db.Model):
     # An iCalendar part sent inline as text/calendar with this METHOD (REQUEST, CANCEL).
     calendar_method: Mapped[str | None] = mapped_column(String(10))
     calendar_ics: Mapped[str | None] = mapped_column(Text)
+    # One file sent along (a certificate PDF).
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment_content: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -27,11 +27,18 @@ class CalendarMessage(EmailMultiAlternatives):
 
 
 def queue_email(
-    recipient: str, subject: str, body_text: str, calendar: tuple[str, bytes] | None = None
+    recipient: str,
+    subject: str,
+    body_text: str,
+    calendar: tuple[str, bytes] | None = None,
+    attachment: tuple[str, bytes] | None = None,
 ) -> OutboxMessage:
     """Add a message to the caller's unit of work; it leaves only if that work commits.
-    `calendar` is (METHOD, ics bytes) for an inline invite, update or cancellation."""
+    `calendar` is (METHOD, ics bytes) for an inline invite, update or cancellation;
+    `attachment` is (file name, PDF bytes)."""
     message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+    if attachment is not None:
+        message.attachment_name, message.attachment_content = attachment
     if calendar is not None:
         message.calendar_method, ics = calendar
         message.calendar_ics = ics.decode("utf-8")
@@ -41,7 +48,10 @@ def queue_email(
 
 def _email(message: OutboxMessage) -> EmailMessage:
     if not message.calendar_ics:
-        return EmailMessage(message.subject, message.body_text, to=[message.recipient])
+        email = EmailMessage(message.subject, message.body_text, to=[message.recipient])
+        if message.attachment_content:
+            email.attach(message.attachment_name, message.attachment_content, "application/pdf")
+        return email
     email = CalendarMessage(
         message.subject, message.body_text, to=[message.recipient], calendar_method=message.calendar_method
     )

@@ -1,0 +1,278 @@
+"""Bulk certificate rendering: ms per certificate for the ZIP and the single multi-page PDF,
+against naive rendering and against the floor, plus peak memory at 100 and 1,000.
+
+    .venv/bin/python bench/certificates_bulk.py [--count 1000] [--naive-sample 60]
+
+- naive: a fresh WeasyPrint document per certificate, nothing reused (timed on a sample);
+- floor: a one-page document with the same fonts and no content;
+- bulk: the app's own writers (chunks of 50 laid out together, pages split for the ZIP).
+Peak memory is the maximum resident size of a separate process that builds the bulk file.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(workdir: Path, count: int):
+    """Return (app, event_id) with `count` issued certificates in a fresh SQLite database."""
+    os.environ.update(
+        EVENTAPP_INSTANCE=str(workdir),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+        UPLOAD_DIR=str(workdir / "uploads"),
+        EXPORT_DIR=str(workdir / "exports"),
+    )
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(ROOT))
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from eventapp import create_app
+    from eventapp.accounts import services as accounts
+    from eventapp.attendance.models import Attendance
+    from eventapp.certificates import services
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+    from eventapp.extensions import db
+    from eventapp.registration.models import Registration
+    from eventapp.registration.services import new_code, new_token
+
+    app = create_app()
+    with app.app_context():
+        org = accounts.create_organization(
+            None,
+            accounts.OrganizationData(
+                "Diskominfo Kabupaten Kotawaringin Timur",
+                "kabupaten_kota",
+                None,
+                signatory_name="Marjuki, S.Sos., M.AP.",
+                signatory_title="Kepala Dinas",
+                signatory_nip="197305121993031004",
+            ),
+        )
+        admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
+        day = (utcnow() + timedelta(days=1)).date()
+        event = events.create_event(
+            admin,
+            org,
+            events.EventData(
+                title="Bimbingan Teknis Literasi Digital bagi KIM se-Kalimantan Tengah",
+                kind="bimtek",
+                mode="luring",
+                venue_name="Aula Diskominfo Kotim",
+                venue_capacity=None,
+            ),
+            [events.SessionData(day, clock(8), clock(16))],
+        )
+        events.publish_event(admin, event)
+        now = utcnow()
+        rows = [
+            {
+                "event_id": event.id,
+                "code": new_code(),
+                "token": new_token(),
+                "name": f"Peserta Bimtek Nomor {n:04d}",
+                "phone": f"+62813{n:08d}",
+                "gender": "L",
+                "occupation": "petani",
+                "institution": "Desa",
+                "attendance_mode": "luring",
+                "status": "confirmed",
+                "source": "online",
+                "queue_number": n + 1,
+                "created_at": now,
+            }
+            for n in range(count)
+        ]
+        db.session.execute(insert(Registration), rows)
+        ids = db.session.scalars(db.select(Registration.id).where(Registration.event_id == event.id)).all()
+        db.session.execute(
+            insert(Attendance),
+            [
+                {
+                    "registration_id": i,
+                    "session_id": event.sessions[0].id,
+                    "status": "hadir",
+                    "method": "scan",
+                    "recorded_at": now,
+                }
+                for i in ids
+            ],
+        )
+        db.session.commit()
+        services.save_settings(
+            admin,
+            event,
+            enabled=True,
+            design="klasik",
+            number_pattern=services.DEFAULT_PATTERN,
+            event_code="BTLD",
+            wording={str(k): dict(v) for k, v in services.DEFAULT_WORDING.items()},
+            signatories=[
+                services.SignatoryData("Marjuki, S.Sos., M.AP.", "Kepala Dinas", "197305121993031004")
+            ],
+            upload_dir=app.config["UPLOAD_DIR"],
+        )
+        services.issue_all(admin, event, now)
+        return app, event.id
+
+
+def build(kind: str, workdir: Path, event_id: int) -> None:
+    """Child process: build one bulk file from a prepared database; print resident sizes in MiB
+    (after start-up and at the peak)."""
+    os.environ.update(
+        EVENTAPP_INSTANCE=str(workdir),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+        UPLOAD_DIR=str(workdir / "uploads"),
+        EXPORT_DIR=str(workdir / "exports"),
+    )
+    sys.path.insert(0, str(ROOT))
+    from eventapp import create_app
+    from eventapp.certificates import services
+    from eventapp.events.models import Event
+    from eventapp.extensions import db
+
+    app = create_app()
+    with app.test_request_context():
+        event = db.session.get(Event, event_id)
+        certificates = services.event_certificates(event)
+        services.render(certificates[:1], event, app.config["UPLOAD_DIR"])  # warm up: fonts, libraries
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        writer = services.write_zip if kind == "zip" else services.write_pdf
+        writer(certificates, event, app.config["UPLOAD_DIR"], workdir / f"out.{kind}", lambda done: None)
+    print(before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--naive-sample", type=int, default=60)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "WORKDIR", "EVENT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        build(args.child[0], Path(args.child[1]), int(args.child[2]))
+        return
+
+    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    app, event_id = setup(workdir, args.count)
+    from flask import render_template
+    from weasyprint import HTML
+
+    from eventapp.certificates import services
+    from eventapp.events.models import Event
+    from eventapp.extensions import db
+    from eventapp.pdf import LocalFetcher
+
+    with app.test_request_context():
+        event = db.session.get(Event, event_id)
+        certificates = services.event_certificates(event)
+        upload_dir = app.config["UPLOAD_DIR"]
+        roots = [upload_dir, Path(app.static_folder)]
+
+        # Naive: everything from scratch for each certificate (template, fonts, layout, PDF).
+        started = time.perf_counter()
+        for certificate in certificates[: args.naive_sample]:
+            html = services._html([certificate], services.settings_for(event), event, upload_dir)
+            HTML(string=html, base_url=upload_dir.as_uri() + "/", url_fetcher=LocalFetcher(roots)).write_pdf()
+        naive = (time.perf_counter() - started) * 1000 / args.naive_sample
+
+        # Floor: one page, the same fonts, nothing on it.
+        fonts = (Path(app.static_folder) / "fonts").as_uri()
+        empty = render_template(
+            "pdf/certificate.html",
+            pages=[],
+            event=event,
+            settings=services.settings_for(event),
+            organization=event.organization,
+            dates="",
+            place="",
+            logo_url=None,
+            fonts_url=fonts,
+            signature_url=lambda name: None,
+        )
+        empty = empty.replace(
+            "<body>",
+            '<body><p style="font-family: Noto Serif; font-weight: 700">&nbsp;'
+            '<span style="font-family: Noto Sans">&nbsp;</span></p>',
+        )
+        floor_times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            HTML(
+                string=empty, base_url=upload_dir.as_uri() + "/", url_fetcher=LocalFetcher(roots)
+            ).write_pdf()
+            floor_times.append((time.perf_counter() - started) * 1000)
+        floor = statistics.median(floor_times)
+
+        results = {}
+        for kind, writer in (("zip", services.write_zip), ("pdf", services.write_pdf)):
+            started = time.perf_counter()
+            writer(certificates, event, upload_dir, workdir / f"all.{kind}", lambda done: None)
+            results[kind] = (time.perf_counter() - started) * 1000 / len(certificates)
+
+    print(
+        f"{len(certificates)} certificates, A4 landscape, design 'klasik', QR per page, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"  naive (fresh document each, sample of {args.naive_sample}): {naive:7.1f} ms per certificate")
+    print(f"  floor (one page, same fonts, no content):   {floor:7.1f} ms")
+    for kind, label in (("zip", "bulk ZIP, one PDF per person"), ("pdf", "bulk single multi-page PDF")):
+        per = results[kind]
+        print(
+            f"  {label:<36} {per:7.1f} ms per certificate — {naive / per:4.1f}x faster than naive, "
+            f"{per / floor:4.2f}x the floor"
+        )
+    prepared = {args.count: (workdir, event_id)}
+    small = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    prepared[100] = (
+        small,
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import certificates_bulk as b; "
+                f"from pathlib import Path; print(b.setup(Path({str(small)!r}), 100)[1])",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.split()[-1],
+    )
+    for kind in ("zip", "pdf"):
+        for count in (100, args.count):
+            folder, prepared_event = prepared[count]
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", kind, str(folder), str(prepared_event)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            before, peak = float(out[-2]), float(out[-1])
+            print(
+                f"  peak memory, {kind} of {count:>5}: {peak:6.0f} MiB (after start-up and one certificate: "
+                f"{before:.0f} MiB, growth {peak - before:.0f} MiB)"
+            )
+
+
+if __name__ == "__main__":
+    main()

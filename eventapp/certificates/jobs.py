@@ -1,0 +1,50 @@
+"""Background work for certificates: mailing them, and building bulk downloads."""
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from eventapp.certificates import services
+from eventapp.certificates.models import Certificate
+from eventapp.dbtypes import utcnow
+from eventapp.extensions import db, huey
+from eventapp.outbox.jobs import send_committed
+from eventapp.outbox.services import queue_email
+
+
+@huey.task()
+def mail_certificates(certificate_ids: list[int]) -> int:
+    """E-mail each newly issued participant certificate (with an address) as a PDF."""
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    sent = []
+    for certificate in db.session.scalars(db.select(Certificate).where(Certificate.id.in_(certificate_ids))):
+        registration = certificate.registration
+        if registration is None or not registration.email:
+            continue
+        pdf = services.render([certificate], certificate.event, upload_dir)
+        body = "\n\n".join(
+            [
+                _("Halo %(name)s,", name=certificate.holder_name),
+                _(
+                    "Terlampir sertifikat Anda untuk %(title)s, nomor %(number)s.",
+                    title=certificate.event.title,
+                    number=certificate.number,
+                ),
+                _("Keaslian sertifikat dapat diperiksa di %(url)s", url=services.verify_url(certificate)),
+            ]
+        )
+        message = queue_email(
+            registration.email,
+            _("Sertifikat: %(title)s", title=certificate.event.title),
+            body,
+            attachment=(f"sertifikat-{certificate.code}.pdf", pdf),
+        )
+        db.session.commit()
+        sent.append(message)
+    send_committed(*sent)
+    return len(sent)
+
+
+@huey.task()
+def build_bulk(job_id: int) -> None:
+    """Build a 'download all' file, recording progress on the job row."""
+    services.run_bulk(job_id, current_app.config["EXPORT_DIR"], current_app.config["UPLOAD_DIR"], utcnow)

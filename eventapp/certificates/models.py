@@ -1,0 +1,99 @@
+"""Certificate settings per event, the certificates issued, and bulk downloads being built."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.extensions import db
+
+
+class HolderRole(enum.StrEnum):
+    PESERTA = "peserta"
+    NARASUMBER = "narasumber"
+    MODERATOR = "moderator"
+    PANITIA = "panitia"
+
+
+ROLE_LABELS = {
+    HolderRole.PESERTA: _l("Peserta"),
+    HolderRole.NARASUMBER: _l("Narasumber"),
+    HolderRole.MODERATOR: _l("Moderator"),
+    HolderRole.PANITIA: _l("Panitia"),
+}
+DESIGNS = {"klasik": _l("Klasik (bingkai)"), "modern": _l("Modern (pita samping)")}
+
+
+class CertificateSettings(db.Model):
+    __tablename__ = "certificate_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    design: Mapped[str] = mapped_column(String(10), default="klasik")
+    # e.g. "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}"
+    number_pattern: Mapped[str] = mapped_column(String(200))
+    # The {kode} token: a short code for the event, e.g. "KIM-KTB".
+    event_code: Mapped[str] = mapped_column(String(30), default="")
+    # {role: {"title": ..., "wording": ...}} for peserta, narasumber, moderator, panitia.
+    wording: Mapped[dict] = mapped_column(JSON, default=dict)
+    # [{"name", "title", "nip", "signature"}], one to three; "signature" is a file in uploads/signatures.
+    signatories: Mapped[list] = mapped_column(JSON, default=list)
+    # The next serial number; taken and raised under a row lock, so numbers never repeat or skip.
+    next_seq: Mapped[int] = mapped_column(default=1)
+
+    event = relationship("Event")
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("event_id", "registration_id", name="uq_certificates_event_id_registration_id"),
+        UniqueConstraint("event_id", "person_id", name="uq_certificates_event_id_person_id"),
+        UniqueConstraint("event_id", "seq", name="uq_certificates_event_id_seq"),
+        CheckConstraint("role IN ('peserta', 'narasumber', 'moderator', 'panitia')", name="role_known"),
+        CheckConstraint("(registration_id IS NULL) <> (person_id IS NULL)", name="one_holder"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    # A participant's certificate points at the registration; a speaker's at the programme entry.
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("event_people.id", ondelete="CASCADE"))
+    holder_name: Mapped[str] = mapped_column(String(150))
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(200), unique=True)
+    # Public verification code printed under the QR: /verifikasi/<code>.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+    event = relationship("Event")
+    registration = relationship("Registration")
+
+
+class BulkJob(db.Model):
+    """A 'download all' being built in the background, with its progress."""
+
+    __tablename__ = "certificate_bulk_jobs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('zip', 'pdf')", name="kind_known"),
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    # File name inside instance/exports once finished.
+    filename: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

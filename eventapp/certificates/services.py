@@ -1,0 +1,515 @@
+"""Certificate rules: settings and number pattern, who qualifies, gap-free numbering, issuing,
+revoking, verification, finding one's certificate, and rendering them to PDF."""
+
+import base64
+import io
+import secrets
+import string
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import segno
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from pypdf import PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from weasyprint import HTML
+
+from eventapp.accounts.access import can_manage
+from eventapp.accounts.models import User
+from eventapp.attendance import services as attendance
+from eventapp.audit.services import record
+from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
+from eventapp.dbtypes import lock_for_update
+from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.events.models import Event, EventPerson
+from eventapp.extensions import db
+from eventapp.i18n import format_date, utc_to_local
+from eventapp.pdf import LocalFetcher, render_pdf
+from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.registration.models import Registration, RegistrationStatus
+from eventapp.registration.services import normalize_code
+from eventapp.uploads import store_image
+
+DEFAULT_PATTERN = "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}"
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+PATTERN_TOKENS = {"seq", "kode", "bulan_romawi", "bulan", "tahun"}
+SIGNATURE_MAX_BYTES = 512 * 1024
+VERIFY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CHUNK = 50  # certificates laid out per WeasyPrint document in bulk jobs
+
+DEFAULT_WORDING = {
+    HolderRole.PESERTA: {"title": "SERTIFIKAT", "wording": "atas partisipasinya sebagai Peserta dalam"},
+    HolderRole.NARASUMBER: {"title": "SERTIFIKAT", "wording": "atas kontribusinya sebagai Narasumber dalam"},
+    HolderRole.MODERATOR: {"title": "SERTIFIKAT", "wording": "atas kontribusinya sebagai Moderator dalam"},
+    HolderRole.PANITIA: {"title": "SERTIFIKAT", "wording": "atas pengabdiannya sebagai Panitia dalam"},
+}
+
+
+def _require_manager(actor: User, event: Event) -> None:
+    if not can_manage(actor, event.organization_id):
+        raise PermissionDenied(_("Anda tidak dapat mengelola sertifikat acara ini."))
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def settings_for(event: Event) -> CertificateSettings:
+    """The event's settings, or unsaved defaults from the office profile."""
+    found = db.session.scalar(select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+    if found is not None:
+        return found
+    org = event.organization
+    signatory = (
+        [
+            {
+                "name": org.signatory_name,
+                "title": org.signatory_title,
+                "nip": org.signatory_nip,
+                "signature": None,
+            }
+        ]
+        if org.signatory_name
+        else []
+    )
+    return CertificateSettings(
+        event_id=event.id,
+        event=event,
+        enabled=False,
+        design="klasik",
+        number_pattern=DEFAULT_PATTERN,
+        event_code=f"E{event.id:03d}",
+        wording={str(k): dict(v) for k, v in DEFAULT_WORDING.items()},
+        signatories=signatory,
+        next_seq=1,
+    )
+
+
+def format_number(pattern: str, seq: int, event_code: str, when: datetime) -> str:
+    """Fill the number pattern: {seq:03d}, {kode}, {bulan_romawi}, {bulan}, {tahun}."""
+    return pattern.format(
+        seq=seq,
+        kode=event_code,
+        bulan_romawi=ROMAN_MONTHS[when.month - 1],
+        bulan=f"{when.month:02d}",
+        tahun=when.year,
+    )
+
+
+def check_pattern(pattern: str) -> None:
+    """Refuse a pattern that names unknown tokens, lacks {seq}, or does not format."""
+    invalid = ValidationFailed(
+        _("Pola nomor tidak dapat dipakai. Contoh: %(example)s", example=DEFAULT_PATTERN), "pattern_invalid"
+    )
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError:
+        raise invalid
+    unknown = fields - PATTERN_TOKENS
+    if unknown:
+        raise ValidationFailed(
+            _(
+                "Token tidak dikenal: %(tokens)s. Yang tersedia: {seq}, {kode}, {bulan_romawi}, "
+                "{bulan}, {tahun}.",
+                tokens=", ".join(sorted(unknown)),
+            ),
+            "pattern_token",
+        )
+    if "seq" not in fields:
+        raise ValidationFailed(_("Pola nomor harus memuat {seq}."), "pattern_seq")
+    try:
+        format_number(pattern, 1, "KODE", datetime(2026, 1, 1))
+    except (ValueError, KeyError, IndexError):
+        raise invalid
+
+
+@dataclass
+class SignatoryData:
+    name: str
+    title: str = ""
+    nip: str = ""
+    signature: bytes | None = None  # a new PNG/JPEG upload, or None to keep the current one
+
+
+def save_settings(
+    actor: User,
+    event: Event,
+    *,
+    enabled: bool,
+    design: str,
+    number_pattern: str,
+    event_code: str,
+    wording: dict,
+    signatories: list[SignatoryData],
+    upload_dir: Path,
+) -> CertificateSettings:
+    """Save an event's certificate settings; signature images are checked like other uploads."""
+    _require_manager(actor, event)
+    check_pattern(number_pattern.strip())
+    if design not in ("klasik", "modern"):
+        raise ValidationFailed(_("Desain tidak dikenal."), "design_unknown")
+    people = [s for s in signatories if s.name.strip()]
+    if not 1 <= len(people) <= 3:
+        raise ValidationFailed(_("Isi satu sampai tiga penandatangan."), "signatories")
+    settings = settings_for(event)
+    old = {i: s.get("signature") for i, s in enumerate(settings.signatories or [])}
+    stored = []
+    for index, person in enumerate(people):
+        signature = old.get(index)
+        if person.signature:
+            signature = store_image(
+                person.signature, upload_dir / "signatures", SIGNATURE_MAX_BYTES, 800, "signature"
+            )
+        stored.append(
+            {
+                "name": person.name.strip(),
+                "title": person.title.strip(),
+                "nip": person.nip.strip(),
+                "signature": signature,
+            }
+        )
+    settings.enabled, settings.design = enabled, design
+    settings.number_pattern, settings.event_code = number_pattern.strip(), event_code.strip()
+    settings.wording = {
+        role: {"title": wording[role]["title"].strip(), "wording": wording[role]["wording"].strip()}
+        for role in (str(r) for r in HolderRole)
+    }
+    settings.signatories = stored
+    db.session.add(settings)
+    record(
+        actor,
+        event.organization_id,
+        "certificate_settings",
+        event.id,
+        "saved",
+        {"enabled": enabled},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return settings
+
+
+# --- Who qualifies, issuing, revoking ---------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    role: str
+    name: str
+    registration: Registration | None = None
+    person: EventPerson | None = None
+
+
+def eligible(event: Event) -> list[Candidate]:
+    """Participants who meet the attendance rule, and everyone on the programme in their role."""
+    people = [Candidate(p.role, p.name, person=p) for p in event.people]
+    participants = [
+        Candidate(HolderRole.PESERTA, row.registration.name, registration=row.registration)
+        for row in attendance.matrix(event)
+        if row.meets_rule
+    ]
+    return people + participants
+
+
+@dataclass
+class IssueResult:
+    issued: list[Certificate]
+    already: int
+
+
+def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
+    """Issue certificates to everyone who qualifies and has none yet, in one transaction.
+
+    Serial numbers are handed out under a lock on the settings row: two organizers issuing at
+    once queue behind each other, so numbers are never repeated and, since a failed run rolls
+    its numbers back, never skipped. Existing certificates keep their number."""
+    _require_manager(actor, event)
+    settings = settings_for(event)
+    if settings.id is None or not settings.enabled:
+        raise DomainError(_("Aktifkan dan simpan pengaturan sertifikat terlebih dahulu."), "not_enabled")
+    candidates = eligible(event)
+    lock_for_update(CertificateSettings, settings.id)
+    db.session.refresh(settings)
+    held = db.session.execute(
+        select(Certificate.registration_id, Certificate.person_id).where(Certificate.event_id == event.id)
+    ).all()
+    have_registration = {r for r, _ in held if r}
+    have_person = {p for _, p in held if p}
+    local_now = utc_to_local(now, event.timezone)
+    issued = []
+    for candidate in candidates:
+        if (candidate.registration and candidate.registration.id in have_registration) or (
+            candidate.person and candidate.person.id in have_person
+        ):
+            continue
+        seq = settings.next_seq
+        settings.next_seq += 1
+        certificate = Certificate(
+            event_id=event.id,
+            role=candidate.role,
+            holder_name=candidate.name,
+            seq=seq,
+            registration_id=candidate.registration.id if candidate.registration else None,
+            person_id=candidate.person.id if candidate.person else None,
+            number=format_number(settings.number_pattern, seq, settings.event_code, local_now),
+            code="".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10)),
+            issued_at=now,
+        )
+        db.session.add(certificate)
+        issued.append(certificate)
+    record(
+        actor,
+        event.organization_id,
+        "certificate",
+        event.id,
+        "issued",
+        {"count": len(issued)},
+        event_id=event.id,
+    )
+    db.session.commit()
+    return IssueResult(issued, len(held))
+
+
+def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) -> None:
+    """Revoke a certificate with a reason; verification shows it as revoked from then on."""
+    _require_manager(actor, certificate.event)
+    if not reason.strip():
+        raise ValidationFailed(_("Tuliskan alasan pencabutan."), "reason_required")
+    certificate.revoked_at, certificate.revoke_reason = now, reason.strip()
+    record(
+        actor,
+        certificate.event.organization_id,
+        "certificate",
+        certificate.id,
+        "revoked",
+        {"number": certificate.number, "reason": certificate.revoke_reason},
+        event_id=certificate.event_id,
+    )
+    db.session.commit()
+
+
+def restore(actor: User, certificate: Certificate) -> None:
+    """Undo a revocation; the certificate keeps its number."""
+    _require_manager(actor, certificate.event)
+    certificate.revoked_at, certificate.revoke_reason = None, ""
+    record(
+        actor,
+        certificate.event.organization_id,
+        "certificate",
+        certificate.id,
+        "restored",
+        {"number": certificate.number},
+        event_id=certificate.event_id,
+    )
+    db.session.commit()
+
+
+def event_certificates(event: Event) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate).where(Certificate.event_id == event.id).order_by(Certificate.seq)
+        )
+    )
+
+
+def by_code(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+
+
+def for_registration(registration: Registration) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.registration_id == registration.id))
+
+
+def find_own(contact: str, registration_code: str) -> Certificate | None:
+    """A participant's certificate from their phone or e-mail plus registration code."""
+    registration = db.session.scalar(
+        select(Registration).where(Registration.code == normalize_code(registration_code))
+    )
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return None
+    text = contact.strip().lower()
+    try:
+        matches = (
+            registration.phone == normalize_phone(text) if "@" not in text else registration.email == text
+        )
+    except InvalidPhone:
+        matches = False
+    if not matches:
+        return None
+    certificate = for_registration(registration)
+    return certificate if certificate is not None and certificate.revoked_at is None else None
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def verify_url(certificate: Certificate) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/verifikasi/{certificate.code}"
+
+
+def _qr_data_uri(url: str) -> str:
+    svg = segno.make_qr(url, error="m").svg_inline(omitsize=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def event_dates(event: Event) -> str:
+    days = sorted({utc_to_local(s.starts_at, event.timezone).date() for s in event.sessions})
+    if not days:
+        return ""
+    first, last = format_date(days[0], "id").split(", ", 1)[1], format_date(days[-1], "id").split(", ", 1)[1]
+    return first if first == last else f"{first} – {last}"
+
+
+def _page_context(certificate, settings: CertificateSettings) -> dict:
+    words = settings.wording.get(certificate.role) or DEFAULT_WORDING[HolderRole(certificate.role)]
+    return {
+        "certificate": certificate,
+        "words": words,
+        "qr": _qr_data_uri(verify_url(certificate)),
+        "verify_url": verify_url(certificate),
+    }
+
+
+def _html(certificates: Iterable, settings: CertificateSettings, event: Event, upload_dir: Path) -> str:
+    org = event.organization
+    logo = upload_dir / "logos" / org.logo_filename if org.logo_filename else None
+    return render_template(
+        "pdf/certificate.html",
+        pages=[_page_context(c, settings) for c in certificates],
+        event=event,
+        settings=settings,
+        organization=org,
+        dates=event_dates(event),
+        place="Daring" if event.mode == "daring" else event.venue_name,
+        logo_url=logo.as_uri() if logo and logo.exists() else None,
+        fonts_url=(Path(current_app.static_folder) / "fonts").as_uri(),
+        signature_url=lambda name: (upload_dir / "signatures" / name).as_uri() if name else None,
+    )
+
+
+def _roots(upload_dir: Path) -> list[Path]:
+    return [upload_dir, Path(current_app.static_folder)]
+
+
+def render(certificates: list, event: Event, upload_dir: Path) -> bytes:
+    """One PDF with a page per certificate (a single certificate, a preview, or a chunk)."""
+    return render_pdf(_html(certificates, settings_for(event), event, upload_dir), _roots(upload_dir))
+
+
+@dataclass
+class Sample:
+    """Stand-in data for the preview."""
+
+    role: str
+    holder_name: str = "Siti Rahmah, S.Pd."
+    number: str = ""
+    code: str = "CONTOH1234"
+    revoked_at: None = None
+
+
+def preview(event: Event, role: str, upload_dir: Path) -> bytes:
+    settings = settings_for(event)
+    sample = Sample(
+        role=role,
+        number=format_number(
+            settings.number_pattern,
+            1,
+            settings.event_code,
+            utc_to_local(event.starts_at or datetime.now(), event.timezone),
+        ),
+    )
+    return render([sample], event, upload_dir)
+
+
+def _documents(certificates: list, event: Event, upload_dir: Path) -> Iterator[tuple[list, object]]:
+    """Lay certificates out CHUNK at a time: fonts and styles are loaded once per chunk rather
+    than once per certificate, and memory stays bounded by the chunk however many there are."""
+    settings = settings_for(event)
+    roots = _roots(upload_dir)
+    fetcher = LocalFetcher(roots)
+    for start in range(0, len(certificates), CHUNK):
+        chunk = certificates[start : start + CHUNK]
+        html = _html(chunk, settings, event, upload_dir)
+        yield chunk, HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher).render()
+
+
+def write_zip(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
+    """A ZIP with one PDF per certificate, named by number order and holder."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        done = 0
+        for chunk, document in _documents(certificates, event, upload_dir):
+            for certificate, page in zip(chunk, document.pages, strict=True):
+                name = "".join(ch if ch.isalnum() else "-" for ch in certificate.holder_name)[:60]
+                archive.writestr(f"{certificate.seq:04d}-{name}.pdf", document.copy([page]).write_pdf())
+            done += len(chunk)
+            progress(done)
+
+
+def write_pdf(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
+    """One multi-page PDF of all certificates, joined from the chunks."""
+    writer = PdfWriter()
+    done = 0
+    for chunk, document in _documents(certificates, event, upload_dir):
+        writer.append(io.BytesIO(document.write_pdf()))
+        done += len(chunk)
+        progress(done)
+    with target.open("wb") as handle:
+        writer.write(handle)
+
+
+# --- Bulk jobs --------------------------------------------------------------------------------------
+
+
+def start_bulk(actor: User, event: Event, kind: str) -> BulkJob:
+    """Queue a 'download all' of the event's valid certificates as a ZIP or one PDF."""
+    _require_manager(actor, event)
+    if kind not in ("zip", "pdf"):
+        raise ValidationFailed(_("Jenis unduhan tidak dikenal."), "kind_unknown")
+    total = sum(1 for c in event_certificates(event) if c.revoked_at is None)
+    if total == 0:
+        raise DomainError(_("Belum ada sertifikat yang diterbitkan."), "nothing")
+    job = BulkJob(event_id=event.id, kind=kind, total=total)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
+    """Build a bulk download, saving progress as it goes (the page shows it)."""
+    job = db.session.get(BulkJob, job_id)
+    event = db.session.get(Event, job.event_id)
+    certificates = [c for c in event_certificates(event) if c.revoked_at is None]
+    job.status, job.total = "running", len(certificates)
+    db.session.commit()
+
+    def progress(done: int) -> None:
+        job.done = done
+        db.session.commit()
+
+    export_dir.mkdir(parents=True, exist_ok=True)
+    filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"
+    try:
+        writer = write_zip if job.kind == "zip" else write_pdf
+        writer(certificates, event, upload_dir, export_dir / filename, progress)
+    except Exception as exc:  # the job page shows it; the organizer can start again
+        db.session.rollback()
+        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise
+    job.status, job.filename, job.finished_at = "done", filename, clock()
+    db.session.commit()
+
+
+def certificates_with_holders(event: Event) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.event_id == event.id)
+            .options(selectinload(Certificate.registration))
+            .order_by(Certificate.seq)
+        )
+    )

@@ -1,0 +1,288 @@
+"""Certificate pages: organizers' settings, issuing, revoking and bulk downloads; participants'
+downloads; public verification."""
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.models import Role
+from eventapp.certificates import jobs, services
+from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, SettingsForm
+from eventapp.certificates.models import DESIGNS, ROLE_LABELS, BulkJob, Certificate, HolderRole
+from eventapp.dbtypes import utcnow
+from eventapp.errors import DomainError
+from eventapp.events.models import Event
+from eventapp.extensions import db, limiter
+from eventapp.registration import services as registration_services
+
+bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
+bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
+public_bp = Blueprint("certificates_public", __name__)
+
+
+def _event_or_404(event_id: int) -> Event:
+    return get_scoped_or_404(Event, event_id, current_user)
+
+
+def _certificate_of(event: Event, certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.event_id != event.id:
+        abort(404)
+    return certificate
+
+
+def _pdf(body: bytes, filename: str, download: bool = False):
+    disposition = "attachment" if download else "inline"
+    return current_app.response_class(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
+def _fill(form: SettingsForm, settings) -> None:
+    form.enabled.data, form.design.data = settings.enabled, settings.design
+    form.number_pattern.data, form.event_code.data = settings.number_pattern, settings.event_code
+    for role in HolderRole:
+        words = settings.wording.get(role) or services.DEFAULT_WORDING[role]
+        getattr(form, f"title_{role}").data, getattr(form, f"wording_{role}").data = (
+            words["title"],
+            words["wording"],
+        )
+    for slot, signatory in enumerate(settings.signatories or [], start=1):
+        for key in ("name", "title", "nip"):
+            getattr(form, f"sig{slot}_{key}").data = signatory.get(key, "")
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index(event_id: int):
+    """Settings, the issued certificates and the actions on them."""
+    event = _event_or_404(event_id)
+    settings = services.settings_for(event)
+    form = SettingsForm()
+    if request.method == "GET":
+        _fill(form, settings)
+    if form.validate_on_submit():
+        signatories = []
+        for slot in range(1, SIGNATORY_SLOTS + 1):
+            upload = getattr(form, f"sig{slot}_file").data
+            signatories.append(
+                services.SignatoryData(
+                    name=getattr(form, f"sig{slot}_name").data or "",
+                    title=getattr(form, f"sig{slot}_title").data or "",
+                    nip=getattr(form, f"sig{slot}_nip").data or "",
+                    signature=upload.read() if upload else None,
+                )
+            )
+        wording = {
+            str(role): {
+                "title": getattr(form, f"title_{role}").data,
+                "wording": getattr(form, f"wording_{role}").data,
+            }
+            for role in HolderRole
+        }
+        try:
+            services.save_settings(
+                current_user,
+                event,
+                enabled=form.enabled.data,
+                design=form.design.data,
+                number_pattern=form.number_pattern.data,
+                event_code=form.event_code.data or "",
+                wording=wording,
+                signatories=signatories,
+                upload_dir=current_app.config["UPLOAD_DIR"],
+            )
+        except DomainError as error:
+            field = form.number_pattern if error.code.startswith("pattern") else form.sig1_name
+            if error.code.startswith("signature"):
+                field = form.sig1_file
+            field.errors.append(error.message)
+        else:
+            flash(_("Pengaturan sertifikat disimpan."), "success")
+            return redirect(url_for("certificates.index", event_id=event.id))
+    return render_template(
+        "certificates/index.html",
+        event=event,
+        form=form,
+        settings=settings,
+        roles=list(HolderRole),
+        role_labels=ROLE_LABELS,
+        designs=DESIGNS,
+        slots=range(1, SIGNATORY_SLOTS + 1),
+        certificates=services.certificates_with_holders(event),
+        eligible_count=len(services.eligible(event)),
+        revoke_form=RevokeForm(),
+    )
+
+
+@bp.route("/terbitkan", methods=["POST"])
+def issue(event_id: int):
+    """Issue to everyone who qualifies and has no certificate yet."""
+    event = _event_or_404(event_id)
+    try:
+        result = services.issue_all(current_user, event, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        if result.issued:
+            jobs.mail_certificates([c.id for c in result.issued])
+        flash(
+            _(
+                "%(n)d sertifikat baru diterbitkan; %(old)d sudah ada sebelumnya dan tetap bernomor sama.",
+                n=len(result.issued),
+                old=result.already,
+            ),
+            "success",
+        )
+    return redirect(url_for("certificates.index", event_id=event.id))
+
+
+@bp.route("/pratinjau")
+def preview(event_id: int):
+    """A certificate with sample data, in the chosen design and wording."""
+    event = _event_or_404(event_id)
+    role = request.args.get("peran", "peserta")
+    if role not in set(HolderRole):
+        abort(404)
+    return _pdf(services.preview(event, role, current_app.config["UPLOAD_DIR"]), "pratinjau-sertifikat.pdf")
+
+
+@bp.route("/<int:certificate_id>.pdf")
+def download(event_id: int, certificate_id: int):
+    """One certificate as PDF."""
+    event = _event_or_404(event_id)
+    certificate = _certificate_of(event, certificate_id)
+    return _pdf(
+        services.render([certificate], event, current_app.config["UPLOAD_DIR"]),
+        f"sertifikat-{certificate.code}.pdf",
+    )
+
+
+@bp.route("/<int:certificate_id>/cabut", methods=["POST"])
+def revoke(event_id: int, certificate_id: int):
+    """Revoke with a reason."""
+    event = _event_or_404(event_id)
+    certificate = _certificate_of(event, certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        services.revoke(current_user, certificate, form.reason.data, utcnow())
+        flash(_("Sertifikat %(number)s dicabut.", number=certificate.number), "success")
+    else:
+        flash(_("Tuliskan alasan pencabutan."), "error")
+    return redirect(url_for("certificates.index", event_id=event.id))
+
+
+@bp.route("/<int:certificate_id>/pulihkan", methods=["POST"])
+def restore(event_id: int, certificate_id: int):
+    """Undo a revocation."""
+    event = _event_or_404(event_id)
+    services.restore(current_user, _certificate_of(event, certificate_id))
+    flash(_("Sertifikat dipulihkan."), "success")
+    return redirect(url_for("certificates.index", event_id=event.id))
+
+
+@bp.route("/unduh-semua", methods=["POST"])
+def bulk(event_id: int):
+    """Start building every valid certificate as a ZIP or one PDF, in the background."""
+    event = _event_or_404(event_id)
+    try:
+        job = services.start_bulk(current_user, event, request.form.get("jenis", "zip"))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("certificates.index", event_id=event.id))
+    jobs.build_bulk(job.id)
+    return redirect(url_for("certificates.bulk_status", event_id=event.id, job_id=job.id))
+
+
+def _job_of(event: Event, job_id: int) -> BulkJob:
+    job = db.session.get(BulkJob, job_id)
+    if job is None or job.event_id != event.id:
+        abort(404)
+    return job
+
+
+@bp.route("/unduhan/<int:job_id>")
+def bulk_status(event_id: int, job_id: int):
+    """Progress of a bulk download; the page refreshes itself until the file is ready."""
+    event = _event_or_404(event_id)
+    return render_template("certificates/bulk.html", event=event, job=_job_of(event, job_id))
+
+
+@bp.route("/unduhan/<int:job_id>/berkas")
+def bulk_file(event_id: int, job_id: int):
+    """The finished bulk file."""
+    event = _event_or_404(event_id)
+    job = _job_of(event, job_id)
+    if job.status != "done":
+        abort(404)
+    return send_file(
+        current_app.config["EXPORT_DIR"] / job.filename,
+        as_attachment=True,
+        download_name=f"sertifikat-{event.slug}.{job.kind}",
+    )
+
+
+# --- Participants and the public -----------------------------------------------------------------
+
+
+@public_bp.route("/p/<token>/sertifikat.pdf")
+def own(token: str):
+    """A participant downloads their certificate from their own page."""
+    registration = registration_services.find_by_token(token)
+    certificate = services.for_registration(registration) if registration else None
+    if certificate is None or certificate.revoked_at is not None:
+        abort(404)
+    return _pdf(
+        services.render([certificate], certificate.event, current_app.config["UPLOAD_DIR"]),
+        f"sertifikat-{certificate.code}.pdf",
+        download=True,
+    )
+
+
+@public_bp.route("/sertifikat", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+def find():
+    """Find one's certificate with the phone or e-mail used to register and the registration code."""
+    form = FindForm()
+    found = None
+    if form.validate_on_submit():
+        found = services.find_own(form.contact.data, form.registration_code.data)
+        if found is None:
+            form.registration_code.errors.append(
+                _("Tidak ditemukan sertifikat untuk data ini. Periksa nomor/e-mail dan kode pendaftaran.")
+            )
+    return render_template("certificates/find.html", form=form, found=found, role_labels=ROLE_LABELS)
+
+
+@public_bp.route("/verifikasi/<code>")
+def verify(code: str):
+    """Whether a certificate is genuine and valid: holder, role, event, date, issuer; nothing more."""
+    certificate = services.by_code(code)
+    if certificate is None:
+        return render_template("certificates/verify.html", certificate=None, code=code), 404
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        role_labels=ROLE_LABELS,
+        dates=services.event_dates(certificate.event),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register this feature's pages, jobs and the participant-page helper."""
+    app.register_blueprint(bp)
+    app.register_blueprint(public_bp)
+    app.jinja_env.globals["certificate_of"] = services.for_registration

@@ -1,0 +1,227 @@
+"""Certificates: settings and number pattern, eligibility, gap-free numbering under
+concurrency, revocation and verification, escaping, PDF content and link, participant
+downloads, bulk downloads, and mail."""
+
+import io
+import threading
+import zipfile
+from datetime import time, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from eventapp.attendance import services as attendance
+from eventapp.certificates import services
+from eventapp.certificates.models import BulkJob, Certificate
+from eventapp.dbtypes import utcnow
+from eventapp.errors import ValidationFailed
+from eventapp.events import services as events
+from eventapp.extensions import db as _db
+from eventapp.registration import services as registration
+from tests.conftest import _admin_actor, post_form, registrant
+
+
+def _settings(app, event, **overrides):
+    values = {
+        "enabled": True,
+        "design": "klasik",
+        "number_pattern": "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}",
+        "event_code": "KIM-KTB",
+        "wording": {str(k): dict(v) for k, v in services.DEFAULT_WORDING.items()},
+        "signatories": [
+            services.SignatoryData("Marjuki, S.Sos., M.AP.", "Kepala Dinas", "197305121993031004")
+        ],
+        "upload_dir": app.config["UPLOAD_DIR"],
+    }
+    values.update(overrides)
+    return services.save_settings(_admin_actor(), event, **values)
+
+
+@pytest.fixture
+def held(app, make_org, make_user, make_event):
+    """A finished-looking event: two attended, one did not; a speaker on the programme."""
+    org = make_org()
+    day = (utcnow() + timedelta(days=1)).date()
+    event = make_event(
+        org,
+        title="Bimtek Literasi Digital",
+        venue_capacity=None,
+        sessions=[events.SessionData(day, time(8), time(12))],
+    )
+    events.add_person(_admin_actor(), event, events.PersonData("narasumber", "Dr. Agus Siswadi"))
+    now = utcnow()
+    people = {}
+    for key, name, phone, email in (
+        ("siti", "Siti Rahmah", "081377770001", "siti@example.org"),
+        ("odd", 'Ani <b>&</b> "Budi" O\'Neil', "081377770002", None),
+        ("absent", "Tidak Datang", "081377770003", None),
+    ):
+        people[key] = registration.register(
+            event, registrant(name=name, phone=phone, email=email or ""), now
+        ).registration
+    for key in ("siti", "odd"):
+        attendance.check_in(_admin_actor(), event, event.sessions[0], people[key], now)
+    _settings(app, event)
+    return {"org": org, "event": event, "organizer": make_user(org), **people}
+
+
+def test_number_pattern_is_checked(app, held):
+    for pattern, message in (
+        ("{seq}/{nama}", "Token tidak dikenal: nama"),
+        ("SERT/{tahun}", "harus memuat {seq}"),
+        ("{seq:03d/x", "tidak dapat dipakai"),
+    ):
+        with pytest.raises(ValidationFailed, match=message):
+            _settings(app, held["event"], number_pattern=pattern)
+
+
+def test_only_those_who_qualify_get_a_certificate_and_reissuing_keeps_numbers(db, held):
+    event = held["event"]
+    result = services.issue_all(_admin_actor(), event, utcnow())
+    month = services.ROMAN_MONTHS[utcnow().month - 1]
+    certificates = {c.holder_name: (c.role, c.number) for c in result.issued}
+    assert certificates == {
+        "Dr. Agus Siswadi": ("narasumber", f"001/SERT/KIM-KTB/DISKOMINFO/{month}/{utcnow().year}"),
+        # Participants are numbered in alphabetical order.
+        held["odd"].name: ("peserta", f"002/SERT/KIM-KTB/DISKOMINFO/{month}/{utcnow().year}"),
+        "Siti Rahmah": ("peserta", f"003/SERT/KIM-KTB/DISKOMINFO/{month}/{utcnow().year}"),
+    }
+    # The one who did not attend qualifies later, and only they are added.
+    attendance.check_in(_admin_actor(), event, event.sessions[0], held["absent"], utcnow())
+    again = services.issue_all(_admin_actor(), event, utcnow())
+    assert [(c.holder_name, c.seq) for c in again.issued] == [("Tidak Datang", 4)] and again.already == 3
+    assert {c.holder_name: c.number for c in services.event_certificates(event)}[
+        "Siti Rahmah"
+    ] == certificates["Siti Rahmah"][1]
+
+
+def test_issuing_from_the_page_mails_each_participant_their_pdf(client, login, held, mailbox):
+    event = held["event"]
+    login(held["organizer"])
+    post_form(
+        client,
+        f"/kelola/acara/{event.id}/sertifikat/terbitkan",
+        {},
+        form_url=f"/kelola/acara/{event.id}/sertifikat/",
+    )
+    page = client.get(f"/kelola/acara/{event.id}/sertifikat/").get_data(as_text=True)
+    assert "3 sertifikat sudah terbit" in page
+    mails = [m for m in mailbox if m["Subject"] == f"Sertifikat: {event.title}"]
+    assert [m["To"] for m in mails] == ["siti@example.org"]  # the only one with an e-mail address
+    (attachment,) = list(mails[0].iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().count("Siti Rahmah") == 1
+
+
+def test_pdf_shows_name_and_number_escaped_and_links_to_verification(app, client, db, held):
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    odd = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["odd"].id))
+    with app.test_request_context():
+        pdf = services.render([odd], event, app.config["UPLOAD_DIR"])
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert 'Ani <b>&</b> "Budi" O\'Neil' in text  # typed markup stays text
+    assert odd.number in text and odd.code in text and "Marjuki, S.Sos., M.AP." in text
+    links = [annot.get_object()["/A"]["/URI"] for annot in reader.pages[0]["/Annots"]]
+    assert set(links) == {f"http://eventapp.test/verifikasi/{odd.code}"}  # the QR and code lead there
+
+
+def test_verification_shows_valid_then_revoked(client, login, db, held):
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    siti = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["siti"].id))
+    page = client.get(f"/verifikasi/{siti.code}").get_data(as_text=True)
+    assert "SAH" in page and "Siti Rahmah" in page and event.title in page
+    assert "081377770001" not in page and "siti@example.org" not in page  # no personal data beyond the name
+    login(held["organizer"])
+    post_form(
+        client,
+        f"/kelola/acara/{event.id}/sertifikat/{siti.id}/cabut",
+        {"reason": "Data ganda"},
+        form_url=f"/kelola/acara/{event.id}/sertifikat/",
+    )
+    page = client.get(f"/verifikasi/{siti.code}").get_data(as_text=True)
+    assert "DICABUT" in page
+    assert client.get("/verifikasi/TIDAKADA00").status_code == 404
+
+
+def test_participants_get_their_certificate_from_their_page_or_by_lookup(client, db, held):
+    services.issue_all(_admin_actor(), held["event"], utcnow())
+    siti = held["siti"]
+    page = client.get(f"/p/{siti.token}").get_data(as_text=True)
+    assert f"/p/{siti.token}/sertifikat.pdf" in page
+    pdf = client.get(f"/p/{siti.token}/sertifikat.pdf")
+    assert pdf.mimetype == "application/pdf" and "attachment" in pdf.headers["Content-Disposition"]
+    assert client.get(f"/p/{held['absent'].token}/sertifikat.pdf").status_code == 404
+    found = post_form(client, "/sertifikat", {"contact": "0813-7777-0001", "registration_code": siti.code})
+    assert f"/p/{siti.token}/sertifikat.pdf" in found.get_data(as_text=True)
+    wrong = post_form(client, "/sertifikat", {"contact": "0813-0000-0000", "registration_code": siti.code})
+    assert "Tidak ditemukan sertifikat" in wrong.get_data(as_text=True)
+
+
+def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    login(held["organizer"])
+    for kind, check in (("zip", "zip"), ("pdf", "pdf")):
+        response = post_form(
+            client,
+            f"/kelola/acara/{event.id}/sertifikat/unduh-semua",
+            {"jenis": kind},
+            form_url=f"/kelola/acara/{event.id}/sertifikat/",
+        )
+        status = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "3 dari 3 sertifikat" in status and "Unduh berkas" in status
+        job = db.session.scalar(select(BulkJob).where(BulkJob.kind == kind))
+        body = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}/berkas").get_data()
+        if check == "zip":
+            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+            assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
+        else:
+            assert len(PdfReader(io.BytesIO(body)).pages) == 3
+
+
+def test_preview_and_settings_page(client, login, held):
+    login(held["organizer"])
+    event = held["event"]
+    page = client.get(f"/kelola/acara/{event.id}/sertifikat/").get_data(as_text=True)
+    assert "KIM-KTB" in page and "Marjuki" in page
+    preview = client.get(f"/kelola/acara/{event.id}/sertifikat/pratinjau?peran=moderator")
+    text = PdfReader(io.BytesIO(preview.get_data())).pages[0].extract_text()
+    assert "Siti Rahmah, S.Pd." in text and "sebagai Moderator" in text
+
+
+def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, make_org, make_event):
+    """Four organizers press 'terbitkan' at the same moment for 30 eligible people."""
+    org = make_org()
+    event = make_event(org, venue_capacity=None)
+    now = utcnow()
+    for n in range(30):
+        person = registration.register(event, registrant(name=f"Peserta {n}", phone=f"08138888{n:04d}"), now)
+        attendance.check_in(_admin_actor(), event, event.sessions[0], person.registration, now)
+    _settings(app, event)
+    event_id = event.id
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def organizer() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                services.issue_all(_admin_actor(), _db.session.get(type(event), event_id), utcnow())
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=organizer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = sorted(db.session.scalars(select(Certificate.seq).where(Certificate.event_id == event_id)))
+    assert seqs == list(range(1, 31))
