@@ -5,13 +5,13 @@
 
 import argparse
 import io
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,33 +20,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=500)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
-    os.environ.update(
-        EVENTAPP_INSTANCE=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-    )
-    subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    sys.path.insert(0, str(ROOT))
+    app, _folder = fresh_app()
     from datetime import time as clock
     from datetime import timedelta
 
     from pypdf import PdfReader
 
-    from eventapp import create_app
     from eventapp.accounts import services as accounts
     from eventapp.attendance.pdf import attendance_sheet
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
     from eventapp.registration import services as registration
 
-    app = create_app()
     with app.test_request_context():
         org = accounts.create_organization(
             None,

@@ -8,13 +8,13 @@ of 5) and the size, and checks the file with the strict `ical` parser.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,20 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
-    os.environ.update(
-        EVENTAPP_INSTANCE=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-    )
-    subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    sys.path.insert(0, str(ROOT))
+    app, _folder = fresh_app()
 
     from datetime import time as clock
     from datetime import timedelta
@@ -44,13 +31,11 @@ def main() -> None:
     from ical.calendar_stream import IcsCalendarStream
     from sqlalchemy import event as sa_event
 
-    from eventapp import create_app
     from eventapp.accounts import services as accounts
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
     from eventapp.extensions import db
 
-    app = create_app()
     with app.app_context():
         offices = [
             accounts.create_organization(

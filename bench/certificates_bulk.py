@@ -19,32 +19,20 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import fresh_app, use_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup(workdir: Path, count: int):
     """Return (app, event_id) with `count` issued certificates in a fresh SQLite database."""
-    os.environ.update(
-        EVENTAPP_INSTANCE=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-        UPLOAD_DIR=str(workdir / "uploads"),
-        EXPORT_DIR=str(workdir / "exports"),
-    )
-    subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    sys.path.insert(0, str(ROOT))
+    app, _folder = fresh_app(workdir)
     from datetime import time as clock
     from datetime import timedelta
 
     from sqlalchemy import insert
 
-    from eventapp import create_app
     from eventapp.accounts import services as accounts
     from eventapp.attendance.models import Attendance
     from eventapp.certificates import services
@@ -54,7 +42,6 @@ def setup(workdir: Path, count: int):
     from eventapp.registration.models import Registration
     from eventapp.registration.services import new_code, new_token
 
-    app = create_app()
     with app.app_context():
         org = accounts.create_organization(
             None,
@@ -137,15 +124,7 @@ def setup(workdir: Path, count: int):
 def build(kind: str, workdir: Path, event_id: int) -> None:
     """Child process: build one bulk file from a prepared database; print resident sizes in MiB
     (after start-up and at the peak)."""
-    os.environ.update(
-        EVENTAPP_INSTANCE=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-        UPLOAD_DIR=str(workdir / "uploads"),
-        EXPORT_DIR=str(workdir / "exports"),
-    )
-    sys.path.insert(0, str(ROOT))
+    use_folder(workdir)
     from eventapp import create_app
     from eventapp.certificates import services
     from eventapp.events.models import Event

@@ -9,14 +9,14 @@ grow with the number of registrations.
 """
 
 import argparse
-import os
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import fresh_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,28 +25,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=5000)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
-    os.environ.update(
-        EVENTAPP_INSTANCE=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite'}",
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        RATELIMIT_ENABLED="0",
-        MAIL_BACKEND="dummy",
-    )
-    subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "eventapp", "db", "upgrade"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    sys.path.insert(0, str(ROOT))
+    app, _folder = fresh_app()
 
     from datetime import time as clock
     from datetime import timedelta
 
     from sqlalchemy import event as sa_event
 
-    from eventapp import create_app
     from eventapp.accounts import services as accounts
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
@@ -55,7 +40,6 @@ def main() -> None:
     from eventapp.regions.services import find_child_by_name, import_regions
     from eventapp.registration import services as registration
 
-    app = create_app()
     with app.app_context():
         import_regions("Kalimantan Tengah")
         kalteng = find_child_by_name(None, "provinsi", "Kalimantan Tengah")
