@@ -14,10 +14,10 @@ from pathlib import Path
 import segno
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from weasyprint import HTML
 
 from eventapp.accounts.access import can_manage
 from eventapp.accounts.models import User
@@ -29,7 +29,7 @@ from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.events.models import Event, EventPerson
 from eventapp.extensions import db
 from eventapp.i18n import format_date, utc_to_local
-from eventapp.pdf import LocalFetcher, render_pdf
+from eventapp.pdf import render_pdf
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.registration.services import normalize_code
@@ -352,8 +352,11 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def _qr_data_uri(url: str) -> str:
-    svg = segno.make_qr(url, error="m").svg_inline(omitsize=True)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The QR as a PNG of one pixel per module; the template scales it without smoothing, which
+    prints as sharp as vector art and costs far less to draw than an SVG path."""
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(buffer, kind="png", scale=1, border=4)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def event_dates(event: Event) -> str:
@@ -364,22 +367,25 @@ def event_dates(event: Event) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _page_context(certificate, settings: CertificateSettings) -> dict:
+def _page_context(certificate, settings: CertificateSettings, layer: str) -> dict:
     words = settings.wording.get(certificate.role) or DEFAULT_WORDING[HolderRole(certificate.role)]
     return {
         "certificate": certificate,
         "words": words,
-        "qr": _qr_data_uri(verify_url(certificate)),
+        "qr": _qr_data_uri(verify_url(certificate)) if layer != "static" else None,
         "verify_url": verify_url(certificate),
     }
 
 
-def _html(certificates: Iterable, settings: CertificateSettings, event: Event, upload_dir: Path) -> str:
+def _html(
+    certificates: Iterable, settings: CertificateSettings, event: Event, upload_dir: Path, layer: str = "all"
+) -> str:
     org = event.organization
     logo = upload_dir / "logos" / org.logo_filename if org.logo_filename else None
     return render_template(
         "pdf/certificate.html",
-        pages=[_page_context(c, settings) for c in certificates],
+        pages=[_page_context(c, settings, layer) for c in certificates],
+        layer=layer,
         event=event,
         settings=settings,
         organization=org,
@@ -402,7 +408,7 @@ def render(certificates: list, event: Event, upload_dir: Path) -> bytes:
 
 @dataclass
 class Sample:
-    """Stand-in data for the preview."""
+    """Stand-in data for the preview and for the shared layer of bulk downloads."""
 
     role: str
     holder_name: str = "Siti Rahmah, S.Pd."
@@ -425,36 +431,82 @@ def preview(event: Event, role: str, upload_dir: Path) -> bytes:
     return render([sample], event, upload_dir)
 
 
-def _documents(certificates: list, event: Event, upload_dir: Path) -> Iterator[tuple[list, object]]:
-    """Lay certificates out CHUNK at a time: fonts and styles are loaded once per chunk rather
-    than once per certificate, and memory stays bounded by the chunk however many there are."""
+class _Stacker:
+    """Bulk pages in two layers: the parts every certificate of a role shares (frame, logo, title,
+    wording, event, signatories) are laid out once and stored once as a PDF form, which each page
+    draws beneath its own layer of name, number and QR code. Laying out a page is what costs
+    WeasyPrint most, so each certificate lays out only the part that is its own."""
+
+    CALL = NameObject("/EventappBackground")
+
+    def __init__(self, writer: PdfWriter, backgrounds: dict):
+        self.writer = writer
+        self.forms = {}
+        for role, page in backgrounds.items():
+            form = DecodedStreamObject()
+            form.set_data(page.get_contents().get_data())
+            form[NameObject("/Type")] = NameObject("/XObject")
+            form[NameObject("/Subtype")] = NameObject("/Form")
+            form[NameObject("/BBox")] = page.mediabox
+            form[NameObject("/Resources")] = page["/Resources"].clone(writer)
+            # pypdf has no public call to add a free-standing object; _add_object is how it adds its own.
+            self.forms[role] = writer._add_object(form)
+        call = DecodedStreamObject()
+        call.set_data(b"q /EventappBackground Do Q\n")
+        self.call = writer._add_object(call)
+
+    def add(self, overlay, role: str) -> None:
+        page = self.writer.add_page(overlay)
+        resources = page[NameObject("/Resources")]
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[self.CALL] = self.forms[role]
+        contents = page["/Contents"]
+        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([self.call, *own])
+
+
+def _layers(certificates: list, event: Event, upload_dir: Path) -> Iterator[tuple[list, list, dict]]:
+    """The backgrounds by role, then the personal layers CHUNK at a time (so memory stays bounded
+    by the chunk, however many certificates there are)."""
     settings = settings_for(event)
     roots = _roots(upload_dir)
-    fetcher = LocalFetcher(roots)
+    roles = sorted({c.role for c in certificates})
+    static = render_pdf(_html([Sample(role=r) for r in roles], settings, event, upload_dir, "static"), roots)
+    backgrounds = dict(zip(roles, PdfReader(io.BytesIO(static)).pages, strict=True))
     for start in range(0, len(certificates), CHUNK):
         chunk = certificates[start : start + CHUNK]
-        html = _html(chunk, settings, event, upload_dir)
-        yield chunk, HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher).render()
+        overlay = render_pdf(_html(chunk, settings, event, upload_dir, "variable"), roots)
+        yield chunk, list(PdfReader(io.BytesIO(overlay)).pages), backgrounds
 
 
 def write_zip(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
     """A ZIP with one PDF per certificate, named by number order and holder."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         done = 0
-        for chunk, document in _documents(certificates, event, upload_dir):
-            for certificate, page in zip(chunk, document.pages, strict=True):
+        for chunk, pages, backgrounds in _layers(certificates, event, upload_dir):
+            for certificate, page in zip(chunk, pages, strict=True):
+                single = PdfWriter()
+                _Stacker(single, {certificate.role: backgrounds[certificate.role]}).add(
+                    page, certificate.role
+                )
+                buffer = io.BytesIO()
+                single.write(buffer)
                 name = "".join(ch if ch.isalnum() else "-" for ch in certificate.holder_name)[:60]
-                archive.writestr(f"{certificate.seq:04d}-{name}.pdf", document.copy([page]).write_pdf())
+                archive.writestr(f"{certificate.seq:04d}-{name}.pdf", buffer.getvalue())
             done += len(chunk)
             progress(done)
 
 
 def write_pdf(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
-    """One multi-page PDF of all certificates, joined from the chunks."""
+    """One multi-page PDF of all certificates; the shared parts are stored once."""
     writer = PdfWriter()
+    stacker = None
     done = 0
-    for chunk, document in _documents(certificates, event, upload_dir):
-        writer.append(io.BytesIO(document.write_pdf()))
+    for chunk, pages, backgrounds in _layers(certificates, event, upload_dir):
+        stacker = stacker or _Stacker(writer, backgrounds)
+        for certificate, page in zip(chunk, pages, strict=True):
+            stacker.add(page, certificate.role)
         done += len(chunk)
         progress(done)
     with target.open("wb") as handle:
