@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app
+from throwaway import fresh_app, published_event
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,43 +22,21 @@ def main() -> None:
     args = parser.parse_args()
     app, _folder = fresh_app()
     from datetime import time as clock
-    from datetime import timedelta
 
     from pypdf import PdfReader
 
-    from eventapp.accounts import services as accounts
     from eventapp.attendance.pdf import attendance_sheet
     from eventapp.dbtypes import utcnow
-    from eventapp.events import services as events
     from eventapp.registration import services as registration
 
     with app.test_request_context():
-        org = accounts.create_organization(
-            None,
-            accounts.OrganizationData(
-                "Diskominfo Kabupaten Kotawaringin Timur",
-                "kabupaten_kota",
-                None,
-                letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDINAS KOMUNIKASI DAN INFORMATIKA",
-                signatory_name="Marjuki, S.Sos., M.AP.",
-                signatory_nip="197305121993031004",
-            ),
+        _admin, event = published_event(
+            "Sosialisasi Pembentukan KIM",
+            "sosialisasi",
+            clock(9),
+            clock(12),
+            letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDINAS KOMUNIKASI DAN INFORMATIKA",
         )
-        admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
-        day = (utcnow() + timedelta(days=1)).date()
-        event = events.create_event(
-            admin,
-            org,
-            events.EventData(
-                title="Sosialisasi Pembentukan KIM",
-                kind="sosialisasi",
-                mode="luring",
-                venue_name="Aula",
-                venue_capacity=None,
-            ),
-            [events.SessionData(day, clock(9), clock(12))],
-        )
-        events.publish_event(admin, event)
         for n in range(args.participants):
             registration.register(
                 event,

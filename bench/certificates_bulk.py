@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app, use_folder
+from throwaway import fresh_app, published_event, use_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,46 +29,20 @@ def setup(workdir: Path, count: int):
     """Return (app, event_id) with `count` issued certificates in a fresh SQLite database."""
     app, _folder = fresh_app(workdir)
     from datetime import time as clock
-    from datetime import timedelta
 
     from sqlalchemy import insert
 
-    from eventapp.accounts import services as accounts
     from eventapp.attendance.models import Attendance
     from eventapp.certificates import services
     from eventapp.dbtypes import utcnow
-    from eventapp.events import services as events
     from eventapp.extensions import db
     from eventapp.registration.models import Registration
     from eventapp.registration.services import new_code, new_token
 
     with app.app_context():
-        org = accounts.create_organization(
-            None,
-            accounts.OrganizationData(
-                "Diskominfo Kabupaten Kotawaringin Timur",
-                "kabupaten_kota",
-                None,
-                signatory_name="Marjuki, S.Sos., M.AP.",
-                signatory_title="Kepala Dinas",
-                signatory_nip="197305121993031004",
-            ),
+        admin, event = published_event(
+            "Bimbingan Teknis Literasi Digital bagi KIM se-Kalimantan Tengah", "bimtek", clock(8), clock(16)
         )
-        admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
-        day = (utcnow() + timedelta(days=1)).date()
-        event = events.create_event(
-            admin,
-            org,
-            events.EventData(
-                title="Bimbingan Teknis Literasi Digital bagi KIM se-Kalimantan Tengah",
-                kind="bimtek",
-                mode="luring",
-                venue_name="Aula Diskominfo Kotim",
-                venue_capacity=None,
-            ),
-            [events.SessionData(day, clock(8), clock(16))],
-        )
-        events.publish_event(admin, event)
         now = utcnow()
         rows = [
             {

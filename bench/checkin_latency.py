@@ -8,7 +8,6 @@ code after another, as a desk does. Prints the median, 95th and 99th percentile 
 """
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -21,7 +20,8 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from registration_throughput import BIN, PG_BENCH_URL, ROOT, fresh_postgres, gunicorn, wait_for
+from registration_throughput import BIN, ROOT, gunicorn, wait_for
+from throwaway import migrated_env
 
 SETUP = """
 import sys
@@ -61,21 +61,7 @@ with app.app_context():
 
 
 def run(backend: str, args, workdir: Path) -> list[float]:
-    env = dict(
-        os.environ,
-        SECRET_KEY="bench",
-        RATELIMIT_ENABLED="0",
-        EVENTAPP_INSTANCE=str(workdir),
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-        FLASK_APP="eventapp",
-    )
-    if backend == "postgresql":
-        fresh_postgres()
-        env["DATABASE_URL"] = PG_BENCH_URL
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite'}"
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = migrated_env(backend, workdir)
     lines = subprocess.run(
         [str(BIN / "python"), "-c", SETUP, str(args.registrants)],
         cwd=ROOT,

@@ -23,10 +23,11 @@ from contextlib import closing
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import migrated_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/eventapp_bench"
 
 SETUP_EVENT = """
 from datetime import time, timedelta
@@ -106,30 +107,8 @@ def wrk(
     return {"rps": rps, "p50": p50, "p99": p99, "bad": int(bad.group(1)) if bad else 0}
 
 
-def fresh_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS eventapp_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE eventapp_bench")
-
-
 def registration_run(backend: str, args, workdir: Path) -> dict:
-    env = dict(
-        os.environ,
-        SECRET_KEY="bench",
-        RATELIMIT_ENABLED="0",
-        EVENTAPP_INSTANCE=str(workdir),
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
-        MAIL_BACKEND="dummy",
-        FLASK_APP="eventapp",
-    )
-    if backend == "postgresql":
-        fresh_postgres()
-        env["DATABASE_URL"] = PG_BENCH_URL
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite'}"
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = migrated_env(backend, workdir)
     slug = (
         subprocess.run(
             [str(BIN / "python"), "-c", SETUP_EVENT],

@@ -37,3 +37,75 @@ def fresh_app(workdir: Path | None = None):
     from eventapp import create_app
 
     return create_app(), workdir
+
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/eventapp_bench"
+
+
+def fresh_postgres() -> None:
+    """Recreate the benchmarks' own PostgreSQL database (the tests' database stays untouched)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS eventapp_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE eventapp_bench")
+
+
+def migrated_env(backend: str, workdir: Path) -> dict:
+    """Environment for app processes (gunicorn, setup scripts) on a new, migrated database:
+    a SQLite file in `workdir`, or the eventapp_bench PostgreSQL database. Rate limits are off,
+    since a load test sends everything from one address."""
+    env = dict(
+        os.environ,
+        SECRET_KEY="bench",
+        RATELIMIT_ENABLED="0",
+        EVENTAPP_INSTANCE=str(workdir),
+        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        MAIL_BACKEND="dummy",
+        FLASK_APP="eventapp",
+    )
+    if backend == "postgresql":
+        fresh_postgres()
+        env["DATABASE_URL"] = PG_BENCH_URL
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite'}"
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return env
+
+
+def published_event(title: str, kind: str, start, end, **office):
+    """(admin, event): an office (Kotim's name and signatory unless told otherwise), an admin and
+    a published in-person event tomorrow from `start` to `end`, with unlimited seats."""
+    from datetime import timedelta
+
+    from eventapp.accounts import services as accounts
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+
+    fields = {
+        "signatory_name": "Marjuki, S.Sos., M.AP.",
+        "signatory_title": "Kepala Dinas",
+        "signatory_nip": "197305121993031004",
+        **office,
+    }
+    org = accounts.create_organization(
+        None,
+        accounts.OrganizationData(
+            "Diskominfo Kabupaten Kotawaringin Timur", "kabupaten_kota", None, **fields
+        ),
+    )
+    admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
+    day = (utcnow() + timedelta(days=1)).date()
+    event = events.create_event(
+        admin,
+        org,
+        events.EventData(
+            title=title, kind=kind, mode="luring", venue_name="Aula Diskominfo Kotim", venue_capacity=None
+        ),
+        [events.SessionData(day, start, end)],
+    )
+    events.publish_event(admin, event)
+    return admin, event
