@@ -8,10 +8,12 @@ Diskominfo can neither list nor open another office's data, even by guessing an 
 from collections.abc import Callable
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from eventapp.accounts.models import Role, User
+from eventapp.errors import PermissionDenied
 from eventapp.extensions import db, login_manager
 
 
@@ -38,6 +40,12 @@ def scoped(model, actor: User, stmt: Select | None = None) -> Select:
 
 def can_manage(actor: User, organization_id: int) -> bool:
     return actor.is_admin or actor.organization_id == organization_id
+
+
+def require_manager(actor: User, organization_id: int) -> None:
+    """The services' check: refuse an actor who may not manage this office's data."""
+    if not can_manage(actor, organization_id):
+        raise PermissionDenied(_("Data ini milik organisasi lain; Anda tidak dapat mengubahnya."))
 
 
 def get_scoped_or_404(model, ident: int, actor: User, owner_column: str = "organization_id"):

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage
+from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
 from eventapp.audit.services import record
@@ -27,11 +27,6 @@ from eventapp.registration import services as registration_services
 from eventapp.registration.models import Registration, RegistrationStatus
 
 WINDOW_CODE_ALPHABET = registration_services.CODE_ALPHABET
-
-
-def _require_staff(actor: User, event: Event) -> None:
-    if not can_manage(actor, event.organization_id):
-        raise PermissionDenied(_("Anda tidak dapat mencatat presensi acara ini."))
 
 
 def session_of(event: Event, session_id: int | None, now: datetime) -> EventSession:
@@ -113,7 +108,7 @@ def check_in(
     method: str = AttendanceMethod.SCAN,
 ) -> CheckInResult:
     """Record that a registered person is present at a session, or say clearly why not."""
-    _require_staff(actor, event)
+    require_manager(actor, event.organization_id)
     if registration is None:
         return CheckInResult("unknown", _("Kode tidak dikenal. Periksa lagi, atau cari nama peserta."))
     if registration.event_id != event.id:
@@ -170,7 +165,7 @@ def _hhmm(value: datetime, event: Event) -> str:
 def undo(actor: User, attendance: Attendance) -> None:
     """Take back a mistaken check-in."""
     event = attendance.registration.event
-    _require_staff(actor, event)
+    require_manager(actor, event.organization_id)
     record(
         actor,
         event.organization_id,
@@ -222,7 +217,7 @@ def walk_in(actor: User, event: Event, session: EventSession, data, now: datetim
 def open_code_window(actor: User, session: EventSession, minutes: int, now: datetime) -> CodeWindow:
     """Open (or reopen) the attendance code of a session for `minutes` from now."""
     event = session.event
-    _require_staff(actor, event)
+    require_manager(actor, event.organization_id)
     if not 5 <= minutes <= 240:
         raise ValidationFailed(_("Lama jendela presensi 5 sampai 240 menit."), "window_length")
     window = db.session.scalar(select(CodeWindow).where(CodeWindow.session_id == session.id))
@@ -246,7 +241,7 @@ def open_code_window(actor: User, session: EventSession, minutes: int, now: date
 
 def close_code_window(actor: User, session: EventSession, now: datetime) -> None:
     """Close a session's attendance code now."""
-    _require_staff(actor, session.event)
+    require_manager(actor, session.event.organization_id)
     window = db.session.scalar(select(CodeWindow).where(CodeWindow.session_id == session.id))
     if window is not None and window.closes_at > now:
         window.closes_at = now
@@ -373,7 +368,7 @@ def import_meeting_report(
     """Match report rows to confirmed registrations (e-mail, then phone in the name, then the
     exact name) and mark those who stayed at least `min_share` % of the session as present.
     Importing the same file again gives the same records."""
-    _require_staff(actor, event)
+    require_manager(actor, event.organization_id)
     if not 1 <= min_share <= 100:
         raise ValidationFailed(_("Batas kehadiran 1 sampai 100 persen."), "share_range")
     session_minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
@@ -447,13 +442,16 @@ def _set_online(
 
 def match_by_hand(
     actor: User, event: Event, session: EventSession, registration: Registration, minutes: int, now: datetime
-) -> None:
-    """An organizer matches an unmatched report row to a registrant."""
-    _require_staff(actor, event)
+) -> int:
+    """An organizer matches an unmatched report row to a registrant; returns the minutes
+    recorded (never more than the session lasted)."""
+    require_manager(actor, event.organization_id)
     if registration.event_id != event.id:
         raise PermissionDenied(_("Peserta ini bukan dari acara ini."))
+    minutes = max(0, min(minutes, _session_minutes(session)))
     _set_online(actor, registration, session, minutes, now)
     db.session.commit()
+    return minutes
 
 
 # --- Rakor marks -------------------------------------------------------------------------------
@@ -462,7 +460,7 @@ def match_by_hand(
 def mark(actor: User, registration: Registration, session: EventSession, status: str, now: datetime) -> None:
     """Mark an invitee hadir, izin or tidak hadir for a session."""
     event = registration.event
-    _require_staff(actor, event)
+    require_manager(actor, event.organization_id)
     if status not in set(AttendanceStatus):
         raise ValidationFailed(_("Status kehadiran tidak dikenal."), "status_unknown")
     db.session.execute(
@@ -516,23 +514,22 @@ def person_attendance(registration: Registration) -> PersonAttendance:
     return evaluate(registration.event, registration, list(records))
 
 
-def matrix(event: Event, only_confirmed: bool = True) -> list[PersonAttendance]:
-    """Participants × sessions with the rule applied, in two queries."""
-    stmt = (
+def matrix(event: Event, meets_rule: bool | None = None) -> list[PersonAttendance]:
+    """Confirmed participants × sessions with the rule applied, in two queries; `meets_rule`
+    keeps only those who do (True) or do not (False) meet it."""
+    people = db.session.scalars(
         select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
         .options(selectinload(Registration.kim), selectinload(Registration.region))
         .order_by(Registration.name, Registration.id)
-    )
-    if only_confirmed:
-        stmt = stmt.where(Registration.status == RegistrationStatus.CONFIRMED)
-    people = db.session.scalars(stmt).all()
+    ).all()
     records: dict[int, list[Attendance]] = defaultdict(list)
     for attendance in db.session.scalars(
         select(Attendance).join(Registration).where(Registration.event_id == event.id)
     ):
         records[attendance.registration_id].append(attendance)
-    return [evaluate(event, person, records[person.id]) for person in people]
+    rows = [evaluate(event, person, records[person.id]) for person in people]
+    return rows if meets_rule is None else [row for row in rows if row.meets_rule == meets_rule]
 
 
 @dataclass

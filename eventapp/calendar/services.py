@@ -132,6 +132,14 @@ def reminder_text(event: Event, session: EventSession, registration: Registratio
     return "\n".join(lines)
 
 
+def next_reminder_text(registration: Registration, now: datetime) -> str | None:
+    """The reminder for a confirmed participant's next session, or None when nothing is ahead."""
+    upcoming = [s for s in registration.event.sessions if s.starts_at > now]
+    if registration.status != RegistrationStatus.CONFIRMED or not upcoming:
+        return None
+    return reminder_text(registration.event, upcoming[0], registration, ReminderKind.DAY_BEFORE)
+
+
 def _due(now: datetime, window: Window):
     """(session, registration) pairs whose reminder of this kind is due now and not yet sent."""
     already = exists(

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from eventapp.accounts.models import Organization
 from eventapp.calendar import services
-from eventapp.calendar.models import ReminderKind
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as events
 from eventapp.extensions import db
@@ -77,12 +76,8 @@ def webcal_url(endpoint: str, **values) -> str:
 
 def reminder_whatsapp_url(registration: Registration) -> str | None:
     """The next reminder's text as a WhatsApp message to oneself, for people without e-mail."""
-    event = registration.event
-    upcoming = [s for s in event.sessions if s.starts_at > utcnow()]
-    if not registration.phone or not upcoming or registration.status != RegistrationStatus.CONFIRMED:
-        return None
-    text = services.reminder_text(event, upcoming[0], registration, ReminderKind.DAY_BEFORE)
-    return f"https://wa.me/{registration.phone.lstrip('+')}?text={quote(text)}"
+    text = services.next_reminder_text(registration, utcnow()) if registration.phone else None
+    return f"https://wa.me/{registration.phone.lstrip('+')}?text={quote(text)}" if text else None
 
 
 def feed_links() -> list[tuple[str, str]]:

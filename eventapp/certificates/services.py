@@ -17,15 +17,14 @@ from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage
+from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.attendance import services as attendance
 from eventapp.audit.services import record
 from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
 from eventapp.dbtypes import lock_for_update
-from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventPerson
 from eventapp.extensions import db
 from eventapp.i18n import format_date, utc_to_local
@@ -48,11 +47,6 @@ DEFAULT_WORDING = {
     HolderRole.MODERATOR: {"title": "SERTIFIKAT", "wording": "atas kontribusinya sebagai Moderator dalam"},
     HolderRole.PANITIA: {"title": "SERTIFIKAT", "wording": "atas pengabdiannya sebagai Panitia dalam"},
 }
-
-
-def _require_manager(actor: User, event: Event) -> None:
-    if not can_manage(actor, event.organization_id):
-        raise PermissionDenied(_("Anda tidak dapat mengelola sertifikat acara ini."))
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -148,7 +142,7 @@ def save_settings(
     upload_dir: Path,
 ) -> CertificateSettings:
     """Save an event's certificate settings; signature images are checked like other uploads."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     check_pattern(number_pattern.strip())
     if design not in ("klasik", "modern"):
         raise ValidationFailed(_("Desain tidak dikenal."), "design_unknown")
@@ -227,7 +221,7 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     Serial numbers are handed out under a lock on the settings row: two organizers issuing at
     once queue behind each other, so numbers are never repeated and, since a failed run rolls
     its numbers back, never skipped. Existing certificates keep their number."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     settings = settings_for(event)
     if settings.id is None or not settings.enabled:
         raise DomainError(_("Aktifkan dan simpan pengaturan sertifikat terlebih dahulu."), "not_enabled")
@@ -276,7 +270,7 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
 
 def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) -> None:
     """Revoke a certificate with a reason; verification shows it as revoked from then on."""
-    _require_manager(actor, certificate.event)
+    require_manager(actor, certificate.event.organization_id)
     if not reason.strip():
         raise ValidationFailed(_("Tuliskan alasan pencabutan."), "reason_required")
     certificate.revoked_at, certificate.revoke_reason = now, reason.strip()
@@ -294,7 +288,7 @@ def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) ->
 
 def restore(actor: User, certificate: Certificate) -> None:
     """Undo a revocation; the certificate keeps its number."""
-    _require_manager(actor, certificate.event)
+    require_manager(actor, certificate.event.organization_id)
     certificate.revoked_at, certificate.revoke_reason = None, ""
     record(
         actor,
@@ -518,7 +512,7 @@ def write_pdf(certificates: list, event: Event, upload_dir: Path, target: Path, 
 
 def start_bulk(actor: User, event: Event, kind: str) -> BulkJob:
     """Queue a 'download all' of the event's valid certificates as a ZIP or one PDF."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     if kind not in ("zip", "pdf"):
         raise ValidationFailed(_("Jenis unduhan tidak dikenal."), "kind_unknown")
     total = sum(1 for c in event_certificates(event) if c.revoked_at is None)
@@ -554,14 +548,3 @@ def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
         raise
     job.status, job.filename, job.finished_at = "done", filename, clock()
     db.session.commit()
-
-
-def certificates_with_holders(event: Event) -> list[Certificate]:
-    return list(
-        db.session.scalars(
-            select(Certificate)
-            .where(Certificate.event_id == event.id)
-            .options(selectinload(Certificate.registration))
-            .order_by(Certificate.seq)
-        )
-    )

@@ -122,7 +122,7 @@ def index(event_id: int):
         role_labels=ROLE_LABELS,
         designs=DESIGNS,
         slots=range(1, SIGNATORY_SLOTS + 1),
-        certificates=services.certificates_with_holders(event),
+        certificates=services.event_certificates(event),
         eligible_count=len(services.eligible(event)),
         revoke_form=RevokeForm(),
     )

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage, scoped
+from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
 from eventapp.audit.services import diff, record
-from eventapp.errors import PermissionDenied, ValidationFailed
+from eventapp.errors import ValidationFailed
 from eventapp.events.models import (
     TIMEZONES,
     Audience,
@@ -99,11 +99,6 @@ def defaults_for(kind: str) -> KindDefaults:
     return KIND_DEFAULTS.get(kind, KIND_DEFAULTS[EventKind.LAINNYA])
 
 
-def _require_manager(actor: User, event_or_org_id: int) -> None:
-    if not can_manage(actor, event_or_org_id):
-        raise PermissionDenied(_("Anda tidak dapat mengelola acara organisasi lain."))
-
-
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "acara"
@@ -185,7 +180,7 @@ def create_event(
     upload_dir: Path | None = None,
 ) -> Event:
     """Create a draft event with its first session(s) and poster; it is not public until published."""
-    _require_manager(actor, organization.id)
+    require_manager(actor, organization.id)
     _validate(data)
     if not sessions:
         raise ValidationFailed(_("Isi tanggal dan jam sesi pertama."), "session_required")
@@ -212,7 +207,7 @@ def update_event(
 ) -> dict:
     """Save edits to an event (and a new poster) and return what changed ({field: [old, new]}),
     for the history and for deciding whether participants must be told."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     _validate(data)
     values = _event_values(data)
     poster_filename = _store_poster(poster, upload_dir)
@@ -258,7 +253,7 @@ def needs_notice(changes: dict) -> bool:
 
 def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
     """Add a dated session (a further day of a bimtek, say)."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     starts, ends = _session_times(data, event.timezone)
     session = EventSession(event=event, title=data.title.strip(), starts_at=starts, ends_at=ends)
     db.session.add(session)
@@ -279,7 +274,7 @@ def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
 def update_session(actor: User, session: EventSession, data: SessionData) -> dict:
     """Move or rename a session; returns what changed."""
     event = session.event
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     starts, ends = _session_times(data, event.timezone)
     changes = diff(session, {"title": data.title.strip(), "starts_at": starts, "ends_at": ends})
     if changes:
@@ -294,7 +289,7 @@ def update_session(actor: User, session: EventSession, data: SessionData) -> dic
 def remove_session(actor: User, session: EventSession) -> None:
     """Delete a session; an event always keeps at least one."""
     event = session.event
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     if len(event.sessions) <= 1:
         raise ValidationFailed(_("Acara harus memiliki sedikitnya satu sesi."), "last_session")
     record(
@@ -321,7 +316,7 @@ class PersonData:
 
 def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
     """Put a narasumber, moderator or panitia member on the programme."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     if data.role not in set(PersonRole):
         raise ValidationFailed(_("Peran tidak dikenal."), "role_unknown")
     if not data.name.strip():
@@ -345,7 +340,7 @@ def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
 def remove_person(actor: User, person: EventPerson) -> None:
     """Take someone off the programme."""
     event = person.event
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     record(
         actor, event.organization_id, "person", person.id, "deleted", {"name": person.name}, event_id=event.id
     )
@@ -355,7 +350,7 @@ def remove_person(actor: User, person: EventPerson) -> None:
 
 def publish_event(actor: User, event: Event) -> None:
     """Make a draft event public."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     if event.status != EventStatus.DRAFT:
         raise ValidationFailed(_("Hanya acara berstatus draf yang dapat diterbitkan."), "not_draft")
     event.status = EventStatus.PUBLISHED
@@ -365,7 +360,7 @@ def publish_event(actor: User, event: Event) -> None:
 
 def finish_event(actor: User, event: Event) -> None:
     """Mark a held event as finished; registration closes."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     if event.status != EventStatus.PUBLISHED:
         raise ValidationFailed(_("Hanya acara yang terbit yang dapat ditandai selesai."), "not_published")
     event.status = EventStatus.FINISHED
@@ -376,7 +371,7 @@ def finish_event(actor: User, event: Event) -> None:
 def duplicate_event(actor: User, event: Event, first_day: date) -> Event:
     """Copy an event as a new draft starting on `first_day`: sessions keep their hours and
     spacing, the programme and settings come along, registrations do not."""
-    _require_manager(actor, event.organization_id)
+    require_manager(actor, event.organization_id)
     if not event.sessions:
         raise ValidationFailed(_("Acara ini tidak memiliki sesi."), "session_required")
     first_local = event.sessions[0].starts_at.astimezone(ZoneInfo(event.timezone)).date()

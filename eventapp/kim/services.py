@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage, scoped
+from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
-from eventapp.errors import PermissionDenied, ValidationFailed
+from eventapp.errors import ValidationFailed
 from eventapp.extensions import db
 from eventapp.kim.models import (
     GENDER_LABELS,
@@ -76,11 +76,6 @@ def member_count_warning(count: int) -> str | None:
     return None
 
 
-def _require_manager(actor: User, organization_id: int) -> None:
-    if not can_manage(actor, organization_id):
-        raise PermissionDenied(_("Anda tidak dapat mengelola KIM organisasi lain."))
-
-
 def _village_in_area(village_id: int | None, organization: Organization) -> Region:
     village = db.session.get(Region, village_id) if village_id else None
     if village is None or village.level != RegionLevel.DESA:
@@ -120,7 +115,7 @@ def _optional_phone(raw: str) -> str | None:
 
 def create_kim(actor: User, organization: Organization, data: KimData) -> Kim:
     """Register a KIM under the guiding office `organization`."""
-    _require_manager(actor, organization.id)
+    require_manager(actor, organization.id)
     kim = Kim(organization_id=organization.id, **_clean_kim(data, organization, None))
     db.session.add(kim)
     db.session.commit()
@@ -129,7 +124,7 @@ def create_kim(actor: User, organization: Organization, data: KimData) -> Kim:
 
 def update_kim(actor: User, kim: Kim, data: KimData) -> Kim:
     """Edit a KIM's details, including activating or deactivating it."""
-    _require_manager(actor, kim.organization_id)
+    require_manager(actor, kim.organization_id)
     for key, value in _clean_kim(data, kim.organization, kim).items():
         setattr(kim, key, value)
     db.session.commit()
@@ -138,7 +133,7 @@ def update_kim(actor: User, kim: Kim, data: KimData) -> Kim:
 
 def set_kim_active(actor: User, kim: Kim, active: bool) -> Kim:
     """Deactivate a KIM that no longer meets (its history stays), or reactivate it."""
-    _require_manager(actor, kim.organization_id)
+    require_manager(actor, kim.organization_id)
     kim.active = active
     db.session.commit()
     return kim
@@ -186,7 +181,7 @@ def _optional_email(raw: str) -> str | None:
 
 def add_member(actor: User, kim: Kim, data: MemberData) -> KimMember:
     """Add a member to a KIM."""
-    _require_manager(actor, kim.organization_id)
+    require_manager(actor, kim.organization_id)
     member = KimMember(kim=kim, **_clean_member(data, None))
     db.session.add(member)
     db.session.commit()
@@ -195,7 +190,7 @@ def add_member(actor: User, kim: Kim, data: MemberData) -> KimMember:
 
 def update_member(actor: User, member: KimMember, data: MemberData) -> KimMember:
     """Edit a member's details."""
-    _require_manager(actor, member.kim.organization_id)
+    require_manager(actor, member.kim.organization_id)
     for key, value in _clean_member(data, member).items():
         setattr(member, key, value)
     db.session.commit()
@@ -204,7 +199,7 @@ def update_member(actor: User, member: KimMember, data: MemberData) -> KimMember
 
 def remove_member(actor: User, member: KimMember) -> None:
     """Take a member off a KIM's list."""
-    _require_manager(actor, member.kim.organization_id)
+    require_manager(actor, member.kim.organization_id)
     db.session.delete(member)
     db.session.commit()
 
@@ -545,7 +540,7 @@ def import_kims(actor: User, organization: Organization, records: list[dict]) ->
     may be left empty after its first row. Every problem in the file is reported with its line
     and column; if there is any, the database is left exactly as it was.
     """
-    _require_manager(actor, organization.id)
+    require_manager(actor, organization.id)
     result = ImportResult()
     if not records:
         result.errors.append(RowError(1, "", _("Berkas tidak berisi baris data.")))

@@ -12,11 +12,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage
+from eventapp.accounts.access import can_manage, require_manager
 from eventapp.accounts.models import User
 from eventapp.audit.services import record
 from eventapp.dbtypes import lock_for_update
-from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
 from eventapp.events.models import Audience, Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
@@ -321,8 +321,8 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     """Cancel a registration (by the participant, or an organizer); the seat goes to the first
     person waiting in the same mode, who is told."""
     event = registration.event
-    if actor is not None and not can_manage(actor, event.organization_id):
-        raise PermissionDenied(_("Anda tidak dapat mengelola peserta acara ini."))
+    if actor is not None:
+        require_manager(actor, event.organization_id)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
     if event.status in (EventStatus.FINISHED, EventStatus.CANCELLED):
@@ -365,15 +365,10 @@ def find_by_token(token: str) -> Registration | None:
 # --- Organizer actions ------------------------------------------------------------------------
 
 
-def _require_manager(actor: User, event: Event) -> None:
-    if not can_manage(actor, event.organization_id):
-        raise PermissionDenied(_("Anda tidak dapat mengelola peserta acara ini."))
-
-
 def add_by_organizer(actor: User, event: Event, data: RegistrantData, now: datetime) -> RegistrationResult:
     """An organizer registers someone by hand (a phone call, a letter): no window applies, and
     the person is confirmed or waitlisted like everyone else."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     if event.status == EventStatus.CANCELLED:
         raise RegistrationClosed(_("Acara ini dibatalkan."))
     values = _clean(event, data, require_consent=False)
@@ -400,7 +395,7 @@ def set_status(actor: User, registration: Registration, status: str, now: dateti
     """Change a registration's status by hand. Confirming may go beyond capacity (the organizer
     decides); cancelling frees the seat for the waiting list."""
     event = registration.event
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     if status not in set(RegistrationStatus):
         raise ValidationFailed(_("Status tidak dikenal."), "status_unknown")
     if status == registration.status:
@@ -436,7 +431,7 @@ def set_status(actor: User, registration: Registration, status: str, now: dateti
 def resend_confirmation(actor: User, registration: Registration) -> bool:
     """Send the registration message again; False when the person has no e-mail address."""
     event = registration.event
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     outgoing = messages.registered(event, registration, lambda: waitlist_position(registration))
     if not outgoing:
         return False
@@ -512,7 +507,7 @@ def remove_session(actor: User, session: EventSession) -> None:
 
 def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
     """Cancel an event with a reason; everyone registered or waiting is told. Returns how many."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     if not reason.strip():
         raise ValidationFailed(_("Tuliskan alasan pembatalan; peserta akan membacanya."), "reason_required")
     if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
@@ -615,7 +610,7 @@ def register_group(
 def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
     """Create personal invitations for registry members; members invited already are kept.
     Returns how many were added."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     invited = set(db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id)))
     added = 0
     for member in members:
@@ -639,7 +634,7 @@ def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
 
 def invite_person(actor: User, event: Event, name: str, phone: str, email: str) -> Invitation:
     """Invite someone outside the registry (an official, a speaker's colleague)."""
-    _require_manager(actor, event)
+    require_manager(actor, event.organization_id)
     values = _clean(
         event,
         RegistrantData(
