@@ -21,9 +21,8 @@ from eventapp.events.models import Event, EventSession, EventStatus
 from eventapp.extensions import db, limiter
 from eventapp.forms import optional_int
 from eventapp.i18n import local_to_utc
-from eventapp.registration.forms import RegistrantForm
+from eventapp.registration.forms import RegistrantForm, show_error
 from eventapp.registration.models import Registration, RegistrationStatus
-from eventapp.registration.views import attach_error, bind_registrant_choices, registrant_data
 from eventapp.tabular import read_rows, spreadsheet_response
 
 desk_bp = Blueprint("checkin", __name__, url_prefix="/kelola")
@@ -133,12 +132,12 @@ def walk_in(event_id: int):
     form = RegistrantForm()
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
         try:
-            result = services.walk_in(current_user, event, session, registrant_data(form), utcnow())
+            result = services.walk_in(current_user, event, session, form.registrant(), utcnow())
         except DomainError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             return _desk(event, session, result)
-    bind_registrant_choices(form, event)
+    form.bind_choices(event)
     return render_template("attendance/walk_in.html", form=form, event=event, session=session)
 
 

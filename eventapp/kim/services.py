@@ -225,6 +225,23 @@ def member_counts(kim_ids: list[int]) -> dict[int, int]:
     return dict.fromkeys(kim_ids, 0) | dict(rows.all())
 
 
+def villages_of_kabupaten(kabupaten_id: int) -> Select:
+    """The ids of every desa/kelurahan in a kabupaten/kota, as a subquery."""
+    kecamatan = select(Region.id).where(Region.parent_id == kabupaten_id)
+    return select(Region.id).where(Region.parent_id.in_(kecamatan))
+
+
+def active_kims_in(kabupaten_id: int) -> list[Kim]:
+    """Active KIM of a kabupaten/kota by name, for registration forms (any office's)."""
+    return list(
+        db.session.scalars(
+            select(Kim)
+            .where(Kim.active.is_(True), Kim.village_id.in_(villages_of_kabupaten(kabupaten_id)))
+            .order_by(Kim.name)
+        )
+    )
+
+
 def kim_query(actor: User, filters: KimFilters) -> Select:
     """KIM the actor may see, filtered, ordered by name.
 
@@ -245,9 +262,7 @@ def kim_query(actor: User, filters: KimFilters) -> Select:
         villages = select(Region.id).where(Region.parent_id == filters.kecamatan_id)
         stmt = stmt.where(Kim.village_id.in_(villages))
     elif filters.kabupaten_id:
-        kecamatan = select(Region.id).where(Region.parent_id == filters.kabupaten_id)
-        villages = select(Region.id).where(Region.parent_id.in_(kecamatan))
-        stmt = stmt.where(Kim.village_id.in_(villages))
+        stmt = stmt.where(Kim.village_id.in_(villages_of_kabupaten(filters.kabupaten_id)))
     if filters.status == "aktif":
         stmt = stmt.where(Kim.active.is_(True))
     elif filters.status == "tidak_aktif":

@@ -1,5 +1,6 @@
 """The public registration forms and the organizers' registrant forms."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,12 +14,35 @@ from wtforms import (
 from wtforms.validators import Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventapp.events.models import MODE_LABELS, EventMode
+from eventapp.errors import DomainError
+from eventapp.events.models import MODE_LABELS, Event, EventMode
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
+from eventapp.kim.services import active_kims_in
+from eventapp.regions.services import kabupaten_in
 from eventapp.registration.models import STATUS_LABELS
+from eventapp.registration.services import RegistrantData, province_of
 
 NOT_KIM = -1  # the "bukan anggota KIM" option of the KIM select
+
+FIELD_OF_ERROR = {
+    "name_required": "name",
+    "phone_invalid": "phone",
+    "email_invalid": "email",
+    "contact_required": "phone",
+    "gender_required": "gender",
+    "occupation_unknown": "occupation",
+    "kim_unknown": "kim_id",
+    "kim_required": "kim_id",
+    "institution_required": "institution",
+    "mode_required": "attendance_mode",
+    "consent_required": "consent",
+}
+
+
+def show_error(form, error: DomainError) -> None:
+    """Put a registration rule's message next to the field it is about (else the name)."""
+    getattr(form, FIELD_OF_ERROR.get(error.code, "name"), form.name).errors.append(error.message)
 
 
 class RegistrantForm(Form):
@@ -60,6 +84,36 @@ class RegistrantForm(Form):
         ),
         validate_choice=False,
     )
+
+    def bind_choices(self, event: Event) -> None:
+        """For showing the form: kabupaten/kota of the organizer's province (the event's own
+        chosen first), the active KIM of the chosen one, and the mode only for hybrid events."""
+        kabupaten = kabupaten_in(province_of(event))
+        self.kabupaten.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in kabupaten])
+        if self.kabupaten.data is None and event.region_id in {r.id for r in kabupaten}:
+            self.kabupaten.data = event.region_id
+        kims = active_kims_in(self.kabupaten.data) if self.kabupaten.data else []
+        self.kim_id.choices = select_choices(
+            [("", _("— pilih KIM —"))] + [(k.id, k.name) for k in kims] + [(NOT_KIM, _("Bukan anggota KIM"))]
+        )
+        if event.mode != EventMode.HIBRIDA:
+            del self.attendance_mode
+
+    def registrant(self) -> RegistrantData:
+        """What was typed, for the registration services."""
+        return RegistrantData(
+            name=self.name.data or "",
+            phone=self.phone.data or "",
+            email=self.email.data or "",
+            gender=self.gender.data or "",
+            occupation=self.occupation.data,
+            kim_id=self.kim_id.data if self.kim_id.data not in (None, NOT_KIM) else None,
+            institution=self.institution.data or "",
+            position=self.position.data or "",
+            region_id=self.kabupaten.data,
+            attendance_mode=self.attendance_mode.data if "attendance_mode" in self else "",
+            consent=bool(getattr(self, "consent", None) and self.consent.data),
+        )
 
 
 class RegistrationForm(RegistrantForm):

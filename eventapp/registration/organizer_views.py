@@ -14,9 +14,15 @@ from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember
 from eventapp.registration import services
-from eventapp.registration.forms import NOT_KIM, InviteKimForm, InvitePersonForm, RegistrantForm, StatusForm
+from eventapp.registration.forms import (
+    NOT_KIM,
+    InviteKimForm,
+    InvitePersonForm,
+    RegistrantForm,
+    StatusForm,
+    show_error,
+)
 from eventapp.registration.models import STATUS_LABELS, Registration
-from eventapp.registration.views import attach_error, bind_registrant_choices, registrant_data
 from eventapp.tabular import spreadsheet_response
 
 bp = Blueprint("registrants", __name__, url_prefix="/kelola/acara/<int:event_id>")
@@ -89,12 +95,12 @@ def create(event_id: int):
     """Register someone by hand."""
     event = _event_or_404(event_id)
     form = RegistrantForm()
-    bind_registrant_choices(form, event)
+    form.bind_choices(event)
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
         try:
-            result = services.add_by_organizer(current_user, event, registrant_data(form), utcnow())
+            result = services.add_by_organizer(current_user, event, form.registrant(), utcnow())
         except DomainError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             registration = result.registration
             if result.existing:
@@ -190,7 +196,7 @@ def invitations(event_id: int):
                 person_form.email.data or "",
             )
         except DomainError as error:
-            attach_error(person_form, error)
+            show_error(person_form, error)
         else:
             flash(_("Undangan untuk %(name)s dibuat.", name=person_form.name.data), "success")
             return redirect(url_for("registrants.invitations", event_id=event.id))

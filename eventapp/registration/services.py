@@ -25,7 +25,7 @@ from eventapp.kim.models import Gender, Kim, KimMember, Occupation, Position
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.models import OutboxMessage
 from eventapp.phones import InvalidPhone, normalize_phone
-from eventapp.regions.models import Region
+from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
 from eventapp.registration.models import (
     Invitation,
@@ -139,6 +139,14 @@ def waitlist_position(registration: Registration) -> int | None:
         )
     )
     return ahead + 1
+
+
+def province_of(event: Event) -> Region | None:
+    """The province of the organizing office, whose kabupaten/kota the registration form lists."""
+    area = event.organization.region
+    if area is None:
+        return None
+    return area if area.level == RegionLevel.PROVINSI else area.parent
 
 
 # --- Registering ------------------------------------------------------------------------------

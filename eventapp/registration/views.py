@@ -6,36 +6,19 @@ import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services as events
-from eventapp.events.models import MODE_LABELS, Event, EventMode
+from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
-from eventapp.regions.models import Region, RegionLevel
-from eventapp.regions.services import children, kabupaten_in
 from eventapp.registration import messages, services
-from eventapp.registration.forms import NOT_KIM, GroupChairForm, GroupMembersForm, RegistrationForm
+from eventapp.registration.forms import GroupChairForm, GroupMembersForm, RegistrationForm, show_error
 from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
 
 bp = Blueprint("registration", __name__)
-
-FIELD_OF_ERROR = {
-    "name_required": "name",
-    "phone_invalid": "phone",
-    "email_invalid": "email",
-    "contact_required": "phone",
-    "gender_required": "gender",
-    "occupation_unknown": "occupation",
-    "kim_unknown": "kim_id",
-    "kim_required": "kim_id",
-    "institution_required": "institution",
-    "mode_required": "attendance_mode",
-    "consent_required": "consent",
-}
 
 
 def _published_or_404(slug: str) -> Event:
@@ -43,54 +26,6 @@ def _published_or_404(slug: str) -> Event:
     if event is None:
         abort(404)
     return event
-
-
-def _province_of(event: Event) -> Region | None:
-    area = event.organization.region
-    if area is None:
-        return None
-    return area if area.level == RegionLevel.PROVINSI else area.parent
-
-
-def bind_registrant_choices(form: RegistrationForm, event: Event) -> None:
-    """Kabupaten of the organizer's province; then the active KIM of the chosen kabupaten."""
-    kabupaten = kabupaten_in(_province_of(event))
-    form.kabupaten.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in kabupaten])
-    if form.kabupaten.data is None and event.region_id in {r.id for r in kabupaten}:
-        form.kabupaten.data = event.region_id
-    kims = []
-    if form.kabupaten.data:
-        kecamatan = [r.id for r in children(form.kabupaten.data)]
-        villages = select(Region.id).where(Region.parent_id.in_(kecamatan))
-        kims = db.session.scalars(
-            select(Kim).where(Kim.active.is_(True), Kim.village_id.in_(villages)).order_by(Kim.name)
-        ).all()
-    form.kim_id.choices = select_choices(
-        [("", _("— pilih KIM —"))] + [(k.id, k.name) for k in kims] + [(NOT_KIM, _("Bukan anggota KIM"))]
-    )
-    if event.mode != EventMode.HIBRIDA:
-        del form.attendance_mode
-
-
-def registrant_data(form) -> services.RegistrantData:
-    kim_id = form.kim_id.data if form.kim_id.data not in (None, NOT_KIM) else None
-    return services.RegistrantData(
-        name=form.name.data or "",
-        phone=form.phone.data or "",
-        email=form.email.data or "",
-        gender=form.gender.data or "",
-        occupation=form.occupation.data,
-        kim_id=kim_id,
-        institution=form.institution.data or "",
-        position=form.position.data or "",
-        region_id=form.kabupaten.data,
-        attendance_mode=form.attendance_mode.data if "attendance_mode" in form else "",
-        consent=bool(getattr(form, "consent", None) and form.consent.data),
-    )
-
-
-def attach_error(form, error: DomainError) -> None:
-    getattr(form, FIELD_OF_ERROR.get(error.code, "name"), form.name).errors.append(error.message)
 
 
 def _register_page(event: Event, invitation: Invitation | None):
@@ -104,17 +39,17 @@ def _register_page(event: Event, invitation: Invitation | None):
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
         try:
-            result = services.register(event, registrant_data(form), now, invitation=invitation)
+            result = services.register(event, form.registrant(), now, invitation=invitation)
         except services.RegistrationClosed as error:
             return render_template("registration/closed.html", event=event, reason=error.message), 403
         except DomainError as error:
-            attach_error(form, error)
+            show_error(form, error)
         else:
             if result.existing:
                 flash(_("Anda sudah terdaftar untuk acara ini. Berikut pendaftaran Anda."), "warning")
             return redirect(url_for("registration.participant", token=result.registration.token, baru=1))
     # The KIM and kabupaten lists are only needed to show the form, not to accept it.
-    bind_registrant_choices(form, event)
+    form.bind_choices(event)
     return render_template(
         "registration/form.html",
         form=form,
