@@ -174,15 +174,19 @@ def create():
 @bp.route("/<int:event_id>")
 def detail(event_id: int):
     """One event for its organizers: status, schedule, programme, seats and actions."""
-    event = _event_or_404(event_id)
-    return render_template(
+    return _detail_page(_event_or_404(event_id), PersonForm())
+
+
+def _detail_page(event: Event, person_form: PersonForm, status: int = 200):
+    page = render_template(
         "events/detail.html",
         event=event,
         labels=LABELS,
         seats=registration.seats(event),
         counts=registration.status_counts(event),
-        person_form=PersonForm(),
+        person_form=person_form,
     )
+    return page, status
 
 
 @bp.route("/<int:event_id>/ubah", methods=["GET", "POST"])
@@ -349,14 +353,7 @@ def person_create(event_id: int):
         )
         flash(_("%(name)s ditambahkan ke susunan acara.", name=form.name.data), "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    return render_template(
-        "events/detail.html",
-        event=event,
-        labels=LABELS,
-        seats=registration.seats(event),
-        counts=registration.status_counts(event),
-        person_form=form,
-    ), 422
+    return _detail_page(event, form, 422)
 
 
 @bp.route("/<int:event_id>/orang/<int:person_id>/hapus", methods=["POST"])
