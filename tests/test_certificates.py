@@ -7,7 +7,9 @@ import threading
 import zipfile
 from datetime import time, timedelta
 
+import pypdfium2
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -127,6 +129,19 @@ def test_pdf_shows_name_and_number_escaped_and_links_to_verification(app, client
     assert odd.number in text and odd.code in text and "Marjuki, S.Sos., M.AP." in text
     links = [annot.get_object()["/A"]["/URI"] for annot in reader.pages[0]["/Annots"]]
     assert set(links) == {f"http://eventapp.test/verifikasi/{odd.code}"}  # the QR and code lead there
+    assert _qr_codes(pdf) == [f"http://eventapp.test/verifikasi/{odd.code}"]
+
+
+def _qr_codes(pdf: bytes) -> list[str]:
+    """What a phone camera reads: each page printed at 150 dpi, its QR code decoded."""
+    document = pypdfium2.PdfDocument(pdf)
+    return [
+        code.text
+        for page in document
+        for code in zxingcpp.read_barcodes(
+            page.render(scale=150 / 72).to_pil(), formats=zxingcpp.BarcodeFormat.QRCode
+        )
+    ]
 
 
 def test_verification_shows_valid_then_revoked(client, login, db, held):
@@ -164,7 +179,7 @@ def test_participants_get_their_certificate_from_their_page_or_by_lookup(client,
 
 def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
+    issued = services.issue_all(_admin_actor(), event, utcnow()).issued
     login(held["organizer"])
     for kind, check in (("zip", "zip"), ("pdf", "pdf")):
         response = post_form(
@@ -178,10 +193,14 @@ def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
         job = db.session.scalar(select(BulkJob).where(BulkJob.kind == kind))
         body = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}/berkas").get_data()
         if check == "zip":
-            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-            assert len(names) == 3 and all(name.endswith(".pdf") for name in names)
+            archive = zipfile.ZipFile(io.BytesIO(body))
+            files = [archive.read(name) for name in archive.namelist()]
+            assert len(files) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
+            found = [code for data in files for code in _qr_codes(data)]
         else:
             assert len(PdfReader(io.BytesIO(body)).pages) == 3
+            found = _qr_codes(body)
+        assert sorted(found) == sorted(f"http://eventapp.test/verifikasi/{c.code}" for c in issued)
 
 
 def test_preview_and_settings_page(client, login, held):

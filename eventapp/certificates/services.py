@@ -1,7 +1,6 @@
 """Certificate rules: settings and number pattern, who qualifies, gap-free numbering, issuing,
 revoking, verification, finding one's certificate, and rendering them to PDF."""
 
-import base64
 import io
 import secrets
 import string
@@ -9,13 +8,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 
 import segno
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Page, Pdf, Rectangle, Stream, String
 from sqlalchemy import select
 
 from eventapp.accounts.access import require_manager
@@ -39,7 +38,13 @@ ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI
 PATTERN_TOKENS = {"seq", "kode", "bulan_romawi", "bulan", "tahun"}
 SIGNATURE_MAX_BYTES = 512 * 1024
 VERIFY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CHUNK = 50  # certificates laid out per WeasyPrint document in bulk jobs
+CHUNK = 100  # certificates laid out per WeasyPrint document in bulk jobs
+# Where the QR code goes, in mm from the top-left corner of the A4 landscape page; the template
+# leaves this square empty and the code is drawn into it after layout.
+QR_SLOT = {"left": 253, "top": 164, "size": 26}
+QR_QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+QR_LINK_BELOW_MM = 4  # the link also covers the short code printed under the QR
+PT_PER_MM = 72 / 25.4
 
 DEFAULT_WORDING = {
     HolderRole.PESERTA: {"title": "SERTIFIKAT", "wording": "atas partisipasinya sebagai Peserta dalam"},
@@ -345,14 +350,6 @@ def verify_url(certificate: Certificate) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/verifikasi/{certificate.code}"
 
 
-def _qr_data_uri(url: str) -> str:
-    """The QR as a PNG of one pixel per module; the template scales it without smoothing, which
-    prints as sharp as vector art and costs far less to draw than an SVG path."""
-    buffer = io.BytesIO()
-    segno.make_qr(url, error="m").save(buffer, kind="png", scale=1, border=4)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 def event_dates(event: Event) -> str:
     days = sorted({utc_to_local(s.starts_at, event.timezone).date() for s in event.sessions})
     if not days:
@@ -361,14 +358,9 @@ def event_dates(event: Event) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _page_context(certificate, settings: CertificateSettings, layer: str) -> dict:
+def _page_context(certificate, settings: CertificateSettings) -> dict:
     words = settings.wording.get(certificate.role) or DEFAULT_WORDING[HolderRole(certificate.role)]
-    return {
-        "certificate": certificate,
-        "words": words,
-        "qr": _qr_data_uri(verify_url(certificate)) if layer != "static" else None,
-        "verify_url": verify_url(certificate),
-    }
+    return {"certificate": certificate, "words": words}
 
 
 def _html(
@@ -378,7 +370,7 @@ def _html(
     logo = upload_dir / "logos" / org.logo_filename if org.logo_filename else None
     return render_template(
         "pdf/certificate.html",
-        pages=[_page_context(c, settings, layer) for c in certificates],
+        pages=[_page_context(c, settings) for c in certificates],
         layer=layer,
         event=event,
         settings=settings,
@@ -388,16 +380,64 @@ def _html(
         logo_url=logo.as_uri() if logo and logo.exists() else None,
         fonts_url=(Path(current_app.static_folder) / "fonts").as_uri(),
         signature_url=lambda name: (upload_dir / "signatures" / name).as_uri() if name else None,
+        qr_slot=QR_SLOT,
     )
 
 
-def _roots(upload_dir: Path) -> list[Path]:
-    return [upload_dir, Path(current_app.static_folder)]
+def _laid_out(html: str, upload_dir: Path) -> Pdf:
+    return Pdf.open(io.BytesIO(render_pdf(html, [upload_dir, Path(current_app.static_folder)])))
+
+
+def _draw_qr(pdf: Pdf, page: Page, certificate) -> None:
+    """Draw the certificate's QR code into the slot the template leaves empty, as one filled path
+    of dark squares (four modules of quiet zone around them), and make the code and the short
+    code under it a link to the verification page. Vector squares print sharp at any size, and
+    drawing them here costs far less than laying out an image and a link with WeasyPrint."""
+    url = verify_url(certificate)
+    qr = segno.make_qr(url, error="m")
+    side = len(qr.matrix) + 2 * QR_QUIET_ZONE
+    squares = []
+    for row, modules in enumerate(qr.matrix):
+        y = side - QR_QUIET_ZONE - row - 1
+        x = QR_QUIET_ZONE
+        for dark, run in groupby(modules):
+            width = len(list(run))
+            if dark:
+                squares.append(f"{x} {y} {width} 1 re")
+            x += width
+    drawing = Stream(pdf, ("0 g\n" + "\n".join(squares) + "\nf\n").encode())
+    drawing.Type, drawing.Subtype, drawing.BBox = Name.XObject, Name.Form, [0, 0, side, side]
+    top = float(page.mediabox[3]) - QR_SLOT["top"] * PT_PER_MM
+    left = QR_SLOT["left"] * PT_PER_MM
+    size = QR_SLOT["size"] * PT_PER_MM
+    page.add_overlay(drawing, Rectangle(left, top - size, left + size, top))
+    link = Dictionary(
+        Type=Name.Annot,
+        Subtype=Name.Link,
+        Rect=[left, top - size - QR_LINK_BELOW_MM * PT_PER_MM, left + size, top],
+        Border=[0, 0, 0],
+        A=Dictionary(S=Name.URI, URI=String(url)),
+    )
+    page.Annots = pdf.make_indirect(Array([*page.get("/Annots", []), pdf.make_indirect(link)]))
+
+
+def _save(pdf: Pdf, target) -> None:
+    """Write with object streams (PDF 1.5): smaller files, and quicker to write."""
+    pdf.save(target, object_stream_mode=ObjectStreamMode.generate)
+
+
+def _saved(pdf: Pdf) -> bytes:
+    buffer = io.BytesIO()
+    _save(pdf, buffer)
+    return buffer.getvalue()
 
 
 def render(certificates: list, event: Event, upload_dir: Path) -> bytes:
-    """One PDF with a page per certificate (a single certificate, a preview, or a chunk)."""
-    return render_pdf(_html(certificates, settings_for(event), event, upload_dir), _roots(upload_dir))
+    """One PDF with a page per certificate (a single certificate, or a preview)."""
+    pdf = _laid_out(_html(certificates, settings_for(event), event, upload_dir), upload_dir)
+    for certificate, page in zip(certificates, pdf.pages, strict=True):
+        _draw_qr(pdf, page, certificate)
+    return _saved(pdf)
 
 
 @dataclass
@@ -425,86 +465,57 @@ def preview(event: Event, role: str, upload_dir: Path) -> bytes:
     return render([sample], event, upload_dir)
 
 
-class _Stacker:
-    """Bulk pages in two layers: the parts every certificate of a role shares (frame, logo, title,
-    wording, event, signatories) are laid out once and stored once as a PDF form, which each page
-    draws beneath its own layer of name, number and QR code. Laying out a page is what costs
-    WeasyPrint most, so each certificate lays out only the part that is its own."""
+def _stacked(
+    certificates: list, event: Event, upload_dir: Path, progress
+) -> Iterator[tuple[Object, Page, object]]:
+    """Bulk pages in two layers. The parts every certificate of a role shares (frame, logo,
+    title, wording, event, signatories) are laid out once per role; the personal parts (name,
+    number, code) CHUNK certificates at a time, so memory stays bounded by the chunk. Laying out
+    is what costs WeasyPrint most, so each certificate lays out only what is its own.
 
-    CALL = NameObject("/EventappBackground")
-
-    def __init__(self, writer: PdfWriter, backgrounds: dict):
-        self.writer = writer
-        self.forms = {}
-        for role, page in backgrounds.items():
-            form = DecodedStreamObject()
-            form.set_data(page.get_contents().get_data())
-            form[NameObject("/Type")] = NameObject("/XObject")
-            form[NameObject("/Subtype")] = NameObject("/Form")
-            form[NameObject("/BBox")] = page.mediabox
-            form[NameObject("/Resources")] = page["/Resources"].clone(writer)
-            # pypdf has no public call to add a free-standing object; _add_object is how it adds its own.
-            self.forms[role] = writer._add_object(form)
-        call = DecodedStreamObject()
-        call.set_data(b"q /EventappBackground Do Q\n")
-        self.call = writer._add_object(call)
-
-    def add(self, overlay, role: str) -> None:
-        page = self.writer.add_page(overlay)
-        resources = page[NameObject("/Resources")]
-        if "/XObject" not in resources:
-            resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"].get_object()[self.CALL] = self.forms[role]
-        contents = page["/Contents"]
-        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([self.call, *own])
-
-
-def _layers(certificates: list, event: Event, upload_dir: Path) -> Iterator[tuple[list, list, dict]]:
-    """The backgrounds by role, then the personal layers CHUNK at a time (so memory stays bounded
-    by the chunk, however many certificates there are)."""
+    Yields (the role's shared layer as a form, the personal page, its certificate); the caller
+    copies the page into its output and `_finish`es it there. Progress is reported per chunk."""
     settings = settings_for(event)
-    roots = _roots(upload_dir)
     roles = sorted({c.role for c in certificates})
-    static = render_pdf(_html([Sample(role=r) for r in roles], settings, event, upload_dir, "static"), roots)
-    backgrounds = dict(zip(roles, PdfReader(io.BytesIO(static)).pages, strict=True))
+    shared = _laid_out(
+        _html([Sample(role=r) for r in roles], settings, event, upload_dir, "static"), upload_dir
+    )
+    backgrounds = {role: page.as_form_xobject() for role, page in zip(roles, shared.pages, strict=True)}
     for start in range(0, len(certificates), CHUNK):
         chunk = certificates[start : start + CHUNK]
-        overlay = render_pdf(_html(chunk, settings, event, upload_dir, "variable"), roots)
-        yield chunk, list(PdfReader(io.BytesIO(overlay)).pages), backgrounds
+        personal = _laid_out(_html(chunk, settings, event, upload_dir, "variable"), upload_dir)
+        for certificate, page in zip(chunk, personal.pages, strict=True):
+            yield backgrounds[certificate.role], page, certificate
+        progress(start + len(chunk))
+
+
+def _finish(pdf: Pdf, page: Page, background: Object, certificate) -> None:
+    """Put the shared layer beneath the personal one and the QR code on top."""
+    page.add_underlay(background)
+    _draw_qr(pdf, page, certificate)
 
 
 def write_zip(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
     """A ZIP with one PDF per certificate, named by number order and holder."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        done = 0
-        for chunk, pages, backgrounds in _layers(certificates, event, upload_dir):
-            for certificate, page in zip(chunk, pages, strict=True):
-                single = PdfWriter()
-                _Stacker(single, {certificate.role: backgrounds[certificate.role]}).add(
-                    page, certificate.role
-                )
-                buffer = io.BytesIO()
-                single.write(buffer)
-                name = "".join(ch if ch.isalnum() else "-" for ch in certificate.holder_name)[:60]
-                archive.writestr(f"{certificate.seq:04d}-{name}.pdf", buffer.getvalue())
-            done += len(chunk)
-            progress(done)
+        for shared, own, certificate in _stacked(certificates, event, upload_dir, progress):
+            single = Pdf.new()
+            single.pages.append(own)
+            _finish(single, single.pages[0], single.copy_foreign(shared), certificate)
+            name = "".join(ch if ch.isalnum() else "-" for ch in certificate.holder_name)[:60]
+            archive.writestr(f"{certificate.seq:04d}-{name}.pdf", _saved(single))
 
 
 def write_pdf(certificates: list, event: Event, upload_dir: Path, target: Path, progress) -> None:
-    """One multi-page PDF of all certificates; the shared parts are stored once."""
-    writer = PdfWriter()
-    stacker = None
-    done = 0
-    for chunk, pages, backgrounds in _layers(certificates, event, upload_dir):
-        stacker = stacker or _Stacker(writer, backgrounds)
-        for certificate, page in zip(chunk, pages, strict=True):
-            stacker.add(page, certificate.role)
-        done += len(chunk)
-        progress(done)
-    with target.open("wb") as handle:
-        writer.write(handle)
+    """One multi-page PDF of all certificates; each role's shared layer is stored once."""
+    combined = Pdf.new()
+    backgrounds = {}
+    for shared, own, certificate in _stacked(certificates, event, upload_dir, progress):
+        combined.pages.append(own)
+        if certificate.role not in backgrounds:
+            backgrounds[certificate.role] = combined.copy_foreign(shared)
+        _finish(combined, combined.pages[-1], backgrounds[certificate.role], certificate)
+    _save(combined, target)
 
 
 # --- Bulk jobs --------------------------------------------------------------------------------------
