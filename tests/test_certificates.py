@@ -7,6 +7,7 @@ import threading
 import zipfile
 from datetime import time, timedelta
 
+import pikepdf
 import pypdfium2
 import pytest
 import zxingcpp
@@ -201,6 +202,37 @@ def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
             assert len(PdfReader(io.BytesIO(body)).pages) == 3
             found = _qr_codes(body)
         assert sorted(found) == sorted(f"http://eventapp.test/verifikasi/{c.code}" for c in issued)
+
+
+def test_one_pdf_written_chunk_by_chunk_is_whole_and_stores_each_shared_layer_once(
+    app, db, held, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "CHUNK", 2)  # three certificates: two chunks, two roles
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    certificates = services.event_certificates(event)
+    done = []
+    with app.test_request_context():
+        services.write_pdf(certificates, event, app.config["UPLOAD_DIR"], tmp_path / "all.pdf", done.append)
+    assert done == [2, 3]
+    body = (tmp_path / "all.pdf").read_bytes()
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        assert pdf.check_pdf_syntax() == []  # qpdf finds nothing to repair
+        shared = {
+            form.objgen
+            for page in pdf.pages
+            for name, form in page.resources.XObject.items()
+            if name.startswith("/Shared-")
+        }
+        assert len(shared) == 2  # peserta and narasumber, each stored once for all pages
+    pages = PdfReader(io.BytesIO(body)).pages
+    assert len(pages) == 3
+    for page, certificate in zip(pages, certificates, strict=True):
+        text = page.extract_text()
+        assert certificate.holder_name in text and certificate.number in text and "Marjuki" in text
+        links = [annot.get_object()["/A"]["/URI"] for annot in page["/Annots"]]
+        assert links == [f"http://eventapp.test/verifikasi/{certificate.code}"]
+    assert _qr_codes(body) == [f"http://eventapp.test/verifikasi/{c.code}" for c in certificates]
 
 
 def test_preview_and_settings_page(client, login, held):
