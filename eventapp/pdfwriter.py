@@ -22,6 +22,8 @@ CATALOG, PAGE_TREE = 1, 2  # written last, once every page is known
 
 
 class PdfWriter:
+    """Write pages into `out` with `add_pages`, then `close()` to finish the file."""
+
     def __init__(self, out: BinaryIO):
         self.out = out
         self.offsets = [0, 0, 0]  # by object number; 0 is the free-list head
@@ -37,9 +39,13 @@ class PdfWriter:
 
     def add_pages(self, pages: Iterable[Page], known: dict[tuple[int, int], int]) -> None:
         """Append pages of one document. `known` maps objects of that document (by object and
-        generation number) to objects already in the file; those are referred to, not copied."""
+        generation number) to objects already in the file; those are referred to, not copied.
+        Each page must hold its own /MediaBox and /Resources, as WeasyPrint's pages do: what a
+        page would inherit from its source's page tree is not carried over."""
         copy = _Copy(self, known)
         for page in pages:
+            if Name.MediaBox not in page.obj or Name.Resources not in page.obj:
+                raise ValueError("the page inherits its size or resources from its page tree")
             copy.known[page.obj.Parent.objgen] = PAGE_TREE  # the source's page tree is not copied
             self.pages.append(copy.number(page.obj))
         copy.drain()

@@ -4,6 +4,7 @@ told are already written are referred to, not copied again."""
 import io
 
 import pikepdf
+import pytest
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
 from eventapp.pdfwriter import PdfWriter
@@ -55,3 +56,13 @@ def test_pages_of_several_documents_read_back_alike_and_shared_objects_are_writt
         forms = {page.Resources.XObject.Shared.objgen for page in joined.pages}
         assert len(forms) == 1 and joined.pages[3].Resources.XObject.Shared.read_bytes() == b"0 0 5 5 re f"
         assert joined.pages[0].Contents.Filter == Name.FlateDecode  # written compressed
+
+
+def test_a_page_that_inherits_its_size_is_refused_rather_than_written_without_it():
+    pdf = Pdf.new()
+    pdf.add_blank_page(page_size=(200, 100))
+    page = pdf.pages[0]
+    page.obj.Parent.MediaBox = page.obj.MediaBox
+    del page.obj["/MediaBox"]
+    with pytest.raises(ValueError, match="inherits"):
+        PdfWriter(io.BytesIO()).add_pages(pdf.pages, {})
