@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import get_scoped_or_404, require_roles, scoped
+from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.attendance import services
 from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImportForm, ScanForm
@@ -17,6 +17,7 @@ from eventapp.attendance.models import STATUS_LABELS, Attendance, AttendanceMeth
 from eventapp.attendance.pdf import attendance_sheet
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
+from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event, EventSession, EventStatus
 from eventapp.extensions import db, limiter
 from eventapp.forms import optional_int
@@ -30,10 +31,6 @@ desk_bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER, Role.CHECKIN))
 bp = Blueprint("attendance", __name__, url_prefix="/kelola")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 public_bp = Blueprint("attendance_public", __name__)
-
-
-def _event_or_404(event_id: int) -> Event:
-    return get_scoped_or_404(Event, event_id, current_user)
 
 
 def _session(event: Event) -> EventSession:
@@ -86,7 +83,7 @@ def events():
 @desk_bp.route("/acara/<int:event_id>/presensi", methods=["GET", "POST"])
 def desk(event_id: int):
     """Check-in desk: a scanner or the keyboard types a code and Enter; search by name; undo."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     if request.method == "GET":
         return _desk(event, session)
@@ -102,7 +99,7 @@ def desk(event_id: int):
 @desk_bp.route("/acara/<int:event_id>/presensi/hadir/<int:registration_id>", methods=["POST"])
 def check_in_found(event_id: int, registration_id: int):
     """Check in someone found by the search."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
@@ -114,7 +111,7 @@ def check_in_found(event_id: int, registration_id: int):
 @desk_bp.route("/acara/<int:event_id>/presensi/batal/<int:attendance_id>", methods=["POST"])
 def undo(event_id: int, attendance_id: int):
     """Take back a mistaken check-in."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     attendance = db.session.get(Attendance, attendance_id)
     if attendance is None or attendance.registration.event_id != event.id:
         abort(404)
@@ -127,7 +124,7 @@ def undo(event_id: int, attendance_id: int):
 @desk_bp.route("/acara/<int:event_id>/presensi/walkin", methods=["GET", "POST"])
 def walk_in(event_id: int):
     """Register someone at the door and check them in."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     form = RegistrantForm()
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
@@ -147,7 +144,7 @@ def walk_in(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/kode", methods=["GET", "POST"])
 def code_windows(event_id: int):
     """Open or close the kode presensi of each session."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = CodeWindowForm()
     if request.method == "POST":
         session = _session(event)
@@ -177,7 +174,7 @@ def code_windows(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/laporan-rapat", methods=["GET", "POST"])
 def meeting_report(event_id: int):
     """Import a Zoom/Google Meet participant report for a session."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     form = ReportImportForm()
     result = None
@@ -208,7 +205,7 @@ def meeting_report(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/cocokkan", methods=["POST"])
 def match_row(event_id: int):
     """Match one unmatched report row to a registrant by hand."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     registration = db.session.get(Registration, optional_int(request.form.get("registration_id")) or 0)
     if registration is None or registration.event_id != event.id:
@@ -226,7 +223,7 @@ def match_row(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/matriks")
 def matrix(event_id: int):
     """Participants × sessions, with who meets the attendance rule; rakor marks are set here."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     status = request.args.get("status", "")
     rows = services.matrix(event, {"memenuhi": True, "belum": False}.get(status))
     return render_template(
@@ -237,7 +234,7 @@ def matrix(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/matriks.xlsx")
 def matrix_export(event_id: int):
     """The attendance matrix as XLSX."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     headers = ["kode", "nama", "kim_instansi", "kabupaten_kota"]
     headers += [f"sesi_{n}" for n in range(1, len(event.sessions) + 1)] + [
         "sesi_hadir",
@@ -258,7 +255,7 @@ def matrix_export(event_id: int):
 @bp.route("/acara/<int:event_id>/presensi/tandai", methods=["POST"])
 def mark(event_id: int):
     """Mark an invitee hadir / izin / tidak hadir for a session (rakor)."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     registration = db.session.get(Registration, optional_int(request.form.get("registration_id")) or 0)
     if registration is None or registration.event_id != event.id:
@@ -273,7 +270,7 @@ def mark(event_id: int):
 @bp.route("/acara/<int:event_id>/daftar-hadir.pdf")
 def sheet(event_id: int):
     """The printed daftar hadir: blank for signatures, or filled with check-in times."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session(event)
     filled = request.args.get("versi") == "isi"
     pdf = attendance_sheet(event, session, filled, current_app.config["UPLOAD_DIR"])

@@ -16,13 +16,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.access import require_roles
 from eventapp.accounts.models import Role
 from eventapp.certificates import jobs, services
 from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, SettingsForm
 from eventapp.certificates.models import DESIGNS, ROLE_LABELS, BulkJob, Certificate, HolderRole
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
+from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event
 from eventapp.extensions import db, limiter
 from eventapp.registration import services as registration_services
@@ -30,10 +31,6 @@ from eventapp.registration import services as registration_services
 bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 public_bp = Blueprint("certificates_public", __name__)
-
-
-def _event_or_404(event_id: int) -> Event:
-    return get_scoped_or_404(Event, event_id, current_user)
 
 
 def _certificate_of(event: Event, certificate_id: int) -> Certificate:
@@ -69,7 +66,7 @@ def _fill(form: SettingsForm, settings) -> None:
 @bp.route("/", methods=["GET", "POST"])
 def index(event_id: int):
     """Settings, the issued certificates and the actions on them."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     settings = services.settings_for(event)
     form = SettingsForm()
     if request.method == "GET":
@@ -131,7 +128,7 @@ def index(event_id: int):
 @bp.route("/terbitkan", methods=["POST"])
 def issue(event_id: int):
     """Issue to everyone who qualifies and has no certificate yet."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     try:
         result = services.issue_all(current_user, event, utcnow())
     except DomainError as error:
@@ -153,7 +150,7 @@ def issue(event_id: int):
 @bp.route("/pratinjau")
 def preview(event_id: int):
     """A certificate with sample data, in the chosen design and wording."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     role = request.args.get("peran", "peserta")
     if role not in set(HolderRole):
         abort(404)
@@ -163,7 +160,7 @@ def preview(event_id: int):
 @bp.route("/<int:certificate_id>.pdf")
 def download(event_id: int, certificate_id: int):
     """One certificate as PDF."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     certificate = _certificate_of(event, certificate_id)
     return _pdf(
         services.render([certificate], event, current_app.config["UPLOAD_DIR"]),
@@ -174,7 +171,7 @@ def download(event_id: int, certificate_id: int):
 @bp.route("/<int:certificate_id>/cabut", methods=["POST"])
 def revoke(event_id: int, certificate_id: int):
     """Revoke with a reason."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     certificate = _certificate_of(event, certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
@@ -188,7 +185,7 @@ def revoke(event_id: int, certificate_id: int):
 @bp.route("/<int:certificate_id>/pulihkan", methods=["POST"])
 def restore(event_id: int, certificate_id: int):
     """Undo a revocation."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     services.restore(current_user, _certificate_of(event, certificate_id))
     flash(_("Sertifikat dipulihkan."), "success")
     return redirect(url_for("certificates.index", event_id=event.id))
@@ -197,7 +194,7 @@ def restore(event_id: int, certificate_id: int):
 @bp.route("/unduh-semua", methods=["POST"])
 def bulk(event_id: int):
     """Start building every valid certificate as a ZIP or one PDF, in the background."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     try:
         job = services.start_bulk(current_user, event, request.form.get("jenis", "zip"))
     except DomainError as error:
@@ -217,14 +214,14 @@ def _job_of(event: Event, job_id: int) -> BulkJob:
 @bp.route("/unduhan/<int:job_id>")
 def bulk_status(event_id: int, job_id: int):
     """Progress of a bulk download; the page refreshes itself until the file is ready."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     return render_template("certificates/bulk.html", event=event, job=_job_of(event, job_id))
 
 
 @bp.route("/unduhan/<int:job_id>/berkas")
 def bulk_file(event_id: int, job_id: int):
     """The finished bulk file."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     job = _job_of(event, job_id)
     if job.status != "done":
         abort(404)

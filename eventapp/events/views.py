@@ -7,13 +7,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventapp.accounts.access import get_scoped_or_404, require_roles
+from eventapp.accounts.access import require_roles
 from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
 from eventapp.audit.services import event_history
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services
+from eventapp.events.access import managed_event_or_404
 from eventapp.events.forms import (
     CancelEventForm,
     DuplicateEventForm,
@@ -49,10 +50,6 @@ LABELS = {
     "status": STATUS_LABELS,
     "role": ROLE_LABELS,
 }
-
-
-def _event_or_404(event_id: int) -> Event:
-    return get_scoped_or_404(Event, event_id, current_user)
 
 
 def _to_utc(value: datetime | None, tz_name: str) -> datetime | None:
@@ -174,7 +171,7 @@ def create():
 @bp.route("/<int:event_id>")
 def detail(event_id: int):
     """One event for its organizers: status, schedule, programme, seats and actions."""
-    return _detail_page(_event_or_404(event_id), PersonForm())
+    return _detail_page(managed_event_or_404(event_id), PersonForm())
 
 
 def _detail_page(event: Event, person_form: PersonForm, status: int = 200):
@@ -192,7 +189,7 @@ def _detail_page(event: Event, person_form: PersonForm, status: int = 200):
 @bp.route("/<int:event_id>/ubah", methods=["GET", "POST"])
 def edit(event_id: int):
     """Edit an event's details and poster."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = EventForm(obj=event)
     if request.method == "GET":
         for name in ("registration_opens_at", "registration_closes_at"):
@@ -214,7 +211,7 @@ def edit(event_id: int):
 
 def _status_action(event_id: int, action, success: str):
     """Run a one-button status change and come back to the event with its outcome."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     try:
         action(current_user, event)
         flash(success, "success")
@@ -240,7 +237,7 @@ def finish(event_id: int):
 @bp.route("/<int:event_id>/batalkan", methods=["GET", "POST"])
 def cancel(event_id: int):
     """Cancel an event with a reason that participants receive."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
@@ -256,7 +253,7 @@ def cancel(event_id: int):
 @bp.route("/<int:event_id>/duplikat", methods=["GET", "POST"])
 def duplicate(event_id: int):
     """Copy an event (next month's sosialisasi) as a new draft on another date."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = DuplicateEventForm()
     if form.validate_on_submit():
         try:
@@ -285,7 +282,7 @@ def _session_data(form: SessionForm) -> services.SessionData:
 @bp.route("/<int:event_id>/sesi/baru", methods=["GET", "POST"])
 def session_create(event_id: int):
     """Add a session."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = SessionForm()
     if form.validate_on_submit():
         try:
@@ -301,7 +298,7 @@ def session_create(event_id: int):
 @bp.route("/<int:event_id>/sesi/<int:session_id>", methods=["GET", "POST"])
 def session_edit(event_id: int, session_id: int):
     """Move or rename a session."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     session = _session_of(event, session_id)
     form = SessionForm()
     if request.method == "GET":
@@ -325,7 +322,7 @@ def session_edit(event_id: int, session_id: int):
 @bp.route("/<int:event_id>/sesi/<int:session_id>/hapus", methods=["POST"])
 def session_delete(event_id: int, session_id: int):
     """Delete a session."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     try:
         registration.remove_session(current_user, _session_of(event, session_id))
         flash(_("Sesi dihapus."), "success")
@@ -337,7 +334,7 @@ def session_delete(event_id: int, session_id: int):
 @bp.route("/<int:event_id>/orang", methods=["POST"])
 def person_create(event_id: int):
     """Put someone on the programme."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = PersonForm()
     if form.validate_on_submit():
         services.add_person(
@@ -359,7 +356,7 @@ def person_create(event_id: int):
 @bp.route("/<int:event_id>/orang/<int:person_id>/hapus", methods=["POST"])
 def person_delete(event_id: int, person_id: int):
     """Take someone off the programme."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     person = db.session.get(EventPerson, person_id)
     if person is None or person.event_id != event.id:
         abort(404)
@@ -371,5 +368,5 @@ def person_delete(event_id: int, person_id: int):
 @bp.route("/<int:event_id>/riwayat")
 def history(event_id: int):
     """Who changed what on this event."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     return render_template("events/history.html", event=event, entries=event_history(event.id))

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from eventapp.accounts.access import get_scoped_or_404, require_roles, scoped
+from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
+from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
@@ -36,10 +37,6 @@ LABELS = {
 }
 
 
-def _event_or_404(event_id: int) -> Event:
-    return get_scoped_or_404(Event, event_id, current_user)
-
-
 def _registration_of(event: Event, registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
@@ -65,7 +62,7 @@ def _filters() -> services.RegistrantFilters:
 @bp.route("/peserta")
 def index(event_id: int):
     """Registrants with search, filters and pagination; a fixed number of queries per page."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     filters = _filters()
     page = db.paginate(services.registrants_query(event, filters), per_page=50, error_out=False)
     kims, regions = services.filter_options(event)
@@ -85,7 +82,7 @@ def index(event_id: int):
 @bp.route("/peserta/ekspor.<any(xlsx, csv):fmt>")
 def export(event_id: int, fmt: str):
     """The filtered registrants as a spreadsheet."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     rows = services.export_rows(event, _filters())
     return spreadsheet_response(fmt, services.EXPORT_COLUMNS, rows, "Peserta", f"peserta-{event.slug}")
 
@@ -93,7 +90,7 @@ def export(event_id: int, fmt: str):
 @bp.route("/peserta/baru", methods=["GET", "POST"])
 def create(event_id: int):
     """Register someone by hand."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     form = RegistrantForm()
     form.bind_choices(event)
     if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
@@ -128,7 +125,7 @@ def create(event_id: int):
 @bp.route("/peserta/<int:registration_id>/status", methods=["POST"])
 def set_status(event_id: int, registration_id: int):
     """Confirm, waitlist or cancel a registration by hand."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     registration = _registration_of(event, registration_id)
     form = StatusForm()
     if form.validate_on_submit():
@@ -150,7 +147,7 @@ def set_status(event_id: int, registration_id: int):
 @bp.route("/peserta/<int:registration_id>/kirim-ulang", methods=["POST"])
 def resend(event_id: int, registration_id: int):
     """Send the confirmation e-mail again."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     registration = _registration_of(event, registration_id)
     if services.resend_confirmation(current_user, registration):
         flash(_("Konfirmasi dikirim ulang ke %(email)s.", email=registration.email), "success")
@@ -168,14 +165,14 @@ def resend(event_id: int, registration_id: int):
 @bp.route("/rekap")
 def recap(event_id: int):
     """Registrants by kabupaten/kota, KIM, gender and occupation."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     return render_template("registration/recap.html", event=event, recap=services.recap(event), labels=LABELS)
 
 
 @bp.route("/undangan", methods=["GET", "POST"])
 def invitations(event_id: int):
     """Invite KIM (all their members) or single people; each invitee gets a personal link."""
-    event = _event_or_404(event_id)
+    event = managed_event_or_404(event_id)
     kim_form = InviteKimForm(prefix="kim")
     person_form = InvitePersonForm(prefix="orang")
     kims = db.session.scalars(scoped(Kim, current_user).where(Kim.active.is_(True)).order_by(Kim.name)).all()
