@@ -3,10 +3,14 @@
     .venv/bin/python bench/registration_throughput.py [--seconds 10] [--connections 16] [--workers 4]
 
 Serves each app with the same gunicorn settings on loopback, loads it with wrk, and prints
-requests per second for hello and for registration on SQLite and on PostgreSQL, with the ratio.
-Each registration request is the real form POST: a CSRF token, validation, the seat lock, the
-insert and the commit. The login/registration rate limit is turned off for the run (it would
-otherwise answer 429 after 20 posts a minute from one address). Needs `wrk` (`make bench`).
+requests per second for hello and, on SQLite and on PostgreSQL, for three POSTs with their ratio
+to hello:
+- Flask + one INSERT, and the same behind a Flask-WTF form with its CSRF token
+  (`bench/floor_app.py`): what the stack itself costs, the least any registration can cost;
+- eventapp's registration: the real form POST with its CSRF token, validation, the duplicate
+  check, the seat lock, the insert and the commit.
+The login/registration rate limit is turned off for the run (it would otherwise answer 429
+after 20 posts a minute from one address). Needs `wrk` (`make bench`).
 """
 
 import argparse
@@ -107,54 +111,51 @@ def wrk(
     return {"rps": rps, "p50": p50, "p99": p99, "bad": int(bad.group(1)) if bad else 0}
 
 
-def registration_run(backend: str, args, workdir: Path) -> dict:
-    env = migrated_env(backend, workdir)
-    slug = (
-        subprocess.run(
-            [str(BIN / "python"), "-c", SETUP_EVENT],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    process, port = gunicorn("wsgi:app", env, args.workers)
+def load_posts(app_path: str, env: dict, args, form_path: str, post_path: str) -> dict:
+    """Serve `app_path`, take the CSRF token and session cookie from the form at `form_path`,
+    then let wrk post registrations to `post_path`, each with a phone number of its own."""
+    process, port = gunicorn(app_path, env, args.workers)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/acara/{slug}")
+        wait_for(f"{base}{form_path}")
         jar = CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(f"{base}/acara/{slug}/daftar").read().decode()
+        page = opener.open(f"{base}{form_path}").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-        wrk_env = dict(os.environ, BENCH_PATH=f"/acara/{slug}/daftar", BENCH_TOKEN=token, BENCH_COOKIE=cookie)
-        result = wrk(
-            f"{base}/acara/{slug}/daftar",
-            args.seconds,
-            args.connections,
-            ROOT / "bench" / "register.lua",
-            wrk_env,
-        )
+        wrk_env = dict(os.environ, BENCH_PATH=post_path, BENCH_TOKEN=token, BENCH_COOKIE=cookie)
+        script = ROOT / "bench" / "register.lua"
+        return wrk(f"{base}{post_path}", args.seconds, args.connections, script, wrk_env)
     finally:
         process.terminate()
         process.wait()
-    count = subprocess.run(
-        [
-            str(BIN / "python"),
-            "-c",
-            COUNT_REGISTRATIONS,
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    result["saved"] = int(count)
-    return result
+
+
+def run_python(code: str, env: dict) -> list[str]:
+    """The lines a snippet prints, run with the app's settings in `env`."""
+    output = subprocess.run(
+        [str(BIN / "python"), "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return output.splitlines()
+
+
+def backend_runs(backend: str, args, workdir: Path) -> list[tuple[str, dict]]:
+    """On one new database: the two floors (Flask + an INSERT; then with the Flask-WTF form),
+    and eventapp's registration POST."""
+    env = migrated_env(backend, workdir)
+    results = []
+    for label, post_path in (("Flask + one INSERT", "/insert"), ("+ Flask-WTF form, CSRF", "/form")):
+        run_python("from bench.floor_app import reset_table; reset_table()", env)
+        result = load_posts("bench.floor_app:app", env, args, "/form", post_path)
+        saved = run_python("from bench.floor_app import count_rows; print(count_rows())", env)
+        result["saved"] = int(saved[-1])
+        results.append((label, result))
+    slug = run_python(SETUP_EVENT, env)[-1]
+    path = f"/acara/{slug}/daftar"
+    result = load_posts("wsgi:app", env, args, path, path)
+    result["saved"] = int(run_python(COUNT_REGISTRATIONS, env)[-1])
+    results.append(("eventapp registration", result))
+    return results
 
 
 def main() -> None:
@@ -185,14 +186,14 @@ def main() -> None:
         for backend in ("sqlite", "postgresql"):
             workdir = Path(tmp) / backend
             workdir.mkdir()
-            result = registration_run(backend, args, workdir)
-            ratio = result["rps"] / hello["rps"]
-            print(
-                f"{'registration POST, ' + backend:<28} {result['rps']:>9.1f} req/s   "
-                f"p50 {result['p50']:>8}  "
-                f"p99 {result['p99']:>8}   {ratio:6.1%} of hello   "
-                f"(saved {result['saved']} registrations, {result['bad']} error responses)"
-            )
+            print(backend)
+            for label, result in backend_runs(backend, args, workdir):
+                print(
+                    f"  {label:<26} {result['rps']:>9.1f} req/s   "
+                    f"p50 {result['p50']:>8}  p99 {result['p99']:>8}   "
+                    f"{result['rps'] / hello['rps']:6.1%} of hello   "
+                    f"(saved {result['saved']} registrations, {result['bad']} error responses)"
+                )
 
 
 if __name__ == "__main__":
