@@ -12,23 +12,23 @@ Served under the same gunicorn settings as the other two, on the database named 
 The bench calls `reset_table()` before each run and `count_rows()` after it.
 """
 
-import os
-
 from flask import Flask, redirect, request
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-# For SQLite, connect with eventapp's settings (WAL, synchronous=NORMAL, busy timeout).
+# The database URL as eventapp reads it, and for SQLite eventapp's connection settings
+# (WAL, synchronous=NORMAL, busy timeout).
 import eventapp.extensions  # noqa: F401
+from config import Config
 
 FIELDS = ("name", "phone", "gender", "occupation", "institution", "position")
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = "bench"
 csrf = CSRFProtect(app)
-engine = create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+engine = create_engine(Config.SQLALCHEMY_DATABASE_URI)
 rows = Table(
     "floor_registrations",
     MetaData(),
