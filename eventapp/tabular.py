@@ -15,13 +15,26 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> object:
+    """A value as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """CSV with a byte-order mark, so Excel on Windows reads the Indonesian text right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([_csv_cell(header) for header in headers])
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -30,12 +43,17 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
+    # Text is written as text: no cell becomes a formula or a link, whatever someone typed.
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     widths = [len(header) for header in headers]
-    sheet.write_row(0, 0, headers, bold)
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
@@ -44,8 +62,13 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
                 widths[col] = max(widths[col], 10)
             elif value is None:
                 continue
+            elif isinstance(value, bool):
+                sheet.write_boolean(count, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(count, col, value)
+                widths[col] = max(widths[col], len(str(value)))
             else:
-                sheet.write(count, col, value)
+                sheet.write_string(count, col, str(value))
                 widths[col] = max(widths[col], min(len(str(value)), 50))
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width + 2)
