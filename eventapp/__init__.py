@@ -13,6 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     check_production_settings(app.config)
 
     register_extensions(app)
+    register_request_edges(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_errors(app)
@@ -40,6 +41,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+
+
+def register_request_edges(app: Flask) -> None:
+    from eventapp import edges
+
+    edges.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

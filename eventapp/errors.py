@@ -3,6 +3,8 @@
 from flask import Flask, render_template
 from flask_babel import gettext as _
 
+from eventapp.extensions import db
+
 
 class DomainError(Exception):
     """A business rule said no; `code` is stable for tests and logs, `message` is for people."""
@@ -42,6 +44,9 @@ def register_error_pages(app: Flask) -> None:
 
     def render(status: int):
         def handler(error):
+            # The failed request may have left its transaction broken (PostgreSQL refuses every
+            # later statement until a rollback); the error page must not fail on it too.
+            db.session.rollback()
             return render_template("errors/error.html", status=status, message=messages[status]()), status
 
         return handler

@@ -1,11 +1,15 @@
 """Form pieces shared by every feature."""
 
+from datetime import date, datetime
+
 from flask_babel import Domain
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+
+from eventapp import textrules
 
 # WTForms ships no Indonesian messages; ours live in translations/id/LC_MESSAGES/wtforms.po.
 _wtforms_messages = Domain(domain="wtforms")
@@ -20,19 +24,62 @@ class _WTFormsTranslations:
 
 
 class Form(FlaskForm):
-    """Every form of the app: CSRF from Flask-WTF, and built-in validator messages in the
-    person's language."""
+    """Every form of the app: CSRF from Flask-WTF, built-in validator messages in the person's
+    language, and the rules every field of a kind keeps (see `field_problem`)."""
 
     class Meta:
         def get_translations(self, form):
             return _WTFormsTranslations()
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = field_problem(field)
+            if problem is not None:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def field_problem(field: Field) -> str | None:
+    """What no field of its kind may hold, whatever its own validators say: a line break in a
+    one-line field, a control character anywhere, a number beyond what the database stores, a
+    date outside years people mean."""
+    data = field.data
+    if isinstance(data, str):
+        if isinstance(field, TextAreaField):
+            clean = textrules.is_clean_text(data)
+        else:
+            clean = not isinstance(field, StringField) or textrules.is_single_line(data)
+        if not clean:
+            return str(textrules.LINE_BREAK_MESSAGE)
+    elif isinstance(field, IntegerField) and isinstance(data, int) and not textrules.in_int_range(data):
+        return str(_l("Angka terlalu besar."))
+    elif isinstance(data, date | datetime) and not textrules.in_date_range(data):
+        return str(
+            _l("Tahun harus antara %(min)d dan %(max)d.", min=textrules.MIN_YEAR, max=textrules.MAX_YEAR)
+        )
+    return None
+
+
+def web_url(form, field: Field) -> None:
+    """The one validator of every link an organizer types: only http(s) links are accepted."""
+    if field.data and not textrules.is_web_url(field.data):
+        raise ValidationError(
+            _l("Tautan harus diawali https:// atau http://, misalnya https://contoh.go.id.")
+        )
+
 
 def optional_int(value) -> int | None:
-    """Coerce a select's value to int, treating the empty 'pilih' option as None."""
+    """Coerce a select's or a URL parameter's value to int. The empty 'pilih' option and
+    anything that is not a number the database can hold count as nothing chosen."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if textrules.in_int_range(number) else None
 
 
 def required(message=None):

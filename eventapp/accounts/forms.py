@@ -8,7 +8,7 @@ from wtforms.validators import Email, EqualTo, Optional
 
 from eventapp.accounts.models import Organization, OrganizationLevel, Role, User
 from eventapp.extensions import db
-from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin (semua organisasi)"),
@@ -73,7 +73,7 @@ class OrganizationForm(Form):
         _l("E-mail"),
         validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
     )
-    website = StringField(_l("Situs web"), validators=[Optional(), max_length(300)])
+    website = StringField(_l("Situs web"), validators=[Optional(), web_url, max_length(300)])
     logo = FileField(_l("Logo (PNG atau JPEG, maksimal 1 MB)"))
     letterhead = TextAreaField(
         _l("Kop surat"),

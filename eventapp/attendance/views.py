@@ -34,11 +34,7 @@ public_bp = Blueprint("attendance_public", __name__)
 
 
 def _session(event: Event) -> EventSession:
-    try:
-        session_id = optional_int(request.values.get("sesi"))
-    except ValueError:
-        session_id = None
-    return services.session_of(event, session_id, utcnow())
+    return services.session_of(event, optional_int(request.values.get("sesi")), utcnow())
 
 
 def _recent(session: EventSession) -> list[Attendance]:
@@ -211,10 +207,7 @@ def match_row(event_id: int):
     if registration is None or registration.event_id != event.id:
         flash(_("Pilih peserta untuk dicocokkan."), "error")
     else:
-        try:
-            typed = optional_int(request.form.get("minutes")) or 0
-        except ValueError:
-            typed = 0
+        typed = optional_int(request.form.get("minutes")) or 0
         minutes = services.match_by_hand(current_user, event, session, registration, typed, utcnow())
         flash(_("%(name)s dicatat hadir %(m)d menit.", name=registration.name, m=minutes), "success")
     return redirect(url_for("attendance.matrix", event_id=event.id))

@@ -21,16 +21,22 @@ from eventapp.events.models import (
     ROLE_LABELS,
     TIMEZONES,
 )
-from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
 from eventapp.i18n import zone_label
 
+# More than any hall or meeting licence holds; a bigger number is a typo.
+MAX_CAPACITY = 100_000
 TIMEZONE_CHOICES = {tz: f"{zone_label(tz)} ({tz})" for tz in TIMEZONES}
 
 
 def _capacity(label):
     return IntegerField(
         label,
-        validators=[Optional(), NumberRange(min=0, message=_l("Tidak boleh negatif."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Tidak boleh negatif.")),
+            NumberRange(max=MAX_CAPACITY, message=_l("Paling banyak %(max)d.", max=MAX_CAPACITY)),
+        ],
         description=_l("Kosongkan bila tidak dibatasi."),
     )
 
@@ -66,10 +72,10 @@ class EventForm(Form):
         description=_l("Wajib untuk acara luring dan hibrida."),
     )
     venue_address = TextAreaField(_l("Alamat tempat"), validators=[Optional(), max_length(500)])
-    map_url = StringField(_l("Tautan peta"), validators=[Optional(), max_length(500)])
+    map_url = StringField(_l("Tautan peta"), validators=[Optional(), web_url, max_length(500)])
     online_url = StringField(
         _l("Tautan rapat daring (Zoom/Meet)"),
-        validators=[Optional(), max_length(500)],
+        validators=[Optional(), web_url, max_length(500)],
         description=_l("Hanya ditampilkan kepada peserta yang terkonfirmasi."),
     )
     online_passcode = StringField(_l("Kode sandi rapat"), validators=[Optional(), max_length(100)])
@@ -85,7 +91,9 @@ class EventForm(Form):
         choices=select_choices({"sesi": _l("Jumlah sesi yang dihadiri"), "persen": _l("Persen waktu acara")}),
     )
     attendance_min_sessions = IntegerField(
-        _l("Sedikitnya … sesi"), default=1, validators=[NumberRange(min=1, message=_l("Sedikitnya 1."))]
+        _l("Sedikitnya … sesi"),
+        default=1,
+        validators=[NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))],
     )
     attendance_min_percent = IntegerField(
         _l("Sedikitnya … persen waktu"),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from eventapp.accounts.models import Organization
 from eventapp.dbtypes import utcnow
+from eventapp.edges import paginate
 from eventapp.events import services
 from eventapp.events.models import AUDIENCE_LABELS, KIND_LABELS, MODE_LABELS, ROLE_LABELS, Event
 from eventapp.extensions import db
@@ -21,19 +22,12 @@ LABELS = {"kind": KIND_LABELS, "mode": MODE_LABELS, "audience": AUDIENCE_LABELS,
 
 def _filters() -> services.PublicFilters:
     args = request.args
-    try:
-        region_id, organization_id = (
-            optional_int(args.get("kabupaten")),
-            optional_int(args.get("penyelenggara")),
-        )
-    except ValueError:
-        region_id = organization_id = None
     return services.PublicFilters(
         q=args.get("q", "")[:100],
         kind=args.get("jenis", ""),
         mode=args.get("moda", ""),
-        region_id=region_id,
-        organization_id=organization_id,
+        region_id=optional_int(args.get("kabupaten")),
+        organization_id=optional_int(args.get("penyelenggara")),
         past=args.get("waktu") == "lalu",
     )
 
@@ -43,7 +37,7 @@ def _filters() -> services.PublicFilters:
 def index():
     """Upcoming events (or past ones) with filters."""
     filters = _filters()
-    page = db.paginate(services.public_events(filters, utcnow()), per_page=20, error_out=False)
+    page = paginate(services.public_events(filters, utcnow()), 20)
     used_regions = select(Event.region_id).where(Event.status != "draft")
     regions = db.session.scalars(
         select(Region)

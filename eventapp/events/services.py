@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
+from eventapp import textrules
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
 from eventapp.audit.services import diff, record
@@ -131,6 +132,11 @@ def _validate(data: EventData) -> None:
         )
     if data.timezone not in TIMEZONES:
         raise ValidationFailed(_("Zona waktu harus WIB, WITA atau WIT."), "timezone_unknown")
+    one_line = (data.title, data.venue_name, data.map_url, data.online_url, data.online_passcode)
+    if not all(textrules.is_single_line(value) for value in (*one_line, data.contact_name)):
+        raise ValidationFailed(str(textrules.LINE_BREAK_MESSAGE), "line_break")
+    if any(url.strip() and not textrules.is_web_url(url) for url in (data.map_url, data.online_url)):
+        raise ValidationFailed(str(textrules.WEB_URL_MESSAGE), "url_scheme")
     if data.mode in (EventMode.LURING, EventMode.HIBRIDA) and not data.venue_name.strip():
         raise ValidationFailed(_("Acara luring atau hibrida memerlukan nama tempat."), "venue_required")
     opens, closes = data.registration_opens_at, data.registration_closes_at

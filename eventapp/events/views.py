@@ -12,6 +12,7 @@ from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
 from eventapp.audit.services import event_history
 from eventapp.dbtypes import utcnow
+from eventapp.edges import paginate
 from eventapp.errors import DomainError
 from eventapp.events import services
 from eventapp.events.access import managed_event_or_404
@@ -121,7 +122,7 @@ def _attach_error(form, error: DomainError) -> None:
 def index():
     """The office's events, newest first, with a status filter."""
     status = request.args.get("status", "")
-    page = db.paginate(services.organizer_events(current_user, status), per_page=25, error_out=False)
+    page = paginate(services.organizer_events(current_user, status), 25)
     return render_template("events/index.html", page=page, status=status, labels=LABELS)
 
 

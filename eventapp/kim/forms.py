@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, NumberRange, Optional
 
-from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
+from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS
 from eventapp.regions.forms import RegionPickerMixin
 
@@ -26,10 +26,10 @@ class KimForm(RegionPickerMixin, Form):
     )
     decree_number = StringField(_l("Nomor SK pembentukan"), validators=[Optional(), max_length(100)])
     phone = StringField(_l("Telepon/WhatsApp KIM"), validators=[Optional(), max_length(30)])
-    website_url = StringField(_l("Situs web"), validators=[Optional(), max_length(300)])
-    facebook_url = StringField(_l("Facebook"), validators=[Optional(), max_length(300)])
-    instagram_url = StringField(_l("Instagram"), validators=[Optional(), max_length(300)])
-    youtube_url = StringField(_l("YouTube"), validators=[Optional(), max_length(300)])
+    website_url = StringField(_l("Situs web"), validators=[Optional(), web_url, max_length(300)])
+    facebook_url = StringField(_l("Facebook"), validators=[Optional(), web_url, max_length(300)])
+    instagram_url = StringField(_l("Instagram"), validators=[Optional(), web_url, max_length(300)])
+    youtube_url = StringField(_l("YouTube"), validators=[Optional(), web_url, max_length(300)])
 
 
 class MemberForm(Form):

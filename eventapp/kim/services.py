@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventapp import textrules
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
 from eventapp.errors import ValidationFailed
@@ -98,6 +99,9 @@ def _clean_kim(data: KimData, organization: Organization, existing: Kim | None) 
     if other is not None and other is not existing:
         raise ValidationFailed(_("Nomor induk %(number)s sudah terdaftar.", number=number), "number_taken")
     _village_in_area(data.village_id, organization)
+    links = (data.website_url, data.facebook_url, data.instagram_url, data.youtube_url)
+    if any(link.strip() and not textrules.is_web_url(link) for link in links):
+        raise ValidationFailed(str(textrules.WEB_URL_MESSAGE), "url_scheme")
     values = {key: (value.strip() if isinstance(value, str) else value) for key, value in vars(data).items()}
     values["registration_number"] = number
     values["phone"] = _optional_phone(data.phone)
@@ -506,6 +510,8 @@ def _parse_kim_row(record: dict, line: int, matcher: _RegionMatcher, errors: lis
         ("youtube", "youtube_url"),
     ):
         values[attribute] = _text(record.get(column))
+        if values[attribute] and not textrules.is_web_url(values[attribute]):
+            fail(column, str(textrules.WEB_URL_MESSAGE))
     return values
 
 

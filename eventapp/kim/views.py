@@ -7,6 +7,7 @@ from flask_login import current_user
 from eventapp.accounts.access import get_scoped_or_404, require_roles
 from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
+from eventapp.edges import paginate
 from eventapp.errors import DomainError
 from eventapp.extensions import db
 from eventapp.forms import optional_int
@@ -26,11 +27,8 @@ LABELS = {"position": POSITION_LABELS, "gender": GENDER_LABELS, "occupation": OC
 
 def _filters() -> services.KimFilters:
     args = request.args
-    try:
-        kabupaten_id = optional_int(args.get("kabupaten"))
-        kecamatan_id = optional_int(args.get("kecamatan"))
-    except ValueError:
-        kabupaten_id = kecamatan_id = None
+    kabupaten_id = optional_int(args.get("kabupaten"))
+    kecamatan_id = optional_int(args.get("kecamatan"))
     return services.KimFilters(
         q=args.get("q", "")[:100],
         kabupaten_id=kabupaten_id,
@@ -47,7 +45,7 @@ def _actor_area() -> Region | None:
 def index():
     """The registry: search, filter by kabupaten/kecamatan/status, paginate."""
     filters = _filters()
-    page = db.paginate(services.kim_query(current_user, filters), per_page=25, error_out=False, count=True)
+    page = paginate(services.kim_query(current_user, filters), 25)
     kabupaten_options = kabupaten_in(_actor_area())
     kecamatan_options = children(filters.kabupaten_id) if filters.kabupaten_id else []
     return render_template(

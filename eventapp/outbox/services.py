@@ -36,7 +36,8 @@ def queue_email(
     """Add a message to the caller's unit of work; it leaves only if that work commits.
     `calendar` is (METHOD, ics bytes) for an inline invite, update or cancellation;
     `attachment` is (file name, PDF bytes)."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body_text=body_text)
+    # A line break in a subject (from an event title, say) would make every send fail.
+    message = OutboxMessage(recipient=recipient, subject=" ".join(subject.split()), body_text=body_text)
     if attachment is not None:
         message.attachment_name, message.attachment_content = attachment
     if calendar is not None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
+from eventapp.edges import paginate
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import MODE_LABELS, Event
@@ -46,16 +47,12 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
 
 def _filters() -> services.RegistrantFilters:
     args = request.args
-    try:
-        kim_id, region_id = optional_int(args.get("kim")), optional_int(args.get("kabupaten"))
-    except ValueError:
-        kim_id = region_id = None
     return services.RegistrantFilters(
         q=args.get("q", "")[:100],
         status=args.get("status", ""),
         mode=args.get("moda", ""),
-        kim_id=kim_id,
-        region_id=region_id,
+        kim_id=optional_int(args.get("kim")),
+        region_id=optional_int(args.get("kabupaten")),
     )
 
 
@@ -64,7 +61,7 @@ def index(event_id: int):
     """Registrants with search, filters and pagination; a fixed number of queries per page."""
     event = managed_event_or_404(event_id)
     filters = _filters()
-    page = db.paginate(services.registrants_query(event, filters), per_page=50, error_out=False)
+    page = paginate(services.registrants_query(event, filters), 50)
     kims, regions = services.filter_options(event)
     return render_template(
         "registration/registrants.html",

