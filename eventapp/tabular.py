@@ -60,7 +60,7 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
             if isinstance(value, date | datetime):
                 sheet.write_datetime(count, col, value, date_format)
                 widths[col] = max(widths[col], 10)
-            elif value is None:
+            elif value is None or value == "":
                 continue
             elif isinstance(value, bool):
                 sheet.write_boolean(count, col, value)
