@@ -51,7 +51,7 @@ def register_request_edges(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import bp as accounts_bp
-    from eventapp.accounts.views import organizations_bp, users_bp
+    from eventapp.accounts.views import messages_bp, organizations_bp, users_bp
     from eventapp.attendance.views import init_app as attendance_init_app
     from eventapp.calendar.views import init_app as calendar_init_app
     from eventapp.certificates.views import init_app as certificates_init_app
@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         registration_bp,
         accounts_bp,
         users_bp,
+        messages_bp,
         organizations_bp,
         kim_bp,
         events_bp,

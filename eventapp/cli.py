@@ -1,4 +1,5 @@
-"""Command-line tools: `flask create-admin`, `flask regions import`, `flask demo load`."""
+"""Command-line tools: `flask create-admin`, `flask regions import`, `flask demo load`,
+`flask outbox failed|retry`."""
 
 import click
 from flask import Flask
@@ -7,12 +8,16 @@ from sqlalchemy import select
 
 from eventapp.accounts import services as accounts
 from eventapp.accounts.models import Role, User
+from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.extensions import db
+from eventapp.outbox import services as outbox
+from eventapp.outbox.jobs import send_committed
 from eventapp.regions import services as regions
 
 regions_cli = AppGroup("regions", help="Wilayah administratif (provinsi sampai desa/kelurahan).")
 demo_cli = AppGroup("demo", help="Data contoh untuk mencoba aplikasi.")
+outbox_cli = AppGroup("outbox", help="Pesan keluar yang gagal terkirim.")
 
 
 @click.command("create-admin")
@@ -53,7 +58,30 @@ def load_demo() -> None:
         click.echo(f"  Akun {role:<10} {email}  kata sandi: {password}")
 
 
+@outbox_cli.command("failed")
+def list_failed() -> None:
+    """List messages given up on, with the reason."""
+    messages = outbox.failed_messages()
+    for message in messages:
+        click.echo(f"{message.id}\t{message.recipient}\t{message.attempts}x\t{message.subject}")
+        click.echo(f"\t{message.last_error}")
+    click.echo(f"{len(messages)} pesan gagal.")
+
+
+@outbox_cli.command("retry")
+@click.argument("message_ids", nargs=-1, type=click.IntRange(1, None))
+@click.option("--all", "send_all", is_flag=True, help="Kirim ulang semua pesan yang gagal.")
+def retry_failed(message_ids: tuple[int, ...], send_all: bool) -> None:
+    """Send failed messages again (the given ids, or --all)."""
+    if not message_ids and not send_all:
+        raise click.UsageError("Sebutkan nomor pesan, atau pakai --all.")
+    requeued = outbox.requeue(None if send_all else list(message_ids), utcnow())
+    send_committed(*requeued)
+    click.echo(f"{len(requeued)} pesan dikirim ulang.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

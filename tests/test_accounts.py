@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 from PIL import Image
 from sqlalchemy import select
@@ -162,7 +163,8 @@ def test_reset_for_unknown_address_looks_the_same_and_sends_nothing(client, mail
 def test_mail_that_cannot_be_delivered_stays_in_the_outbox_and_is_retried(
     app, client, db, make_org, make_user, mailbox
 ):
-    from eventapp.outbox.jobs import sweep_outbox
+    from eventapp.dbtypes import utcnow
+    from eventapp.outbox.jobs import sweep
 
     make_user(make_org(), email="rina@kotim.example")
     real_port = app.config["MAIL_PORT"]
@@ -175,10 +177,13 @@ def test_mail_that_cannot_be_delivered_stays_in_the_outbox_and_is_retried(
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 1
+    assert "Server e-mail tidak dapat dihubungi" in message.last_error
     assert "ConnectionRefusedError" in message.last_error
     assert mailbox == []
 
-    sweep_outbox.call_local()
+    sweep(utcnow())  # the next try is a minute away
+    assert mailbox == []
+    sweep(utcnow() + timedelta(minutes=1))
     db.session.refresh(message)
     assert message.status == OutboxStatus.SENT
     assert len(mailbox) == 1

@@ -3,7 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Email, EqualTo, Optional
 
 from eventapp.accounts.models import Organization, OrganizationLevel, Role, User
@@ -98,3 +107,10 @@ def bind_organization_field(form, actor: User) -> Organization | None:
     if form.organization_id.data is None and organizations:
         form.organization_id.data = organizations[0].id
     return db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None
+
+
+class RequeueForm(Form):
+    """Failed messages to send again: the ticked ones, or all of them."""
+
+    message_ids = SelectMultipleField(_l("Pesan"), coerce=optional_int, validate_choice=False)
+    send_all = SubmitField(_l("Kirim ulang semua"))

@@ -16,6 +16,7 @@ from eventapp.accounts.forms import (
     LoginForm,
     NewPasswordForm,
     OrganizationForm,
+    RequeueForm,
     UserForm,
 )
 from eventapp.accounts.models import Organization, Role, User
@@ -23,11 +24,15 @@ from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
+from eventapp.outbox import services as outbox
+from eventapp.outbox.jobs import send_committed
 from eventapp.regions.models import Region, RegionLevel
 
 bp = Blueprint("accounts", __name__, url_prefix="/kelola")
 users_bp = Blueprint("users", __name__, url_prefix="/kelola/pengguna")
 users_bp.before_request(require_roles(Role.ADMIN))
+messages_bp = Blueprint("messages", __name__, url_prefix="/kelola/pesan")
+messages_bp.before_request(require_roles(Role.ADMIN))
 organizations_bp = Blueprint("organizations", __name__, url_prefix="/kelola/organisasi")
 organizations_bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 
@@ -294,3 +299,25 @@ def organization_edit(org_id: int):
             flash(_("Profil organisasi disimpan."), "success")
             return redirect(url_for("organizations.organization_edit", org_id=org.id))
     return render_template("accounts/organization_form.html", form=form, org=org)
+
+
+# --- Messages that could not be delivered (admins only) -------------------------------------------
+
+
+@messages_bp.route("/", methods=["GET", "POST"])
+def failed_messages():
+    """Messages given up on, with the reason, and those still being retried; send again."""
+    form = RequeueForm()
+    if form.validate_on_submit():
+        chosen = None if form.send_all.data else [i for i in form.message_ids.data or [] if i]
+        requeued = outbox.requeue(chosen, utcnow())
+        send_committed(*requeued)
+        flash(_("%(n)d pesan dikirim ulang.", n=len(requeued)), "success")
+        return redirect(url_for("messages.failed_messages"))
+    return render_template(
+        "accounts/failed_messages.html",
+        form=form,
+        failed=outbox.failed_messages(),
+        retrying=outbox.retrying_messages(),
+        zone=current_app.config["DEFAULT_TIMEZONE"],
+    )

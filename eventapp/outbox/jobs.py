@@ -1,6 +1,7 @@
 """Background delivery of the outbox: one job per new message, and a sweep that retries."""
 
 import logging
+from datetime import datetime
 
 from huey import crontab
 
@@ -20,10 +21,15 @@ def deliver_message(message_id: int) -> bool:
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> int:
-    """Every minute, retry what failed and pick up messages whose job was lost."""
-    ids = services.pending_message_ids()
+    """Every minute, retry what is due and pick up messages whose job was lost."""
+    return sweep(utcnow())
+
+
+def sweep(now: datetime) -> int:
+    """Try every message that is due at `now` once; how many were tried."""
+    ids = services.due_message_ids(now)
     for message_id in ids:
-        services.deliver(message_id, utcnow())
+        services.deliver(message_id, now)
     return len(ids)
 
 

@@ -13,7 +13,7 @@ from eventapp.extensions import db
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
+    FAILED = "failed"  # given up: last_error says why; an admin may send it again
 
 
 class OutboxMessage(db.Model):
@@ -32,8 +32,13 @@ class OutboxMessage(db.Model):
     attachment_content: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Why the last attempt failed, in words an organizer understands, then the technical detail.
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the sweep may try again (None: at once); grows with each failure.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # After this a temporary failure is final (set on creation and when an admin requeues).
+    give_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:

@@ -1,14 +1,20 @@
 """The outbox: services queue messages inside their own transaction; a job delivers them."""
 
-from datetime import datetime
+import smtplib
+from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from flask_mailman import EmailMessage, EmailMultiAlternatives
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from eventapp.extensions import db
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
 
-MAX_ATTEMPTS = 6
+# A mail server down over a long weekend loses nothing: tries after 1, 2, 4 … minutes, then
+# every 6 hours, for three days.
+RETRY_FIRST_DELAY = timedelta(minutes=1)
+RETRY_MAX_DELAY = timedelta(hours=6)
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 class CalendarMessage(EmailMultiAlternatives):
@@ -60,12 +66,36 @@ def _email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def pending_message_ids() -> list[int]:
+def _failure_reason(exc: Exception) -> tuple[str, bool]:
+    """What went wrong in words for organizers, and whether trying again can help."""
+    detail = f"{type(exc).__name__}: {exc}"[:1500]
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _reply in exc.recipients.values()
+    ):
+        return _("Alamat e-mail penerima ditolak oleh server penerima (%(d)s)", d=detail), False
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return _("Server e-mail menolak nama pengguna atau kata sandi (%(d)s)", d=detail), True
+    if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
+        return _("Server e-mail tidak dapat dihubungi (%(d)s)", d=detail), True
+    return _("Pengiriman gagal (%(d)s)", d=detail), True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most RETRY_MAX_DELAY."""
+    return min(RETRY_FIRST_DELAY * 2 ** min(attempts - 1, 20), RETRY_MAX_DELAY)
+
+
+def due_message_ids(now: datetime, limit: int = 500) -> list[int]:
+    """Pending messages whose next try is due, oldest first."""
     return list(
         db.session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            )
             .order_by(OutboxMessage.id)
+            .limit(limit)
         )
     )
 
@@ -73,8 +103,9 @@ def pending_message_ids() -> list[int]:
 def deliver(message_id: int, now: datetime) -> bool:
     """Try once to send a pending message; True when it has gone out.
 
-    A transport error is recorded on the row and the message stays pending for the next
-    sweep, until MAX_ATTEMPTS have failed. The row is locked while sending so that two
+    A temporary failure is recorded on the row with its reason, and the next try is scheduled
+    with exponential backoff until `give_up_at`; a permanent one (the recipient refused) or one
+    past that time marks the message failed. The row is locked while sending so that two
     workers never send the same message.
     """
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
@@ -84,14 +115,58 @@ def deliver(message_id: int, now: datetime) -> bool:
     message.attempts += 1
     try:
         _email(message).send()
-    except Exception as exc:  # any transport error: keep the message, try again later
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
+    except Exception as exc:  # any transport error: keep the message, say why, try again later
+        reason, temporary = _failure_reason(exc)
+        message.last_error = reason
+        give_up_at = message.give_up_at or message.created_at + GIVE_UP_AFTER
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        if not temporary or message.next_attempt_at > give_up_at:
             message.status = OutboxStatus.FAILED
+            message.next_attempt_at = None
         db.session.commit()
         return False
     message.status = OutboxStatus.SENT
     message.sent_at = now
+    message.next_attempt_at = None
     message.last_error = ""
     db.session.commit()
     return True
+
+
+def failed_messages(limit: int = 500) -> list[OutboxMessage]:
+    """Messages given up on, newest first, for the admin page and the CLI."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def retrying_messages(limit: int = 500) -> list[OutboxMessage]:
+    """Messages that failed at least once and are waiting for their next try."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def requeue(message_ids: list[int] | None, now: datetime) -> list[OutboxMessage]:
+    """Send failed messages again (all of them when `message_ids` is None), with a fresh
+    retry period; returns the messages put back in the queue."""
+    stmt = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if message_ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(message_ids))
+    messages = list(db.session.scalars(stmt.with_for_update()))
+    for message in messages:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = None
+        message.give_up_at = now + GIVE_UP_AFTER
+    db.session.commit()
+    return messages
