@@ -152,3 +152,79 @@ def test_exports_write_every_cell_as_a_value(client, login, kotim, make_event, m
         for line in text.splitlines()[1:]:
             for dangerous in ("=", "+", "-", "@"):
                 assert f",{dangerous}" not in line and not line.startswith(dangerous), (url, line)
+
+
+# --- Sessions end with logout, password change and deactivation ----------------------------------
+
+
+def _stolen_copy(client, app):
+    """A second browser holding a copy of the first one's cookies (a captured session)."""
+    thief = app.test_client()
+    for cookie in client._cookies.values():
+        thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    return thief
+
+
+def test_a_captured_session_cookie_stops_working_after_logout(app, client, login, kotim):
+    login(kotim["user"])
+    thief = _stolen_copy(client, app)
+    assert thief.get("/kelola/acara/").status_code == 200
+    post_form(client, "/kelola/keluar", {}, form_url="/kelola/akun")
+    assert thief.get("/kelola/acara/").status_code == 302  # back to the sign-in page
+
+
+def test_changing_the_password_ends_other_sessions_and_remember_cookies(app, client, db, kotim):
+    from tests.conftest import PASSWORD
+
+    user = kotim["user"]
+    other_device = app.test_client()
+    post_form(other_device, "/kelola/masuk", {"email": user.email, "password": PASSWORD, "remember": "y"})
+    remember = other_device.get_cookie("remember_token")
+    assert remember is not None
+    assert other_device.get("/kelola/acara/").status_code == 200
+
+    post_form(client, "/kelola/masuk", {"email": user.email, "password": PASSWORD})
+    new = "kata-sandi-baru-yang-panjang"
+    response = post_form(client, "/kelola/akun", {"current": PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 302
+    assert client.get("/kelola/acara/").status_code == 200  # this device stays signed in
+    assert other_device.get("/kelola/acara/").status_code == 302
+    only_remember = app.test_client()
+    only_remember.set_cookie("remember_token", remember.value)
+    assert only_remember.get("/kelola/acara/").status_code == 302
+
+
+def test_an_admin_resetting_or_deactivating_an_account_signs_it_out(app, client, login, db, kotim, make_user):
+    from eventapp.accounts import services as accounts
+    from eventapp.accounts.models import Role
+
+    login(kotim["user"])
+    admin = make_user(None, role=Role.ADMIN)
+    data = accounts.UserData(kotim["user"].email, "Pengguna Uji", Role.ORGANIZER, kotim["org"].id)
+    accounts.update_user(admin, kotim["user"], data, "sandi-baru-dari-admin")
+    assert client.get("/kelola/acara/").status_code == 302
+    login(kotim["user"], "sandi-baru-dari-admin")
+    data.active = False
+    accounts.update_user(admin, kotim["user"], data, None)
+    assert client.get("/kelola/acara/").status_code == 302
+
+
+def test_remember_me_lasts_two_weeks_not_a_year(app):
+    assert app.config["REMEMBER_COOKIE_DURATION"].days == 14
+
+
+def test_signing_in_takes_as_long_for_unknown_addresses(client, kotim):
+    """Scrypt runs for unknown e-mails too; before, they answered 15× faster."""
+    import statistics
+    import time
+
+    def median_time(email):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            post_form(client, "/kelola/masuk", {"email": email, "password": "salah-salah-salah"})
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    known, unknown = median_time(kotim["user"].email), median_time("tidak-ada@example.org")
+    assert unknown > known * 0.5, (known, unknown)

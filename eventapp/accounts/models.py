@@ -73,6 +73,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember cookie; raising it signs the account out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     organization: Mapped[Organization | None] = relationship()
 
@@ -84,9 +86,20 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the account and its
+        session version, so that old cookies stop working once the version moves on."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign this account out on every device (the caller commits)."""
+        self.session_version = (self.session_version or 1) + 1
+
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard algorithm.
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

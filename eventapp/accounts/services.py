@@ -1,12 +1,15 @@
 """Accounts and organizations: signing in, managing users, the office profile and its logo."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
@@ -24,9 +27,17 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+@cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(email: str, password: str, now: datetime) -> User:
-    """Check e-mail and password; record the login. One message for every failure."""
+    """Check e-mail and password; record the login. One message for every failure, and the
+    same time taken for unknown e-mails, so neither tells which addresses have accounts."""
     user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_unknown_user_hash(), password)
     if user is None or not user.check_password(password) or not user.active:
         raise DomainError(_("E-mail atau kata sandi salah."), "bad_credentials")
     user.last_login_at = now
@@ -91,6 +102,8 @@ def update_user(actor: User, user: User, data: UserData, new_password: str | Non
     user.name = data.name.strip()
     user.role = data.role
     user.organization_id = None if data.role == Role.ADMIN else data.organization_id
+    if user.active and not data.active:
+        user.end_sessions()
     user.active = data.active
     if new_password:
         _check_password_strength(new_password)
@@ -105,6 +118,12 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
         raise ValidationFailed(_("Kata sandi saat ini salah."), "bad_current_password")
     _check_password_strength(new_password)
     user.set_password(new_password)
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Sign an account out on every device."""
+    user.end_sessions()
     db.session.commit()
 
 

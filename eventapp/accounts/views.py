@@ -37,9 +37,16 @@ organizations_bp = Blueprint("organizations", __name__, url_prefix="/kelola/orga
 organizations_bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the account behind a session cookie."""
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the account behind a session or remember cookie, if the cookie
+    is of the account's current session version (see User.get_id)."""
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -70,7 +77,10 @@ def login():
 
 @bp.route("/keluar", methods=["POST"])
 def logout():
-    """Sign out (a POST with CSRF, so no link can sign someone out)."""
+    """Sign out everywhere (a POST with CSRF, so no link can sign someone out): a copy of the
+    session cookie taken before stops working too."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
     logout_user()
     flash(_("Anda telah keluar."), "success")
     return redirect(url_for("accounts.login"))
@@ -97,6 +107,8 @@ def account():
             field = form.current if error.code == "bad_current_password" else form.password
             field.errors.append(error.message)
         else:
+            # Every other session has ended; this one goes on under the new version.
+            login_user(current_user._get_current_object())
             flash(_("Kata sandi sudah diganti."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
