@@ -1,5 +1,6 @@
 """Settings read from environment variables, with defaults that run on one laptop."""
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,17 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 
+    # No inline script or style anywhere; Pico's form icons are data: SVG images. Participant
+    # pages carry their token in the URL, so it is never sent to another site as a referrer.
+    CONTENT_SECURITY_POLICY = {
+        "default-src": "'self'",
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
@@ -81,9 +93,33 @@ class Config:
     PAGE_SIZE = 25
 
 
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` is too weak to sign sessions in production, or None. A key must be at least 32
+    bytes and look random: at least 100 bits by its character frequencies (Shannon), which a
+    word, a repeated pattern or the development key padded out never reaches."""
+    if "".join(key.split()).lower() == DEV_SECRET_KEY:
+        return "SECRET_KEY masih kunci pengembangan."
+    if len(key.encode()) < 32:
+        return "SECRET_KEY terlalu pendek: minimal 32 byte."
+    counts = [key.count(char) for char in set(key)]
+    bits = -sum(count * math.log2(count / len(key)) for count in counts)
+    if bits < 100:
+        return "SECRET_KEY terlalu mudah ditebak: pakailah nilai acak."
+    return None
+
+
 def check_production_settings(config: dict) -> None:
     """Refuse to run in production with settings that are only safe on a laptop."""
     if config.get("ENV_NAME") != "production":
         return
-    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+    problem = secret_key_problem(config.get("SECRET_KEY") or "")
+    if problem:
+        raise RuntimeError(f"{problem} Buat kunci baru dengan: {MAKE_SECRET_KEY}")
+    if config.get("RATELIMIT_STORAGE_URI", "").startswith("memory://"):
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI memory:// menghitung batas per proses, sehingga batasnya berlipat "
+            "sebanyak jumlah worker. Pakai Redis, misalnya redis://127.0.0.1:6379/1."
+        )

@@ -6,16 +6,37 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from config import DEV_SECRET_KEY
+from config import DEV_SECRET_KEY, check_production_settings
 from eventapp import create_app
 from eventapp.extensions import db
 from eventapp.i18n import format_date, format_datetime
 from tests.conftest import post_form
 
+PRODUCTION = {"ENV_NAME": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1"}
 
-def test_production_refuses_the_development_secret_key():
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": DEV_SECRET_KEY})
+
+@pytest.mark.parametrize(
+    "key",
+    [DEV_SECRET_KEY, f" {DEV_SECRET_KEY} ", "changeme", "12345678", "changeme" * 4, "ab" * 40, "", "x" * 31],
+)
+def test_production_refuses_a_weak_secret_key_and_says_how_to_make_one(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY") as error:
+        create_app({**PRODUCTION, "SECRET_KEY": key})
+    assert "secrets.token_hex(32)" in str(error.value)
+
+
+def test_production_accepts_a_random_key():
+    import secrets
+
+    for key in (secrets.token_hex(32), secrets.token_urlsafe(32)):
+        check_production_settings({**PRODUCTION, "SECRET_KEY": key})  # does not raise
+
+
+def test_production_refuses_rate_limits_kept_in_one_process_memory():
+    import secrets
+
+    with pytest.raises(RuntimeError, match="redis://"):
+        create_app({**PRODUCTION, "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def test_migrations_from_an_empty_database_produce_exactly_the_models_schema(app):
