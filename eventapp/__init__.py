@@ -22,6 +22,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_talisman import Talisman
+
     from eventapp.dbtypes import render_migration_type
     from eventapp.extensions import babel, csrf, db, huey, limiter, login_manager, mail, migrate
     from eventapp.i18n import select_locale
@@ -33,6 +35,16 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    # Talisman keeps its options on itself, so each application gets its own.
+    Talisman(
+        app,
+        force_https=app.config["ENV_NAME"] == "production",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        content_security_policy=app.config["CONTENT_SECURITY_POLICY"],
+        referrer_policy="same-origin",
+        strict_transport_security_include_subdomains=False,
+    )
     huey.immediate = app.config["HUEY_IMMEDIATE"]
 
     from eventapp.accounts.views import load_user

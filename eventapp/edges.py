@@ -1,10 +1,11 @@
-"""Where requests come in: what no page should have to check for itself.
+"""Where requests come in and responses go out: what no page should have to see to itself.
 
 Numbers in paths are bounded to what the database stores, a NUL byte anywhere in a request is
-refused before any page sees it (PostgreSQL cannot store one), and list pages are bounded.
+refused before any page sees it (PostgreSQL cannot store one), list pages are bounded, and no
+page is kept by a browser or proxy cache unless it says so itself.
 """
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.routing import IntegerConverter
@@ -45,7 +46,16 @@ def paginate(stmt: Select, per_page: int) -> Pagination:
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
+def no_store_by_default(response: Response) -> Response:
+    """Pages, exports and PDFs carry personal data: caches keep none of it. Static files and
+    what a view declared public (posters, logos) are left alone."""
+    if request.endpoint != "static" and not response.cache_control.public:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     # Routes read the converter when they are added, so this comes before the blueprints.
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_nul_bytes)
+    app.after_request(no_store_by_default)

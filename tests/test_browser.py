@@ -43,8 +43,15 @@ def phone_page():
             ],
         )
         context = browser.new_context(viewport=PHONE, locale="id-ID")
-        yield context.new_page()
+        page = context.new_page()
+        refused: list[str] = []
+        page.on(
+            "console",
+            lambda message: refused.extend([message.text] if "Security Policy" in message.text else []),
+        )
+        yield page
         browser.close()
+    assert refused == [], "the Content-Security-Policy blocked part of a page"
 
 
 def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_page, make_org, make_event):

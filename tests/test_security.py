@@ -228,3 +228,44 @@ def test_signing_in_takes_as_long_for_unknown_addresses(client, kotim):
 
     known, unknown = median_time(kotim["user"].email), median_time("tidak-ada@example.org")
     assert unknown > known * 0.5, (known, unknown)
+
+
+# --- Security headers ------------------------------------------------------------------------------
+
+
+def test_every_page_sends_the_security_headers_and_personal_pages_are_not_cached(
+    client, login, kotim, make_event
+):
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant
+
+    event = make_event(kotim["org"])
+    token = registration.register(event, registrant(), utcnow()).registration.token
+    for url in (f"/acara/{event.slug}", f"/p/{token}"):
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+    login(kotim["user"])
+    export = client.get(f"/kelola/acara/{event.id}/peserta/ekspor.csv")
+    assert export.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_no_template_has_inline_script_or_style():
+    """The CSP allows neither; a page that used them would break in the browser."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).parent.parent / "eventapp" / "templates"
+    for path in templates.rglob("*.html"):
+        if path.parent.name == "pdf":  # laid out by WeasyPrint, never served to a browser
+            continue
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
+        assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), path
