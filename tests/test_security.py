@@ -269,3 +269,46 @@ def test_no_template_has_inline_script_or_style():
         text = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), path
+
+
+# --- The check-in desk stays within its office and its event -------------------------------------
+
+
+def test_the_desk_does_not_reveal_another_offices_participants(
+    client, login, kotim, make_org, make_user, make_event
+):
+    from eventapp.accounts.models import Role
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant
+
+    ours = make_event(kotim["org"], title="Acara Kami")
+    our_other = make_event(kotim["org"], title="Bimtek Kami Lainnya")
+    theirs = make_event(
+        make_org("Diskominfo Kota Palangka Raya", area="Kota Palangka Raya"), title="Acara Kota"
+    )
+    stranger = registration.register(theirs, registrant(name="Warga Kota Rahasia"), utcnow()).registration
+    colleague = registration.register(our_other, registrant(name="Peserta Kami"), utcnow()).registration
+    login(make_user(kotim["org"], role=Role.CHECKIN))
+    desk = f"/kelola/acara/{ours.id}/presensi"
+    for typed in (stranger.code, f"http://eventapp.test/p/{stranger.token}"):
+        page = post_form(client, desk, {"code": typed}).get_data(as_text=True)
+        assert "Kode tidak dikenal" in page
+        assert "Warga Kota Rahasia" not in page and "Acara Kota" not in page
+    page = post_form(client, desk, {"code": colleague.code}).get_data(as_text=True)
+    assert "Kode ini untuk acara lain: Bimtek Kami Lainnya." in page
+
+
+def test_the_desk_is_rate_limited_per_account(client, login, kotim, make_event, make_user):
+    from eventapp.accounts.models import Role
+    from tests.conftest import csrf_token
+
+    event = make_event(kotim["org"])
+    login(make_user(kotim["org"], role=Role.CHECKIN))
+    desk = f"/kelola/acara/{event.id}/presensi"
+    token = csrf_token(client, desk)
+    statuses = [
+        client.post(desk, data={"csrf_token": token, "code": f"AAA{n:04d}"}).status_code for n in range(125)
+    ]
+    assert statuses[:120] == [422] * 120
+    assert statuses[120:] == [429] * 5

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -28,6 +29,14 @@ def require_roles(*roles: Role) -> Callable[[], None]:
         return None
 
     return check
+
+
+def per_account() -> str:
+    """Rate-limit key for staff pages: the signed-in account, so one desk's scanning does not
+    eat the limit of another desk behind the same office router."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
 
 
 def scoped(model, actor: User, stmt: Select | None = None) -> Select:

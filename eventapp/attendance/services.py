@@ -58,14 +58,21 @@ class CheckInResult:
         return self.outcome == "ok"
 
 
-def _lookup(typed: str) -> Registration | None:
-    """A registration by its code (as typed or scanned) or by its participant-page token/URL."""
+def _lookup(typed: str, organization_id: int) -> Registration | None:
+    """A registration of this office's events by its code (as typed or scanned) or by its
+    participant-page token/URL; another office's codes are unknown here."""
     text = typed.strip()
     token = text.rsplit("/p/", 1)[1].split("?")[0] if "/p/" in text else None
     if token:
-        return registration_services.find_by_token(token)
+        found = registration_services.find_by_token(token)
+        return found if found is not None and found.event.organization_id == organization_id else None
     return db.session.scalar(
-        select(Registration).where(Registration.code == registration_services.normalize_code(text))
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.code == registration_services.normalize_code(text),
+            Event.organization_id == organization_id,
+        )
     )
 
 
@@ -155,7 +162,7 @@ def check_in(
 
 def scan(actor: User, event: Event, session: EventSession, typed: str, now: datetime) -> CheckInResult:
     """Check in whatever the scanner or the keyboard typed: a code, or a participant-page URL."""
-    return check_in(actor, event, session, _lookup(typed), now)
+    return check_in(actor, event, session, _lookup(typed, event.organization_id), now)
 
 
 def _hhmm(value: datetime, event: Event) -> str:

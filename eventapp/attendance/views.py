@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import require_roles, scoped
+from eventapp.accounts.access import per_account, require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.attendance import services
 from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImportForm, ScanForm
@@ -76,7 +76,12 @@ def events():
     return render_template("attendance/events.html", events=items)
 
 
+# A desk scans a person every few seconds at most; a script trying codes is stopped.
+DESK_LIMIT = "120 per minute"
+
+
 @desk_bp.route("/acara/<int:event_id>/presensi", methods=["GET", "POST"])
+@limiter.limit(DESK_LIMIT, methods=["POST"], key_func=per_account)
 def desk(event_id: int):
     """Check-in desk: a scanner or the keyboard types a code and Enter; search by name; undo."""
     event = managed_event_or_404(event_id)
@@ -93,6 +98,7 @@ def desk(event_id: int):
 
 
 @desk_bp.route("/acara/<int:event_id>/presensi/hadir/<int:registration_id>", methods=["POST"])
+@limiter.limit(DESK_LIMIT, key_func=per_account)
 def check_in_found(event_id: int, registration_id: int):
     """Check in someone found by the search."""
     event = managed_event_or_404(event_id)
