@@ -437,7 +437,7 @@ def test_bad_import_changes_nothing_and_reports_each_wrong_row(client, login, db
         ("7", "no_hp", "Nomor HP sama dengan baris 2."),
         ("8", "kabupaten_kota", "Kabupaten/kota &#34;Katingan&#34; tidak dikenal atau di luar wilayah Anda."),
         ("8", "tahun_lahir", "Tahun lahir harus empat angka, misalnya 1990."),
-        ("8", "no_hp", f"Nomor HP sudah terdaftar atas nama {existing.members[0].name}."),
+        ("8", "no_hp", f"Nomor HP ini sudah dipakai {existing.members[0].name} ({existing.name})."),
     ]
     for line, column, message in expected:
         assert f"<li><strong>Baris {line}</strong>, <code>{column}</code>: {message}</li>" in page, (

@@ -199,13 +199,23 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
     event = make_event(kotim["org"])
     url = f"/acara/{event.slug}/daftar-kelompok"
     wrong = post_form(
-        client, url, {"registration_number": kim.registration_number, "phone": "0812-0000-0000"}
+        client,
+        url,
+        {
+            "registration_number": kim.registration_number,
+            "phone": "0812-0000-0000",
+            "chair_code": kim.chair_code,
+        },
     )
     assert "tidak cocok" in wrong.get_data(as_text=True)
     step2 = post_form(
         client,
         url,
-        {"registration_number": kim.registration_number, "phone": chair.phone.replace("+62", "0")},
+        {
+            "registration_number": kim.registration_number,
+            "phone": chair.phone.replace("+62", "0"),
+            "chair_code": kim.chair_code.lower(),
+        },
     ).get_data(as_text=True)
     assert kim.name in step2 and "Tanpa Kontak" in step2
     ids = [str(m.id) for m in kim.members]
@@ -215,6 +225,7 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
         {
             "registration_number": kim.registration_number,
             "phone": chair.phone,
+            "chair_code": kim.chair_code,
             "members": ids,
             "attendance_mode": "luring",
             "consent": "y",

@@ -312,3 +312,111 @@ def test_the_desk_is_rate_limited_per_account(client, login, kotim, make_event, 
     ]
     assert statuses[:120] == [422] * 120
     assert statuses[120:] == [429] * 5
+
+
+# --- Group registration proves the chair and hands out only new links ----------------------------
+
+
+@pytest.fixture
+def kim_with_chair(kotim, make_kim):
+    from eventapp.kim import services as kim_services
+    from tests.conftest import _admin_actor
+
+    kim = make_kim(kotim["org"], members=3)
+    chair = kim.members[0]
+    kim_services.update_member(
+        _admin_actor(),
+        chair,
+        kim_services.MemberData(name=chair.name, gender=chair.gender, position="ketua", phone=chair.phone),
+    )
+    return kim
+
+
+def test_public_facts_alone_do_not_open_group_registration(client, kotim, make_event, kim_with_chair):
+    kim = kim_with_chair
+    event = make_event(kotim["org"])
+    url = f"/acara/{event.slug}/daftar-kelompok"
+    facts = {"registration_number": kim.registration_number, "phone": kim.members[0].phone}
+    for code in ("", "AAAAAAAA"):
+        page = post_form(client, url, {**facts, "chair_code": code}).get_data(as_text=True)
+        assert kim.members[1].name not in page
+    members = {**facts, "chair_code": "AAAAAAAA", "members": [str(m.id) for m in kim.members]}
+    members |= {"attendance_mode": "luring", "consent": "y", "register_members": "1"}
+    assert post_form(client, url, members).status_code == 403
+
+
+def test_group_result_never_shows_links_of_members_registered_before(
+    client, db, kotim, make_event, kim_with_chair
+):
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant
+
+    kim = kim_with_chair
+    event = make_event(kotim["org"])
+    earlier = kim.members[1]
+    own = registration.register(
+        event, registrant(name=earlier.name, phone=earlier.phone, kim_id=kim.id), utcnow()
+    ).registration
+    url = f"/acara/{event.slug}/daftar-kelompok"
+    form = {
+        "registration_number": kim.registration_number,
+        "phone": kim.members[0].phone,
+        "chair_code": kim.chair_code,
+        "members": [str(m.id) for m in kim.members],
+        "attendance_mode": "luring",
+        "consent": "y",
+        "register_members": "1",
+    }
+    page = post_form(client, url, form).get_data(as_text=True)
+    assert own.token not in page and own.code not in page
+    assert "sudah terdaftar" in page
+    assert page.count(">buka</a>") == 2  # the chair and the third member, just registered
+
+
+def test_a_new_chair_code_replaces_the_old_one(client, login, kotim, make_event, kim_with_chair):
+    kim = kim_with_chair
+    old = kim.chair_code
+    login(kotim["user"])
+    assert old in client.get(f"/kelola/kim/{kim.id}").get_data(as_text=True)
+    post_form(client, f"/kelola/kim/{kim.id}/kode-ketua", {}, form_url=f"/kelola/kim/{kim.id}")
+    page = client.get(f"/kelola/kim/{kim.id}").get_data(as_text=True)
+    assert old not in page
+    post_form(client, "/kelola/keluar", {}, form_url="/kelola/akun")
+    event = make_event(kotim["org"])
+    facts = {"registration_number": kim.registration_number, "phone": kim.members[0].phone, "chair_code": old}
+    page = post_form(client, f"/acara/{event.slug}/daftar-kelompok", facts).get_data(as_text=True)
+    assert "tidak cocok" in page
+
+
+def test_kim_numbers_and_phones_of_other_offices_are_not_revealed(
+    client, login, kotim, make_org, make_user, make_kim
+):
+    other_office = make_org("Diskominfo Kota Palangka Raya", area="Kota Palangka Raya")
+    theirs = make_kim(
+        other_office,
+        village="Kota Palangka Raya/Pahandut/Pahandut",
+        registration_number="KIM-PKY-001",
+        members=1,
+    )
+    login(kotim["user"])
+    page = post_form(
+        client,
+        "/kelola/kim/baru",
+        {
+            "name": "KIM Baru",
+            "registration_number": "KIM-PKY-001",
+            "kabupaten": str(theirs.village.parent.parent.id),
+        },
+    )
+    assert "KIM-PKY-001 sudah terdaftar" not in page.get_data(as_text=True)
+    from eventapp.kim import services as kim_services
+
+    ours = make_kim(kotim["org"], registration_number="KIM-PKY-001")  # each office numbers its own
+    with pytest.raises(Exception) as error:
+        kim_services.add_member(
+            kotim["user"],
+            ours,
+            kim_services.MemberData(name="Orang Baru", gender="L", phone=theirs.members[0].phone),
+        )
+    assert "kantor lain" in str(error.value) and theirs.members[0].name not in str(error.value)

@@ -1,10 +1,11 @@
 """The registry of community information groups (KIM) and their members."""
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, Text, case
+from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
@@ -12,6 +13,14 @@ from eventapp.extensions import db
 
 MIN_MEMBERS = 3
 MAX_MEMBERS = 30
+# Letters and digits that cannot be misread for one another when read out over the phone.
+CHAIR_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_chair_code() -> str:
+    """Eight characters (about 37 bits): with the rate limit on group registration, far out
+    of reach of guessing."""
+    return "".join(secrets.choice(CHAIR_CODE_ALPHABET) for _ in range(8))
 
 
 class Position(enum.StrEnum):
@@ -39,6 +48,10 @@ class Occupation(enum.StrEnum):
 
 class Kim(db.Model):
     __tablename__ = "kims"
+    # Each office numbers its own KIM, so uniqueness (and what an error may reveal) stays within it.
+    __table_args__ = (
+        UniqueConstraint("organization_id", "registration_number", name="uq_kims_office_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The guiding office (pembina); scoping of organizer pages follows this column.
@@ -47,7 +60,7 @@ class Kim(db.Model):
     )
     name: Mapped[str] = mapped_column(String(150), index=True)
     # Nomor induk KIM given at registration by the guiding office.
-    registration_number: Mapped[str] = mapped_column(String(50), unique=True)
+    registration_number: Mapped[str] = mapped_column(String(50))
     # The desa/kelurahan the KIM belongs to.
     village_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
     address: Mapped[str] = mapped_column(Text, default="")
@@ -56,6 +69,9 @@ class Kim(db.Model):
     decree_number: Mapped[str] = mapped_column(String(100), default="")
     phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
+    # The secret the office gives the chair: with the KIM number and the chair's phone it lets
+    # the chair register members at once (neither of those two is secret).
+    chair_code: Mapped[str] = mapped_column(String(16), default=new_chair_code)
     website_url: Mapped[str] = mapped_column(String(300), default="")
     facebook_url: Mapped[str] = mapped_column(String(300), default="")
     instagram_url: Mapped[str] = mapped_column(String(300), default="")

@@ -25,6 +25,7 @@ from eventapp.kim.models import (
     KimMember,
     Occupation,
     Position,
+    new_chair_code,
 )
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
@@ -95,7 +96,11 @@ def _clean_kim(data: KimData, organization: Organization, existing: Kim | None) 
     number = data.registration_number.strip()
     if not number:
         raise ValidationFailed(_("Nomor induk wajib diisi."), "number_required")
-    other = db.session.scalar(select(Kim).where(func.lower(Kim.registration_number) == number.lower()))
+    other = db.session.scalar(
+        select(Kim).where(
+            Kim.organization_id == organization.id, func.lower(Kim.registration_number) == number.lower()
+        )
+    )
     if other is not None and other is not existing:
         raise ValidationFailed(_("Nomor induk %(number)s sudah terdaftar.", number=number), "number_taken")
     _village_in_area(data.village_id, organization)
@@ -115,6 +120,21 @@ def _optional_phone(raw: str) -> str | None:
         return normalize_phone(raw)
     except InvalidPhone as exc:
         raise ValidationFailed(str(exc), "phone_invalid")
+
+
+def _phone_taken_message(other: KimMember, organization_id: int) -> str:
+    """A phone already in the registry: named within the office, anonymous across offices."""
+    if other.kim.organization_id == organization_id:
+        return _("Nomor HP ini sudah dipakai %(name)s (%(kim)s).", name=other.name, kim=other.kim.name)
+    return _("Nomor HP ini sudah tercatat sebagai anggota KIM binaan kantor lain.")
+
+
+def renew_chair_code(actor: User, kim: Kim) -> str:
+    """Give the KIM a new chair code (the old one stops working), e.g. when the chair changes."""
+    require_manager(actor, kim.organization_id)
+    kim.chair_code = new_chair_code()
+    db.session.commit()
+    return kim.chair_code
 
 
 def create_kim(actor: User, organization: Organization, data: KimData) -> Kim:
@@ -143,7 +163,7 @@ def set_kim_active(actor: User, kim: Kim, active: bool) -> Kim:
     return kim
 
 
-def _clean_member(data: MemberData, existing: KimMember | None) -> dict:
+def _clean_member(data: MemberData, kim: Kim, existing: KimMember | None) -> dict:
     if not data.name.strip():
         raise ValidationFailed(_("Nama anggota wajib diisi."), "name_required")
     if data.gender not in set(Gender):
@@ -158,10 +178,7 @@ def _clean_member(data: MemberData, existing: KimMember | None) -> dict:
     if phone:
         other = db.session.scalar(select(KimMember).where(KimMember.phone == phone))
         if other is not None and other is not existing:
-            raise ValidationFailed(
-                _("Nomor HP ini sudah dipakai %(name)s (%(kim)s).", name=other.name, kim=other.kim.name),
-                "phone_taken",
-            )
+            raise ValidationFailed(_phone_taken_message(other, kim.organization_id), "phone_taken")
     email = _optional_email(data.email)
     return {
         "name": data.name.strip(),
@@ -186,7 +203,7 @@ def _optional_email(raw: str) -> str | None:
 def add_member(actor: User, kim: Kim, data: MemberData) -> KimMember:
     """Add a member to a KIM."""
     require_manager(actor, kim.organization_id)
-    member = KimMember(kim=kim, **_clean_member(data, None))
+    member = KimMember(kim=kim, **_clean_member(data, kim, None))
     db.session.add(member)
     db.session.commit()
     return member
@@ -195,7 +212,7 @@ def add_member(actor: User, kim: Kim, data: MemberData) -> KimMember:
 def update_member(actor: User, member: KimMember, data: MemberData) -> KimMember:
     """Edit a member's details."""
     require_manager(actor, member.kim.organization_id)
-    for key, value in _clean_member(data, member).items():
+    for key, value in _clean_member(data, member.kim, member).items():
         setattr(member, key, value)
     db.session.commit()
     return member
@@ -622,7 +639,7 @@ def import_kims(actor: User, organization: Organization, records: list[dict]) ->
     taken_numbers = set(
         db.session.scalars(
             select(func.lower(Kim.registration_number)).where(
-                func.lower(Kim.registration_number).in_(list(kims))
+                Kim.organization_id == organization.id, func.lower(Kim.registration_number).in_(list(kims))
             )
         )
     )
@@ -638,14 +655,12 @@ def import_kims(actor: User, organization: Organization, records: list[dict]) ->
                     ),
                 )
             )
-    taken_phones = dict(
-        db.session.execute(
-            select(KimMember.phone, KimMember.name).where(KimMember.phone.in_(list(phones)))
-        ).all()
+    taken_phones = db.session.scalars(
+        select(KimMember).where(KimMember.phone.in_(list(phones))).options(selectinload(KimMember.kim))
     )
-    for phone, name in taken_phones.items():
+    for member in taken_phones:
         result.errors.append(
-            RowError(phones[phone], "no_hp", _("Nomor HP sudah terdaftar atas nama %(name)s.", name=name))
+            RowError(phones[member.phone], "no_hp", _phone_taken_message(member, organization.id))
         )
 
     if result.errors:

@@ -164,6 +164,15 @@ def set_status(kim_id: int):
     return redirect(url_for("kim.detail", kim_id=kim.id))
 
 
+@bp.route("/<int:kim_id>/kode-ketua", methods=["POST"])
+def renew_chair_code(kim_id: int):
+    """Give the KIM a new chair code; the old one stops working."""
+    kim = get_scoped_or_404(Kim, kim_id, current_user)
+    services.renew_chair_code(current_user, kim)
+    flash(_("Kode ketua baru dibuat. Berikan kepada ketua KIM; kode lama tidak berlaku lagi."), "success")
+    return redirect(url_for("kim.detail", kim_id=kim.id))
+
+
 def _member_data(form: MemberForm) -> services.MemberData:
     return services.MemberData(
         name=form.name.data,

@@ -127,11 +127,18 @@ class GroupChairForm(Form):
         validators=[required(), max_length(30)],
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
+    chair_code = StringField(
+        _l("Kode ketua"),
+        validators=[required(), max_length(20)],
+        description=_l("Delapan huruf/angka dari Diskominfo pembina KIM Anda."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
 
 
 class GroupMembersForm(Form):
     registration_number = StringField(validators=[required()])
     phone = StringField(validators=[required()])
+    chair_code = StringField(validators=[required()])
     members = SelectMultipleField(
         _l("Anggota yang didaftarkan"),
         coerce=int,

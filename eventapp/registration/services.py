@@ -549,13 +549,14 @@ def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
 # --- Group registration by a KIM chair ------------------------------------------------------
 
 
-def find_chair(registration_number: str, phone: str) -> Kim:
-    """The KIM whose ketua has this phone number; the nomor induk is the second key."""
+def find_chair(registration_number: str, phone: str, chair_code: str) -> Kim:
+    """The active KIM with this nomor induk whose ketua has this phone, if the chair code the
+    office gave the chair matches: the number and the phone alone are public knowledge."""
     try:
         normal = normalize_phone(phone)
     except InvalidPhone as exc:
         raise ValidationFailed(str(exc), "phone_invalid")
-    kim = db.session.scalar(
+    kims = db.session.scalars(
         select(Kim)
         .join(KimMember)
         .where(
@@ -565,11 +566,14 @@ def find_chair(registration_number: str, phone: str) -> Kim:
             KimMember.position == Position.KETUA,
         )
     )
-    if kim is None:
-        raise ValidationFailed(
-            _("Nomor induk KIM dan nomor HP ketua tidak cocok dengan data KIM aktif."), "chair_unknown"
-        )
-    return kim
+    typed = "".join(chair_code.split()).upper().replace("-", "")
+    for kim in kims:
+        if secrets.compare_digest(kim.chair_code.encode(), typed.encode()):
+            return kim
+    raise ValidationFailed(
+        _("Nomor induk KIM, nomor HP ketua dan kode ketua tidak cocok dengan data KIM aktif."),
+        "chair_unknown",
+    )
 
 
 @dataclass

@@ -105,12 +105,15 @@ def register_group(slug: str):
                     return _group_result(event, kim, members_form, now)
     elif chair_form.validate_on_submit():
         try:
-            kim = services.find_chair(chair_form.registration_number.data, chair_form.phone.data)
+            kim = services.find_chair(
+                chair_form.registration_number.data, chair_form.phone.data, chair_form.chair_code.data
+            )
         except DomainError as error:
-            chair_form.phone.errors.append(error.message)
+            chair_form.chair_code.errors.append(error.message)
         else:
             members_form.registration_number.data = chair_form.registration_number.data
             members_form.phone.data = chair_form.phone.data
+            members_form.chair_code.data = chair_form.chair_code.data
             members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
             members_form.members.data = [m.id for m in kim.members]
             members_form.attendance_mode.data = event.modes[0]
@@ -129,7 +132,9 @@ def register_group(slug: str):
 
 def _chair_kim(form: GroupMembersForm) -> Kim | None:
     try:
-        return services.find_chair(form.registration_number.data or "", form.phone.data or "")
+        return services.find_chair(
+            form.registration_number.data or "", form.phone.data or "", form.chair_code.data or ""
+        )
     except DomainError:
         abort(403)
 
