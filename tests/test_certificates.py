@@ -276,3 +276,54 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
     assert errors == []
     seqs = sorted(db.session.scalars(select(Certificate.seq).where(Certificate.event_id == event_id)))
     assert seqs == list(range(1, 31))
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: no except clause of the app's runs, as when the worker dies."""
+
+
+def test_a_bulk_job_whose_worker_died_fails_cleans_up_and_can_be_retried(
+    app, client, login, db, held, monkeypatch
+):
+    monkeypatch.setattr(services, "CHUNK", 1)
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    job = services.start_bulk(_admin_actor(), event, "pdf", utcnow())
+    ticks = []
+
+    def clock_of_a_dying_worker():
+        ticks.append(1)
+        if len(ticks) == 3:  # started, one chunk written, then the process is gone
+            raise WorkerKilled
+        return utcnow()
+
+    export_dir = app.config["EXPORT_DIR"]
+    with pytest.raises(WorkerKilled), app.test_request_context():
+        services.run_bulk(job.id, export_dir, app.config["UPLOAD_DIR"], clock_of_a_dying_worker)
+    db.session.rollback()
+    db.session.refresh(job)
+    partial = export_dir / job.filename
+    assert job.status == "running" and job.done == 1 and partial.exists()
+
+    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=1)) == 0
+    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=6)) == 1
+    db.session.refresh(job)
+    assert job.status == "failed" and not partial.exists()
+
+    login(held["organizer"])
+    status_url = f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}"
+    page = client.get(status_url).get_data(as_text=True)
+    assert "Proses berhenti di tengah jalan" in page and "Coba lagi" in page
+    assert 'http-equiv="refresh"' not in page
+    retry = post_form(
+        client, f"/kelola/acara/{event.id}/sertifikat/unduh-semua", {"jenis": "pdf"}, form_url=status_url
+    )
+    assert "3 dari 3 sertifikat" in client.get(retry.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_bulk_job_no_worker_picked_up_is_given_up_after_half_an_hour(app, db, held):
+    services.issue_all(_admin_actor(), held["event"], utcnow())
+    services.start_bulk(_admin_actor(), held["event"], "zip", utcnow())
+    export_dir = app.config["EXPORT_DIR"]
+    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=20)) == 0
+    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=31)) == 1

@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask_babel import gettext as _
+from huey import crontab
 
 from eventapp.certificates import services
 from eventapp.certificates.models import Certificate
@@ -42,6 +43,12 @@ def mail_certificates(certificate_ids: list[int]) -> int:
         sent.append(message)
     send_committed(*sent)
     return len(sent)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_bulk_jobs() -> int:
+    """Every minute, give up on bulk downloads whose worker died; their pages offer 'coba lagi'."""
+    return services.fail_stale_jobs(current_app.config["EXPORT_DIR"], utcnow())
 
 
 @huey.task()

@@ -92,8 +92,11 @@ class BulkJob(db.Model):
     status: Mapped[str] = mapped_column(String(8), default="queued")
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
-    # File name inside instance/exports once finished.
+    # File name inside instance/exports, chosen when the build starts; served once done.
     filename: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Last sign of life: set when queued and at every chunk built; a stale one means the
+    # worker died or the job was never picked up.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ import string
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import segno
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Page, Pdf, Stream, String
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
@@ -544,7 +544,13 @@ def write_pdf(certificates: list, event: Event, upload_dir: Path, target: Path, 
 # --- Bulk jobs --------------------------------------------------------------------------------------
 
 
-def start_bulk(actor: User, event: Event, kind: str) -> BulkJob:
+# A chunk of certificates takes seconds; minutes without a heartbeat mean the worker is gone.
+# A queued job may wait behind others for a while before a worker takes it.
+RUNNING_STALE_AFTER = timedelta(minutes=5)
+QUEUED_STALE_AFTER = timedelta(minutes=30)
+
+
+def start_bulk(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
     """Queue a 'download all' of the event's valid certificates as a ZIP or one PDF."""
     require_manager(actor, event.organization_id)
     if kind not in ("zip", "pdf"):
@@ -552,7 +558,7 @@ def start_bulk(actor: User, event: Event, kind: str) -> BulkJob:
     total = sum(1 for c in event_certificates(event) if c.revoked_at is None)
     if total == 0:
         raise DomainError(_("Belum ada sertifikat yang diterbitkan."), "nothing")
-    job = BulkJob(event_id=event.id, kind=kind, total=total)
+    job = BulkJob(event_id=event.id, kind=kind, total=total, heartbeat_at=now)
     db.session.add(job)
     db.session.commit()
     return job
@@ -561,24 +567,57 @@ def start_bulk(actor: User, event: Event, kind: str) -> BulkJob:
 def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
     """Build a bulk download, saving progress as it goes (the page shows it)."""
     job = db.session.get(BulkJob, job_id)
+    if job is None or job.status != "queued":  # given up on by the sweep, or run already
+        return
     event = db.session.get(Event, job.event_id)
     certificates = [c for c in event_certificates(event) if c.revoked_at is None]
-    job.status, job.total = "running", len(certificates)
+    job.status, job.total, job.heartbeat_at = "running", len(certificates), clock()
+    job.filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"
     db.session.commit()
 
     def progress(done: int) -> None:
-        job.done = done
+        job.done, job.heartbeat_at = done, clock()
         db.session.commit()
 
     export_dir.mkdir(parents=True, exist_ok=True)
-    filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"
     try:
         writer = write_zip if job.kind == "zip" else write_pdf
-        writer(certificates, event, upload_dir, export_dir / filename, progress)
+        writer(certificates, event, upload_dir, export_dir / job.filename, progress)
     except Exception as exc:  # the job page shows it; the organizer can start again
         db.session.rollback()
-        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        _fail(job, export_dir, f"{type(exc).__name__}: {exc}")
         db.session.commit()
         raise
-    job.status, job.filename, job.finished_at = "done", filename, clock()
+    job.status, job.finished_at = "done", clock()
     db.session.commit()
+
+
+def _fail(job: BulkJob, export_dir: Path, reason: str) -> None:
+    """Mark a job failed and delete what it had written."""
+    if job.filename:
+        (export_dir / job.filename).unlink(missing_ok=True)
+    job.status, job.error, job.filename = "failed", reason[:2000], None
+
+
+def fail_stale_jobs(export_dir: Path, now: datetime) -> int:
+    """Give up on bulk jobs whose worker died or that no worker picked up, removing their
+    partial files, so their pages offer 'coba lagi' instead of waiting forever."""
+    last_seen = func.coalesce(BulkJob.heartbeat_at, BulkJob.created_at)
+    stale = db.session.scalars(
+        select(BulkJob)
+        .where(
+            or_(
+                and_(BulkJob.status == "running", last_seen < now - RUNNING_STALE_AFTER),
+                and_(BulkJob.status == "queued", last_seen < now - QUEUED_STALE_AFTER),
+            )
+        )
+        .with_for_update()
+    ).all()
+    for job in stale:
+        _fail(
+            job,
+            export_dir,
+            _("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang)."),
+        )
+    db.session.commit()
+    return len(stale)

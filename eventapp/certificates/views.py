@@ -196,7 +196,7 @@ def bulk(event_id: int):
     """Start building every valid certificate as a ZIP or one PDF, in the background."""
     event = managed_event_or_404(event_id)
     try:
-        job = services.start_bulk(current_user, event, request.form.get("jenis", "zip"))
+        job = services.start_bulk(current_user, event, request.form.get("jenis", "zip"), utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("certificates.index", event_id=event.id))
