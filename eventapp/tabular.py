@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from flask import Response
@@ -13,6 +13,7 @@ from eventapp.errors import ValidationFailed
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
+IMPORT_MAX_COLUMNS = 100
 
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's list).
@@ -97,16 +98,32 @@ def spreadsheet_response(
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple]:
-    """The raw rows of an uploaded CSV or XLSX; ValidationFailed with a message for people
-    when the file cannot be read at all."""
+    """The non-empty rows of an uploaded CSV or XLSX, the header included. The file is read
+    row by row and reading stops past IMPORT_MAX_ROWS, so a huge sheet costs no more than a
+    full one; ValidationFailed with a message for people when the file cannot be read."""
     if len(content) > IMPORT_MAX_BYTES:
         raise ValidationFailed(_("Berkas terlalu besar: maksimal 5 MB."), "file_too_large")
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if name.endswith(".csv"):
-        return [tuple(row) for row in _csv_rows(content)]
-    raise ValidationFailed(_("Jenis berkas tidak didukung: unggah berkas .xlsx atau .csv."), "file_type")
+        rows = _xlsx_rows(content)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(content)
+    else:
+        raise ValidationFailed(_("Jenis berkas tidak didukung: unggah berkas .xlsx atau .csv."), "file_type")
+    kept: list[tuple] = []
+    for row in rows:
+        if all(value in (None, "") for value in row):
+            continue
+        if len(kept) > IMPORT_MAX_ROWS:  # the header and IMPORT_MAX_ROWS rows are kept already
+            raise ValidationFailed(
+                _("Terlalu banyak baris: maksimal %(n)d.", n=IMPORT_MAX_ROWS), "file_too_long"
+            )
+        if len(row) > IMPORT_MAX_COLUMNS:
+            raise ValidationFailed(
+                _("Terlalu banyak kolom: maksimal %(n)d.", n=IMPORT_MAX_COLUMNS), "file_too_wide"
+            )
+        kept.append(tuple(row))
+    return kept
 
 
 def read_table(filename: str, content: bytes) -> list[dict[str, object]]:
@@ -115,30 +132,26 @@ def read_table(filename: str, content: bytes) -> list[dict[str, object]]:
     if not rows:
         raise ValidationFailed(_("Berkas kosong: tidak ada baris judul kolom."), "file_empty")
     headers = [str(cell or "").strip().lower() for cell in rows[0]]
-    records = []
-    for values in rows[1:]:
-        if all(value in (None, "") for value in values):
-            continue
-        records.append({header: value for header, value in zip(headers, values, strict=False) if header})
-    if len(records) > IMPORT_MAX_ROWS:
-        raise ValidationFailed(_("Terlalu banyak baris: maksimal %(n)d.", n=IMPORT_MAX_ROWS), "file_too_long")
-    return records
+    return [
+        {header: value for header, value in zip(headers, values, strict=False) if header}
+        for values in rows[1:]
+    ]
 
 
-def _xlsx_rows(content: bytes) -> list[tuple]:
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ValidationFailed(
             _("Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel lalu coba lagi."), "file_unreadable"
         )
-    sheet = workbook.worksheets[0]
-    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,4 +160,21 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        yield from reader
+    except csv.Error as error:
+        if "field limit" in str(error):
+            why = _("ada sel yang terlalu panjang")
+        elif "new-line" in str(error):
+            why = _("ada ganti baris di luar tanda kutip")
+        else:
+            why = _("tanda kutip atau pemisah kolom tidak berpasangan")
+        raise ValidationFailed(
+            _(
+                "Berkas CSV rusak di baris %(line)d: %(why)s. Simpan ulang dari Excel lalu coba lagi.",
+                line=reader.line_num,
+                why=why,
+            ),
+            "file_unreadable",
+        )

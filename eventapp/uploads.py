@@ -2,6 +2,7 @@
 
 import io
 import secrets
+import warnings
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -10,6 +11,9 @@ from PIL import Image, UnidentifiedImageError
 from eventapp.errors import ValidationFailed
 
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+# A phone photo is 12-50 megapixels; posters and logos are shown at most 1200 pixels wide.
+MAX_SIDE_PIXELS = 8000
+MAX_PIXELS = 50_000_000
 
 
 def store_image(content: bytes, folder: Path, max_bytes: int, max_side: int, code: str) -> str:
@@ -20,11 +24,29 @@ def store_image(content: bytes, folder: Path, max_bytes: int, max_side: int, cod
             _("Gambar terlalu besar: maksimal %(mb)s MB.", mb=f"{max_bytes / 1024 / 1024:g}"),
             f"{code}_too_large",
         )
+    too_many_pixels = ValidationFailed(
+        _(
+            "Ukuran gambar terlalu besar: maksimal %(side)d piksel per sisi dan %(mp)d megapiksel.",
+            side=MAX_SIDE_PIXELS,
+            mp=MAX_PIXELS // 1_000_000,
+        ),
+        f"{code}_too_many_pixels",
+    )
     try:
-        Image.open(io.BytesIO(content)).verify()
+        # The header is read first: a small file can claim a huge picture (a decompression
+        # bomb), and its size must be refused before any pixel is decoded.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            header = Image.open(io.BytesIO(content))
+        width, height = header.size
+        if max(width, height) > MAX_SIDE_PIXELS or width * height > MAX_PIXELS:
+            raise too_many_pixels
+        header.verify()
         image = Image.open(io.BytesIO(content))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels
+    except (UnidentifiedImageError, OSError, SyntaxError):
         image = None
     if image is None or image.format not in IMAGE_FORMATS:
         raise ValidationFailed(_("Gambar harus berupa berkas PNG atau JPEG."), f"{code}_bad_type")

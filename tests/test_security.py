@@ -420,3 +420,99 @@ def test_kim_numbers_and_phones_of_other_offices_are_not_revealed(
             kim_services.MemberData(name="Orang Baru", gender="L", phone=theirs.members[0].phone),
         )
     assert "kantor lain" in str(error.value) and theirs.members[0].name not in str(error.value)
+
+
+# --- Resource exhaustion by uploads and patterns -------------------------------------------------
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge picture, as a decompression bomb does."""
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1)).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    ihdr = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("side", [9_500, 30_000])
+def test_an_image_bomb_is_refused_by_its_size_in_pixels(client, login, db, kotim, side):
+    import io
+
+    login(kotim["user"])
+    form = {**_new_event_form(), "poster": (io.BytesIO(_png_claiming(side, side)), "poster.png")}
+    page = post_form(client, "/kelola/acara/baru?jenis=webinar", form, content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert "Ukuran gambar terlalu besar: maksimal 8000 piksel per sisi" in text
+    assert "harus berupa berkas PNG atau JPEG" not in text
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_a_huge_sheet_is_refused_without_reading_it_whole():
+    import io
+    import tracemalloc
+
+    import xlsxwriter
+
+    from eventapp.errors import ValidationFailed
+    from eventapp.tabular import read_rows
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    sheet = workbook.add_worksheet()
+    for row in range(150_000):
+        sheet.write_number(row, 0, row)
+    workbook.close()
+    content = buffer.getvalue()
+    assert len(content) < 5 * 1024 * 1024  # under the upload limit: only the row cap stops it
+    tracemalloc.start()
+    with pytest.raises(ValidationFailed, match="Terlalu banyak baris: maksimal 10000"):
+        read_rows("besar.xlsx", content)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"{peak / 1e6:.1f} MB held while reading"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"nomor_induk,nama_kim\nKIM-1," + b"x" * 200_000 + b"\n", "baris 2: ada sel yang terlalu panjang"),
+        (b'nomor_induk,nama_kim\nKIM-1,"tanpa penutup\r\nKIM-2,"\rx\n', "baris 3: ada ganti baris"),
+    ],
+)
+def test_a_broken_csv_is_a_message_not_an_error(client, login, db, kotim, content, message):
+    import io
+
+    login(kotim["user"])
+    page = post_form(
+        client,
+        "/kelola/kim/impor",
+        {"file": (io.BytesIO(content), "kim.csv")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200
+    assert f"Berkas CSV rusak di {message}" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("{seq:99999999999d}", "Lebar angka dalam pola paling banyak 12"),
+        ("{seq:0999999999999999d}", "Lebar angka dalam pola paling banyak 12"),
+        ("{seq:{tahun}}", "Lebar angka dalam pola paling banyak 12"),
+        ("{seq:012d}/" + "SERTIFIKAT-" * 20, "terlalu panjang: maksimal 200 karakter"),
+    ],
+)
+def test_a_number_pattern_cannot_build_huge_numbers(db, kotim, make_event, pattern, message):
+    from eventapp.certificates import services as certificates
+    from eventapp.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match=message):
+        certificates.check_pattern(pattern, "BIMTEK")

@@ -2,6 +2,7 @@
 revoking, verification, finding one's certificate, and rendering them to PDF."""
 
 import io
+import re
 import secrets
 import string
 import zipfile
@@ -100,15 +101,29 @@ def format_number(pattern: str, seq: int, event_code: str, when: datetime) -> st
     )
 
 
-def check_pattern(pattern: str) -> None:
-    """Refuse a pattern that names unknown tokens, lacks {seq}, or does not format."""
+# Widths in a pattern ({seq:03d}) are for zero padding; a huge one would build a huge number.
+MAX_PATTERN_WIDTH = 12
+NUMBER_MAX_LENGTH = Certificate.number.type.length
+
+
+def check_pattern(pattern: str, event_code: str = "KODE") -> None:
+    """Refuse a pattern that names unknown tokens, lacks {seq}, does not format, pads wider
+    than MAX_PATTERN_WIDTH or makes numbers longer than the number column holds."""
     invalid = ValidationFailed(
         _("Pola nomor tidak dapat dipakai. Contoh: %(example)s", example=DEFAULT_PATTERN), "pattern_invalid"
     )
     try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern) if name is not None]
     except ValueError:
         raise invalid
+    fields = {name for name, _ in parsed}
+    for _name, spec in parsed:
+        widths = [int(digits) for digits in re.findall(r"\d+", spec or "")]
+        if "{" in (spec or "") or any(width > MAX_PATTERN_WIDTH for width in widths):
+            raise ValidationFailed(
+                _("Lebar angka dalam pola paling banyak %(n)d, misalnya {seq:03d}.", n=MAX_PATTERN_WIDTH),
+                "pattern_width",
+            )
     unknown = fields - PATTERN_TOKENS
     if unknown:
         raise ValidationFailed(
@@ -122,9 +137,14 @@ def check_pattern(pattern: str) -> None:
     if "seq" not in fields:
         raise ValidationFailed(_("Pola nomor harus memuat {seq}."), "pattern_seq")
     try:
-        format_number(pattern, 1, "KODE", datetime(2026, 1, 1))
+        longest = format_number(pattern, 999_999, event_code, datetime(2026, 12, 1))
     except (ValueError, KeyError, IndexError):
         raise invalid
+    if len(longest) > NUMBER_MAX_LENGTH:
+        raise ValidationFailed(
+            _("Nomor yang dihasilkan pola terlalu panjang: maksimal %(n)d karakter.", n=NUMBER_MAX_LENGTH),
+            "pattern_too_long",
+        )
 
 
 @dataclass
@@ -149,7 +169,7 @@ def save_settings(
 ) -> CertificateSettings:
     """Save an event's certificate settings; signature images are checked like other uploads."""
     require_manager(actor, event.organization_id)
-    check_pattern(number_pattern.strip())
+    check_pattern(number_pattern.strip(), event_code.strip())
     if design not in ("klasik", "modern"):
         raise ValidationFailed(_("Desain tidak dikenal."), "design_unknown")
     people = [s for s in signatories if s.name.strip()]
