@@ -56,9 +56,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_edges(app: Flask) -> None:
-    from eventapp import edges
+    from eventapp import edges, logs
 
     edges.init_app(app)
+    logs.init_app()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -59,3 +59,9 @@ def store_image(content: bytes, folder: Path, max_bytes: int, max_side: int, cod
     # Re-encoding drops anything hidden in the file (metadata, trailing payloads).
     image.save(folder / filename, format=image_format, optimize=True)
     return filename
+
+
+def delete_image(folder: Path, filename: str | None) -> None:
+    """Remove a replaced upload, so that it is no longer served to anyone who kept its URL."""
+    if filename:
+        (folder / filename).unlink(missing_ok=True)

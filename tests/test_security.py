@@ -516,3 +516,106 @@ def test_a_number_pattern_cannot_build_huge_numbers(db, kotim, make_event, patte
 
     with pytest.raises(ValidationFailed, match=message):
         certificates.check_pattern(pattern, "BIMTEK")
+
+
+# --- Personal data: logs, replaced files, other offices' KIM --------------------------------------
+
+
+def test_access_logs_keep_no_tokens_or_search_terms(app, caplog, kotim, make_event):
+    import contextlib
+    import logging
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant
+
+    token = registration.register(make_event(kotim["org"]), registrant(), utcnow()).registration.token
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        for path in (f"/p/{token}?baru=1", "/acara?q=081377770001", "/undangan/rahasia-undangan"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(base + path).read()
+    server.shutdown()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "GET /p/… HTTP/1.1" in logged and "GET /acara HTTP/1.1" in logged
+    assert token not in logged and "081377770001" not in logged and "rahasia-undangan" not in logged
+
+
+def test_a_replaced_poster_or_logo_is_no_longer_served(client, login, db, kotim, make_event):
+    import io
+
+    from PIL import Image
+
+    from eventapp.events import services as events
+    from tests.test_events import _new_event_form
+
+    def png(color):
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 40), color).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    login(kotim["user"])
+    form = _new_event_form()
+    post_form(
+        client,
+        "/kelola/acara/baru?jenis=webinar",
+        {**form, "poster": (io.BytesIO(png("red")), "a.png")},
+        content_type="multipart/form-data",
+    )
+    event = db.session.scalar(select(Event))
+    first = event.poster_filename
+    copy = events.duplicate_event(kotim["user"], event, event.sessions[0].starts_at.date())
+    assert copy.poster_filename == first
+    assert client.get(f"/unggahan/posters/{first}").status_code == 200
+    post_form(
+        client,
+        f"/kelola/acara/{event.id}/ubah",
+        {**form, "poster": (io.BytesIO(png("blue")), "b.png")},
+        content_type="multipart/form-data",
+    )
+    db.session.refresh(event)
+    assert event.poster_filename != first
+    assert client.get(f"/unggahan/posters/{first}").status_code == 200  # the copy still shows it
+    post_form(
+        client,
+        f"/kelola/acara/{copy.id}/ubah",
+        {**form, "poster": (io.BytesIO(png("green")), "c.png")},
+        content_type="multipart/form-data",
+    )
+    assert client.get(f"/unggahan/posters/{first}").status_code == 404
+
+
+def test_a_kim_outside_the_offices_province_is_refused(db, kotim, make_event):
+    from eventapp.accounts import services as accounts
+    from eventapp.accounts.models import OrganizationLevel
+    from eventapp.dbtypes import utcnow
+    from eventapp.errors import ValidationFailed
+    from eventapp.kim import services as kim_services
+    from eventapp.regions.models import RegionLevel
+    from eventapp.regions.services import children, find_child_by_name, import_regions
+    from eventapp.registration import services as registration
+    from tests.conftest import _admin_actor, registrant
+
+    import_regions("Kalimantan Selatan")
+    province = find_child_by_name(None, RegionLevel.PROVINSI, "Kalimantan Selatan")
+    banjar = find_child_by_name(province.id, RegionLevel.KABUPATEN, "Banjar")
+    village = children(children(banjar.id)[0].id)[0]
+    office = accounts.create_organization(
+        None, accounts.OrganizationData("Diskominfo Banjar", OrganizationLevel.KABUPATEN_KOTA, banjar.id)
+    )
+    far_kim = kim_services.create_kim(
+        _admin_actor(),
+        office,
+        kim_services.KimData(name="KIM Banjar", registration_number="B-1", village_id=village.id),
+    )
+    event = make_event(kotim["org"])
+    with pytest.raises(ValidationFailed) as error:
+        registration.register(event, registrant(kim_id=far_kim.id, institution=""), utcnow())
+    assert error.value.code == "kim_unknown"

@@ -16,7 +16,7 @@ from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.extensions import db
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.services import queue_email
-from eventapp.uploads import store_image
+from eventapp.uploads import delete_image, store_image
 
 MIN_PASSWORD_LENGTH = 10
 RESET_TOKEN_MAX_AGE = 2 * 60 * 60
@@ -222,10 +222,13 @@ def update_organization(
         # Only admins move an office to another level or region.
         data.level, data.region_id = org.level, org.region_id
     new_logo = _store_logo(logo, upload_dir) if logo else None
+    old_logo = org.logo_filename
     _apply_organization_data(org, data)
     if new_logo:
         org.logo_filename = new_logo
     db.session.commit()
+    if new_logo:
+        delete_image(upload_dir / "logos", old_logo)
     return org
 
 

@@ -32,7 +32,7 @@ from eventapp.extensions import db
 from eventapp.i18n import local_to_utc
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
-from eventapp.uploads import store_image
+from eventapp.uploads import delete_image, store_image
 
 POSTER_MAX_BYTES = 3 * 1024 * 1024
 
@@ -229,6 +229,7 @@ def update_event(
             for attr in ("starts_at", "ends_at"):
                 local = getattr(session, attr).astimezone(ZoneInfo(old_tz)).replace(tzinfo=None)
                 setattr(session, attr, local_to_utc(local.date(), local.time(), data.timezone))
+    old_poster = event.poster_filename
     for key, value in values.items():
         setattr(event, key, value)
     if needs_notice(changes):
@@ -236,6 +237,10 @@ def update_event(
             session.sequence += 1
     record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
     db.session.commit()
+    # A duplicated event shares its original's poster file until either gets a new one.
+    still_shown = select(Event.id).where(Event.poster_filename == old_poster).limit(1)
+    if "poster_filename" in changes and upload_dir is not None and db.session.scalar(still_shown) is None:
+        delete_image(upload_dir / "posters", old_poster)
     return changes
 
 

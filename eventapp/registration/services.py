@@ -149,6 +149,12 @@ def province_of(event: Event) -> Region | None:
     return area if area.level == RegionLevel.PROVINSI else area.parent
 
 
+def _kim_in_reach(event: Event, kim: Kim) -> bool:
+    """A KIM the form offers for this event: one in the organizing office's province."""
+    province = province_of(event)
+    return province is None or kim.village.parent.parent.parent_id == province.id
+
+
 # --- Registering ------------------------------------------------------------------------------
 
 
@@ -175,7 +181,7 @@ def _clean(event: Event, data: RegistrantData, require_consent: bool) -> dict:
     if data.occupation not in set(Occupation):
         raise ValidationFailed(_("Pilih pekerjaan."), "occupation_unknown")
     kim = db.session.get(Kim, data.kim_id) if data.kim_id else None
-    if data.kim_id and (kim is None or not kim.active):
+    if data.kim_id and (kim is None or not kim.active or not _kim_in_reach(event, kim)):
         raise ValidationFailed(_("KIM yang dipilih tidak ditemukan."), "kim_unknown")
     if kim is None and event.audience == Audience.KIM:
         raise ValidationFailed(_("Acara ini untuk anggota KIM: pilih KIM Anda."), "kim_required")
