@@ -40,6 +40,9 @@ class Config:
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite'}")
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
+    # No person reads and fills the registration form faster than this (a bot does).
+    FORM_MIN_FILL_SECONDS = 3
+
     # Rate-limit counters: memory:// on one process, redis:// when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

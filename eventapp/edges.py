@@ -5,6 +5,8 @@ refused before any page sees it (PostgreSQL cannot store one), list pages are bo
 page is kept by a browser or proxy cache unless it says so itself.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, abort, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
@@ -37,6 +39,15 @@ def refuse_nul_bytes() -> None:
             values.extend(items)
     if any("\x00" in value for value in values):
         abort(400)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow a 'next' address to a path on this site (never //other.host)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    plain_path = not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+    return target if plain_path and not target.startswith("//") else None
 
 
 def paginate(stmt: Select, per_page: int) -> Pagination:

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import Domain
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, StringField, TextAreaField
+from itsdangerous import BadSignature, TimestampSigner
+from wtforms import Field, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
@@ -105,3 +107,33 @@ def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs or a {value: label} mapping as options of a SelectField."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+class HumanCheck:
+    """Mixin for public forms that cost the office something (a seat): a field people never
+    see (a bot that fills in everything fills it too) and a signed time the form was shown,
+    since no person reads and fills a form in under FORM_MIN_FILL_SECONDS (config). A person who
+    is refused keeps everything typed and only sends again."""
+
+    # Hidden from people and screen readers; named to look like a field a bot should fill.
+    nickname = StringField(_l("Kosongkan isian ini"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    shown_at = HiddenField()
+
+    @staticmethod
+    def _signer() -> TimestampSigner:
+        return TimestampSigner(current_app.config["SECRET_KEY"], salt="form-shown-at")
+
+    def stamp(self) -> None:
+        """Record, signed, that the form is being shown now (call when rendering it)."""
+        self.shown_at.data = self._signer().sign("form").decode()
+
+    def validate_shown_at(self, field: Field) -> None:
+        if self.nickname.data:
+            raise ValidationError(_l("Formulir tidak dapat diproses. Muat ulang halaman lalu coba lagi."))
+        try:
+            _value, signed_at = self._signer().unsign(field.data or "", max_age=86_400, return_timestamp=True)
+        except BadSignature:
+            raise ValidationError(_l("Halaman formulir sudah kedaluwarsa. Periksa isian lalu kirim lagi."))
+        elapsed = (datetime.now(signed_at.tzinfo) - signed_at).total_seconds()
+        if elapsed < current_app.config["FORM_MIN_FILL_SECONDS"]:
+            raise ValidationError(_l("Formulir terkirim terlalu cepat. Periksa isian lalu kirim lagi."))

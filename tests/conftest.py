@@ -109,6 +109,8 @@ def _build_app(backend: str, smtp_server):
             "UPLOAD_DIR": _instance / "uploads",
             "EXPORT_DIR": _instance / "exports",
             "BASE_URL": "http://eventapp.test",
+            # Tests post a form right after loading it; the bot tests set the real minimum.
+            "FORM_MIN_FILL_SECONDS": 0,
             "SERVER_NAME": None,
         }
     )
@@ -182,9 +184,24 @@ def csrf_token(client, url: str) -> str:
     return match.group(1)
 
 
+def form_tokens(client, url: str) -> dict:
+    """The hidden fields a browser sends back with a form on `url`: the CSRF token, and the
+    signed time the form was shown where the form has one (HumanCheck)."""
+    page = client.get(url).get_data(as_text=True)
+    tokens = {}
+    for name in ("csrf_token", "shown_at"):
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page) or re.search(
+            rf'name="{name}" value="([^"]+)"', page
+        )
+        if match:
+            tokens[name] = match.group(1)
+    assert "csrf_token" in tokens, f"no CSRF token on {url}"
+    return tokens
+
+
 def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
-    """Submit a form the way a browser does: load the page, then post with its CSRF token."""
-    return client.post(url, data={"csrf_token": csrf_token(client, form_url or url), **data}, **kwargs)
+    """Submit a form the way a browser does: load the page, then post with its hidden tokens."""
+    return client.post(url, data={**form_tokens(client, form_url or url), **data}, **kwargs)
 
 
 @pytest.fixture

@@ -619,3 +619,121 @@ def test_a_kim_outside_the_offices_province_is_refused(db, kotim, make_event):
     with pytest.raises(ValidationFailed) as error:
         registration.register(event, registrant(kim_id=far_kim.id, institution=""), utcnow())
     assert error.value.code == "kim_unknown"
+
+
+# --- Bots filling seats --------------------------------------------------------------------------
+
+
+def _person(n: int) -> dict:
+    return {
+        "name": f"Warga Desa {n}",
+        "phone": f"0813{n:08d}",
+        "gender": "P",
+        "occupation": "petani",
+        "kim_id": "-1",
+        "institution": "Desa Camba",
+        "consent": "y",
+    }
+
+
+def _registrations(db) -> int:
+    from sqlalchemy import func
+
+    from eventapp.registration.models import Registration
+
+    return db.session.scalar(select(func.count(Registration.id)))
+
+
+def test_a_bot_that_fills_the_hidden_field_or_posts_at_once_gets_no_seat(
+    app, client, db, kotim, make_event, monkeypatch
+):
+    from tests.conftest import form_tokens
+
+    monkeypatch.setitem(app.config, "FORM_MIN_FILL_SECONDS", 3)
+    event = make_event(kotim["org"])
+    url = f"/acara/{event.slug}/daftar"
+    hasty = client.post(url, data={**form_tokens(client, url), **_person(1)}).get_data(as_text=True)
+    assert "Formulir terkirim terlalu cepat" in hasty
+    assert 'value="Warga Desa 1"' in hasty  # a person keeps what was typed and sends again
+    tokens = form_tokens(client, url)
+    monkeypatch.setitem(app.config, "FORM_MIN_FILL_SECONDS", 0)  # as if 3 seconds had passed
+    filled_all = client.post(url, data={**tokens, **_person(2), "nickname": "bot"}).get_data(as_text=True)
+    assert "Formulir tidak dapat diproses" in filled_all
+    forged = client.post(url, data={**tokens, **_person(3), "shown_at": "form.AAAA.BBBB"}).get_data(
+        as_text=True
+    )
+    assert "sudah kedaluwarsa" in forged
+    assert _registrations(db) == 0
+    assert client.post(url, data={**tokens, **_person(4)}).status_code == 302
+    assert _registrations(db) == 1
+
+
+def test_a_village_hall_on_one_address_registers_but_a_flood_is_stopped(
+    app, client, db, kotim, make_event, monkeypatch
+):
+    import time
+
+    from tests.conftest import form_tokens
+
+    monkeypatch.setitem(app.config, "FORM_MIN_FILL_SECONDS", 3)
+    event = make_event(kotim["org"], venue_capacity=150)
+    url = f"/acara/{event.slug}/daftar"
+    forms = [form_tokens(client, url) for _ in range(101)]  # 101 phones open the form ...
+    time.sleep(3)  # ... and fill it in
+    statuses = [client.post(url, data={**forms[n], **_person(n)}).status_code for n in range(101)]
+    assert statuses[:100] == [302] * 100  # the whole hall, within one minute
+    assert statuses[100] == 429
+    assert _registrations(db) == 100
+
+
+def test_the_same_contact_cannot_be_tried_over_and_over(client, db, kotim, make_event):
+    event = make_event(kotim["org"])
+    url = f"/acara/{event.slug}/daftar"
+    statuses = [post_form(client, url, {**_person(7), "name": f"Nama {n}"}).status_code for n in range(11)]
+    assert statuses[:10] == [302] * 10 and statuses[10] == 429
+    assert _registrations(db) == 1  # the same phone never gets a second registration
+
+
+def test_organizers_cancel_spam_at_once_without_writing_to_it(client, login, db, kotim, make_event, mailbox):
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from eventapp.registration.models import RegistrationStatus
+    from tests.conftest import registrant
+
+    event = make_event(kotim["org"], venue_capacity=2)
+    fakes = [
+        registration.register(
+            event, registrant(name=f"Bot {n}", phone=f"08130000000{n}", email=f"b{n}@x.id"), utcnow()
+        )
+        for n in range(2)
+    ]
+    waiting = registration.register(
+        event, registrant(name="Ibu Sari", phone="081399990000", email="sari@desa.id"), utcnow()
+    )
+    assert waiting.registration.status == RegistrationStatus.WAITLISTED
+    mailbox.clear()
+    login(kotim["user"])
+    list_url = f"/kelola/acara/{event.id}/peserta"
+    ids = [str(f.registration.id) for f in fakes]
+    response = post_form(client, f"{list_url}/spam", {"registration_ids": ids}, form_url=list_url)
+    assert response.status_code == 302
+    assert "2 pendaftaran dibatalkan sebagai spam" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    db.session.refresh(waiting.registration)
+    assert waiting.registration.status == RegistrationStatus.CONFIRMED
+    assert [str(m["To"]) for m in mailbox] == ["sari@desa.id"]
+
+
+def test_contact_verification_can_refuse_a_registration(client, db, kotim, make_event):
+    from eventapp.errors import DomainError
+    from eventapp.registration.services import checking_contact
+
+    def unverified(event, phone, email, now):
+        raise DomainError("Masukkan kode yang dikirim ke WhatsApp Anda.", "contact_unverified")
+
+    event = make_event(kotim["org"])
+    with checking_contact.connected_to(unverified):
+        page = post_form(client, f"/acara/{event.slug}/daftar", _person(9)).get_data(as_text=True)
+    assert "Masukkan kode yang dikirim ke WhatsApp Anda." in page
+    assert _registrations(db) == 0

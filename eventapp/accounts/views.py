@@ -1,7 +1,5 @@
 """Sign-in, passwords, user management (admins) and office profiles."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -21,6 +19,7 @@ from eventapp.accounts.forms import (
 )
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.dbtypes import utcnow
+from eventapp.edges import safe_next
 from eventapp.errors import DomainError
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
@@ -49,14 +48,6 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only follow 'next' to a path on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
-
-
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
 def login():
@@ -71,7 +62,7 @@ def login():
             form.password.errors.append(error.message)
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("accounts.home"))
     return render_template("accounts/login.html", form=form)
 
 

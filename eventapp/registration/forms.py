@@ -16,7 +16,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventapp.errors import DomainError
 from eventapp.events.models import MODE_LABELS, Event, EventMode
-from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices
+from eventapp.forms import (
+    ChoiceRequired,
+    Form,
+    HumanCheck,
+    max_length,
+    optional_int,
+    required,
+    select_choices,
+)
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.kim.services import active_kims_in
 from eventapp.regions.services import kabupaten_in
@@ -116,7 +124,7 @@ class RegistrantForm(Form):
         )
 
 
-class RegistrationForm(RegistrantForm):
+class RegistrationForm(HumanCheck, RegistrantForm):
     consent = BooleanField(_l("Saya setuju data saya dipakai panitia untuk acara ini."))
 
 
@@ -152,6 +160,12 @@ class GroupMembersForm(Form):
     consent = BooleanField(
         _l("Anggota yang saya daftarkan sudah setuju datanya dipakai panitia untuk acara ini.")
     )
+
+
+class SpamForm(Form):
+    """Registrants ticked in the list, to be cancelled as spam."""
+
+    registration_ids = SelectMultipleField(coerce=optional_int, validate_choice=False)
 
 
 class StatusForm(Form):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
-from eventapp.edges import paginate
+from eventapp.edges import paginate, safe_next
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import MODE_LABELS, Event
@@ -21,6 +21,7 @@ from eventapp.registration.forms import (
     InviteKimForm,
     InvitePersonForm,
     RegistrantForm,
+    SpamForm,
     StatusForm,
     show_error,
 )
@@ -138,7 +139,25 @@ def set_status(event_id: int, registration_id: int):
             )
         except DomainError as error:
             flash(error.message, "error")
-    return redirect(request.form.get("next") or url_for("registrants.index", event_id=event.id))
+    return redirect(safe_next(request.form.get("next")) or url_for("registrants.index", event_id=event.id))
+
+
+@bp.route("/peserta/spam", methods=["POST"])
+def cancel_as_spam(event_id: int):
+    """Cancel the ticked registrants as spam, without writing to them."""
+    event = managed_event_or_404(event_id)
+    form = SpamForm()
+    chosen = [i for i in form.registration_ids.data or [] if i] if form.validate_on_submit() else []
+    if not chosen:
+        flash(_("Centang dulu pendaftar yang akan dibatalkan sebagai spam."), "error")
+    else:
+        try:
+            count = services.cancel_as_spam(current_user, event, chosen, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("%(n)d pendaftaran dibatalkan sebagai spam.", n=count), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("registrants.index", event_id=event.id))
 
 
 @bp.route("/peserta/<int:registration_id>/kirim-ulang", methods=["POST"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
@@ -53,6 +54,12 @@ def normalize_code(typed: str) -> str:
     """Accept 'kt7m4q9', 'KT7 M4Q9' or 'KT7-M4Q9'."""
     chars = "".join(ch for ch in typed.upper() if ch.isalnum())
     return f"{chars[:3]}-{chars[3:]}" if len(chars) == 7 else typed.strip().upper()
+
+
+# Sent before a new registration takes a seat, with the contact it gives. Contact verification
+# (a one-time code to the phone or e-mail, say) plugs in here: a receiver raises a DomainError
+# to refuse, and the form shows its message.
+checking_contact = Namespace().signal("registration-checking-contact")
 
 
 class RegistrationClosed(DomainError):
@@ -282,6 +289,7 @@ def register(
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         return RegistrationResult(existing, existing=True)
+    checking_contact.send(event, phone=values["phone"], email=values["email"], now=now)
     lock_for_update(Event, event.id)
     if existing is not None:
         # Someone may have brought the cancelled registration back while this request waited.
@@ -362,6 +370,45 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     db.session.commit()
     send_committed(*outgoing)
     return registration
+
+
+def cancel_as_spam(actor: User, event: Event, registration_ids: list[int], now: datetime) -> int:
+    """Cancel registrations an organizer marks as spam, all at once. Their contacts are not
+    written to (they are fake, or belong to people who did not register); the freed seats go
+    to the waiting list, who are told. Returns how many were cancelled."""
+    require_manager(actor, event.organization_id)
+    if event.status in (EventStatus.FINISHED, EventStatus.CANCELLED):
+        raise DomainError(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
+    lock_for_update(Event, event.id)
+    chosen = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.id.in_(registration_ids),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).all()
+    freed_modes = {r.attendance_mode for r in chosen if r.status == RegistrationStatus.CONFIRMED}
+    for registration in chosen:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+    db.session.flush()
+    outgoing: list[OutboxMessage] = []
+    for mode in sorted(freed_modes):
+        outgoing += _promote_waiting(event, mode, now)
+    if chosen:
+        codes = [r.code for r in chosen]
+        record(
+            actor,
+            event.organization_id,
+            "registration",
+            event.id,
+            "spam",
+            {"codes": codes},
+            event_id=event.id,
+        )
+    db.session.commit()
+    send_committed(*outgoing)
+    return len(chosen)
 
 
 def can_cancel(registration: Registration) -> bool:

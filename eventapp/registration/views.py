@@ -5,6 +5,7 @@ from urllib.parse import quote
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 
 from eventapp.dbtypes import utcnow
@@ -50,6 +51,7 @@ def _register_page(event: Event, invitation: Invitation | None):
             return redirect(url_for("registration.participant", token=result.registration.token, baru=1))
     # The KIM and kabupaten lists are only needed to show the form, not to accept it.
     form.bind_choices(event)
+    form.stamp()
     return render_template(
         "registration/form.html",
         form=form,
@@ -60,15 +62,31 @@ def _register_page(event: Event, invitation: Invitation | None):
     )
 
 
+# A village hall of 100 people on one Wi-Fi (or behind a carrier's NAT) shares one address, so
+# the limit per address lets a hall register within a few minutes; the same phone or e-mail
+# trying again and again is limited much harder.
+PER_ADDRESS_LIMIT = "100 per minute;1000 per hour"
+PER_CONTACT_LIMIT = "10 per hour"
+
+
+def _contact_key() -> str:
+    """Rate-limit key: the page and the contact typed (digits of the phone, or the e-mail)."""
+    phone = "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-9:]
+    contact = phone or request.form.get("email", "").strip().lower()[:254] or get_remote_address()
+    return f"{request.path}:{contact}"
+
+
 @bp.route("/acara/<slug>/daftar", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(PER_ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(PER_CONTACT_LIMIT, methods=["POST"], key_func=_contact_key)
 def register(slug: str):
     """The registration form; works without JavaScript and keeps what was typed."""
     return _register_page(_published_or_404(slug), None)
 
 
 @bp.route("/undangan/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(PER_ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(PER_CONTACT_LIMIT, methods=["POST"], key_func=_contact_key)
 def invitation(token: str):
     """A personal invitation: the registration form, pre-filled, for an invitation-only event."""
     found = services.find_invitation(token)
