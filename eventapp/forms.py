@@ -2,12 +2,13 @@
 
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import Domain
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner
-from wtforms import Field, HiddenField, IntegerField, StringField, TextAreaField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import Field, FileField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
@@ -32,6 +33,19 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _WTFormsTranslations()
+
+        def wrap_formdata(self, form, formdata):
+            """What a browser's form sends, and only that: an uploaded file only for a file
+            field (a file posted under a text field's name would reach its validators), and
+            no JSON body read as a form."""
+            if request.is_json:
+                return MultiDict()
+            wrapped = super().wrap_formdata(form, formdata)
+            if not isinstance(wrapped, CombinedMultiDict):
+                return wrapped
+            file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+            files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
+            return CombinedMultiDict([files, request.form])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

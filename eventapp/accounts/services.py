@@ -67,6 +67,10 @@ def _validate_user_data(data: UserData, existing: User | None) -> None:
         raise ValidationFailed(_("E-mail ini sudah dipakai akun lain."), "email_taken")
     if data.role != Role.ADMIN and data.organization_id is None:
         raise ValidationFailed(_("Pilih organisasi untuk akun selain admin."), "organization_required")
+    if data.role != Role.ADMIN and db.session.get(Organization, data.organization_id) is None:
+        raise ValidationFailed(_("Organisasi yang dipilih tidak ditemukan."), "organization_required")
+    if data.role not in set(Role):
+        raise ValidationFailed(_("Peran tidak dikenal."), "role_unknown")
 
 
 def create_user(actor: User | None, data: UserData, password: str) -> User:
