@@ -279,7 +279,8 @@ def make_user(app):
 def make_kim(app):
     counter = iter(range(1, 10_000))
 
-    def make(org, village="Kotawaringin Timur/Kota Besi/Kota Besi Hulu", members=0, **overrides):
+    def make(org, village="Kotawaringin Timur/Kota Besi/Kota Besi Hulu", members=0, chair=False, **overrides):
+        """A KIM with `members` members; with `chair`, the first is its ketua."""
         actor = _admin_actor()
         n = next(counter)
         data = kim_services.KimData(
@@ -296,6 +297,7 @@ def make_kim(app):
                 kim_services.MemberData(
                     name=f"Anggota {n}-{m}",
                     gender="L" if m % 2 else "P",
+                    position="ketua" if chair and m == 0 else "anggota",
                     phone=f"08139{n:03d}{m:04d}",
                 ),
             )

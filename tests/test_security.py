@@ -319,17 +319,7 @@ def test_the_desk_is_rate_limited_per_account(client, login, kotim, make_event, 
 
 @pytest.fixture
 def kim_with_chair(kotim, make_kim):
-    from eventapp.kim import services as kim_services
-    from tests.conftest import _admin_actor
-
-    kim = make_kim(kotim["org"], members=3)
-    chair = kim.members[0]
-    kim_services.update_member(
-        _admin_actor(),
-        chair,
-        kim_services.MemberData(name=chair.name, gender=chair.gender, position="ketua", phone=chair.phone),
-    )
-    return kim
+    return make_kim(kotim["org"], members=3, chair=True)
 
 
 def test_public_facts_alone_do_not_open_group_registration(client, kotim, make_event, kim_with_chair):
