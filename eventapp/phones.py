@@ -31,3 +31,18 @@ def display_phone(e164: str | None) -> str:
         return ""
     number = phonenumbers.parse(e164, "ID")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def mask_phone(e164: str | None) -> str:
+    """'+6281234567890' → '08•• •••• 7890': enough for its owner to recognise, nothing more."""
+    shown = display_phone(e164).replace("-", " ")
+    digits = sum(ch.isdigit() for ch in shown)
+    seen = 0
+    masked = []
+    for ch in shown:
+        if ch.isdigit():
+            seen += 1
+            masked.append(ch if seen <= 2 or seen > digits - 4 else "•")
+        else:
+            masked.append(ch)
+    return "".join(masked)

@@ -78,14 +78,30 @@ def test_online_link_only_for_confirmed_online_participants(client, make_event, 
     assert "https://zoom.us/j/999" not in text and "RAHASIA" not in text
 
 
-def test_registering_twice_shows_the_existing_registration(client, db, make_event, kotim):
+def test_a_registered_phone_or_email_never_opens_that_registration(client, db, make_event, kotim, mailbox):
     event = make_event(kotim["org"])
-    first = _register(client, event).headers["Location"].split("?")[0]
-    again = _register(client, event, phone="+62 812 5100 0001", name="Siti R.")
-    assert again.headers["Location"].split("?")[0] == first
-    assert "Anda sudah terdaftar untuk acara ini" in client.get(again.headers["Location"]).get_data(
-        as_text=True
-    )
+    first = _register(client, event, email="siti@example.org").headers["Location"].split("?")[0]
+    owner = db.session.scalar(select(Registration))
+    mailbox.clear()
+    for typed in ({"phone": "+62 812 5100 0001", "email": ""}, {"phone": "", "email": "SITI@example.org"}):
+        again = _register(client, event, name="Orang Lain", **typed)
+        page = again.get_data(as_text=True)
+        assert again.status_code == 200 and "Location" not in again.headers
+        assert "Nomor/e-mail ini sudah terdaftar untuk acara ini" in page
+        assert "kirim ulang ke s•••@example.org" in page
+        assert owner.token not in page and owner.code not in page and "Siti Rahmah" not in page
+        assert "berhasil" not in page
+    assert [str(m["To"]) for m in mailbox] == ["siti@example.org"] * 2
+    assert first in mail_text(mailbox[0])
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_a_registered_phone_without_email_is_masked_and_nothing_is_promised(client, db, make_event, kotim):
+    event = make_event(kotim["org"])
+    _register(client, event)
+    page = _register(client, event, name="Orang Lain").get_data(as_text=True)
+    assert "tercatat dengan nomor 08•• •••• 0001" in page
+    assert "kirim ulang" not in page
     assert db.session.scalar(select(func.count(Registration.id))) == 1
 
 

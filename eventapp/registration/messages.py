@@ -96,6 +96,31 @@ def _mail(registration: Registration, subject: str, body: str, calendar=None) ->
     return [queue_email(registration.email, subject, body, calendar)]
 
 
+def mask_email(email: str) -> str:
+    """'siti.rahmah@example.org' → 's•••@example.org'."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def link_again(event: Event, registration: Registration) -> list[OutboxMessage]:
+    """Someone typed this registration's phone or e-mail on the form again: its owner gets
+    the link to their page, to the contact on file (never shown to whoever typed it)."""
+    subject = _("Tautan pendaftaran Anda: %(title)s", title=event.title)
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=registration.name),
+            _(
+                "Nomor atau e-mail Anda dipakai lagi untuk mendaftar ke %(title)s. Anda sudah terdaftar; "
+                "berikut tautan halaman pendaftaran Anda. Jika bukan Anda yang mengisi formulir, abaikan "
+                "pesan ini.",
+                title=event.title,
+            ),
+            participant_url(registration),
+        ]
+    )
+    return _mail(registration, subject, body)
+
+
 def registered(
     event: Event, registration: Registration, position: Callable[[], int | None]
 ) -> list[OutboxMessage]:

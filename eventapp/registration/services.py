@@ -85,6 +85,7 @@ class RegistrantData:
 class RegistrationResult:
     registration: Registration
     existing: bool = False  # the person was registered already; nothing new was taken
+    link_sent: bool = False  # the existing registration's link went again to its own e-mail
 
 
 # --- Who may register, and seats ------------------------------------------------------------
@@ -288,7 +289,11 @@ def register(
     values = _clean(event, data, require_consent=True)
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
-        return RegistrationResult(existing, existing=True)
+        # Whoever typed a registered phone or e-mail learns only that; the owner gets the link.
+        outgoing = messages.link_again(event, existing)
+        db.session.commit()
+        send_committed(*outgoing)
+        return RegistrationResult(existing, existing=True, link_sent=bool(outgoing))
     checking_contact.send(event, phone=values["phone"], email=values["email"], now=now)
     lock_for_update(Event, event.id)
     if existing is not None:
