@@ -109,6 +109,8 @@ def max_length(limit: int):
 class ChoiceRequired:
     """For selects whose empty option means 'nothing chosen yet'."""
 
+    field_flags = {"required": True}  # marked with * like every required field
+
     def __init__(self, message=None):
         self.message = message or _l("Pilih salah satu.")
 

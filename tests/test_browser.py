@@ -64,6 +64,7 @@ def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_
     page.get_by_label("Nama lengkap").fill("Siti Rahmah")
     page.get_by_label("Nomor WhatsApp").fill("0812 5100 0001")
     page.get_by_label("Perempuan").check()
+    page.get_by_label("Pekerjaan").select_option(label="Pedagang")
     page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
     page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Desa Camba")
     page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()

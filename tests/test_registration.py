@@ -406,3 +406,27 @@ def test_no_overbooking_under_200_concurrent_registrations(app, db, make_event, 
     # The first 50 places in the queue hold the seats; the queue has no gaps or repeats.
     assert sorted(r.queue_number for r in rows if r.status == "confirmed") == list(range(1, 51))
     assert [r.queue_number for r in waiting] == list(range(51, 201))
+
+
+def test_every_error_of_the_form_comes_in_one_round_trip(client, db, make_event, kotim):
+    event = make_event(kotim["org"])
+    spoilt = {"phone": "abc", "email": "budi@@bukan", "gender": "", "occupation": "", "institution": ""}
+    page = _register(client, event, **spoilt, consent="").get_data(as_text=True)
+    for message in (
+        "Nomor HP tidak dikenali",
+        "Alamat e-mail tidak valid.",
+        "Pilih jenis kelamin.",
+        "Pilih pekerjaan.",
+        "Isi instansi atau lembaga asal Anda.",
+        "Persetujuan penggunaan data pribadi diperlukan",
+    ):
+        assert message in page, message
+    assert "Pilihan tidak tersedia" not in page and 'aria-describedby="None"' not in page
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_required_choices_are_marked_and_nothing_is_chosen_for_the_person(client, make_event, kotim):
+    page = client.get(f"/acara/{make_event(kotim['org']).slug}/daftar").get_data(as_text=True)
+    assert re.search(r"<legend>Jenis kelamin <span aria-hidden=\"true\">\*</span></legend>", page)
+    assert re.search(r'<label for="occupation">Pekerjaan <span aria-hidden="true">\*</span>', page)
+    assert re.search(r'<option selected value="">— pilih —</option>', page)

@@ -22,7 +22,7 @@ from eventapp.events.models import Event, EventSession, EventStatus
 from eventapp.extensions import db, limiter
 from eventapp.forms import optional_int
 from eventapp.i18n import local_to_utc
-from eventapp.registration.forms import RegistrantForm, show_error
+from eventapp.registration.forms import RegistrantForm, show_error, validate_registrant
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.tabular import read_rows, spreadsheet_response
 
@@ -129,7 +129,7 @@ def walk_in(event_id: int):
     event = managed_event_or_404(event_id)
     session = _session(event)
     form = RegistrantForm()
-    if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
+    if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, False):
         try:
             result = services.walk_in(current_user, event, session, form.registrant(), utcnow())
         except DomainError as error:

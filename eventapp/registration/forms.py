@@ -29,7 +29,7 @@ from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.kim.services import active_kims_in
 from eventapp.regions.services import kabupaten_in
 from eventapp.registration.models import STATUS_LABELS
-from eventapp.registration.services import RegistrantData, province_of
+from eventapp.registration.services import RegistrantData, province_of, registrant_problems
 
 NOT_KIM = -1  # the "bukan anggota KIM" option of the KIM select
 
@@ -50,7 +50,25 @@ FIELD_OF_ERROR = {
 
 def show_error(form, error: DomainError) -> None:
     """Put a registration rule's message next to the field it is about (else the name)."""
-    getattr(form, FIELD_OF_ERROR.get(error.code, "name"), form.name).errors.append(error.message)
+    show_problems(form, getattr(error, "problems", [(error.code, error.message)]))
+
+
+def show_problems(form, problems: list[tuple[str, str]]) -> None:
+    """Put each (code, message) next to its field, unless the form already said what is wrong
+    with that field."""
+    for code, message in problems:
+        field = getattr(form, FIELD_OF_ERROR.get(code, "name"), form.name)
+        if not field.errors:
+            field.errors = [message]
+
+
+def validate_registrant(form: "RegistrantForm", event: Event, require_consent: bool) -> bool:
+    """The form's own checks and the registration rules together, so that every error shows
+    in one round trip (on a slow link each trip costs the person half a minute)."""
+    valid = form.validate_on_submit()
+    problems = registrant_problems(event, form.registrant(), require_consent)
+    show_problems(form, problems)
+    return valid and not problems
 
 
 class RegistrantForm(Form):
@@ -67,10 +85,19 @@ class RegistrantForm(Form):
         validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
         render_kw={"autocomplete": "email"},
     )
+    # Unanswered is "pilih", not "Pilihan tidak tersedia"; unknown values are the service's to refuse.
     gender = RadioField(
-        _l("Jenis kelamin"), choices=select_choices(GENDER_LABELS), validators=[ChoiceRequired()]
+        _l("Jenis kelamin"),
+        choices=select_choices(GENDER_LABELS),
+        validate_choice=False,
+        validators=[ChoiceRequired(_l("Pilih jenis kelamin."))],
     )
-    occupation = SelectField(_l("Pekerjaan"), choices=select_choices(OCCUPATION_LABELS), default="lainnya")
+    occupation = SelectField(
+        _l("Pekerjaan"),
+        choices=select_choices({"": _l("— pilih —"), **OCCUPATION_LABELS}),
+        validate_choice=False,
+        validators=[ChoiceRequired(_l("Pilih pekerjaan."))],
+    )
     kabupaten = SelectField(_l("Kabupaten/kota asal"), coerce=optional_int, validate_choice=False)
     kim_id = SelectField(_l("KIM"), coerce=optional_int, validate_choice=False)
     refresh_kim = SubmitField(_l("Tampilkan daftar KIM"))

@@ -24,6 +24,7 @@ from eventapp.registration.forms import (
     SpamForm,
     StatusForm,
     show_error,
+    validate_registrant,
 )
 from eventapp.registration.models import STATUS_LABELS, Registration
 from eventapp.tabular import spreadsheet_response
@@ -91,7 +92,7 @@ def create(event_id: int):
     event = managed_event_or_404(event_id)
     form = RegistrantForm()
     form.bind_choices(event)
-    if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
+    if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, False):
         try:
             result = services.add_by_organizer(current_user, event, form.registrant(), utcnow())
         except DomainError as error:

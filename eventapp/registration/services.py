@@ -166,42 +166,64 @@ def _kim_in_reach(event: Event, kim: Kim) -> bool:
 # --- Registering ------------------------------------------------------------------------------
 
 
+class InvalidRegistrant(ValidationFailed):
+    """Everything wrong with what was typed, at once: [(code, message), ...]."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems[0][1], problems[0][0])
+        self.problems = problems
+
+
+def registrant_problems(event: Event, data: RegistrantData, require_consent: bool) -> list[tuple[str, str]]:
+    """Every rule the typed details break, as (code, message); empty when they are fine. Forms
+    show these together with their own errors, so a person fixes everything in one go."""
+    try:
+        _clean(event, data, require_consent)
+    except InvalidRegistrant as error:
+        return error.problems
+    return []
+
+
 def _clean(event: Event, data: RegistrantData, require_consent: bool) -> dict:
+    problems: list[tuple[str, str]] = []
     if not data.name.strip():
-        raise ValidationFailed(_("Nama wajib diisi."), "name_required")
+        problems.append(("name_required", _("Nama wajib diisi.")))
     phone = email = None
     if data.phone.strip():
         try:
             phone = normalize_phone(data.phone)
         except InvalidPhone as exc:
-            raise ValidationFailed(str(exc), "phone_invalid")
+            problems.append(("phone_invalid", str(exc)))
     if data.email.strip():
         try:
             email = validate_email(data.email.strip(), check_deliverability=False).normalized.lower()
         except EmailNotValidError:
-            raise ValidationFailed(_("Alamat e-mail tidak valid."), "email_invalid")
-    if phone is None and email is None:
-        raise ValidationFailed(
-            _("Isi nomor WhatsApp atau e-mail, agar kami dapat menghubungi Anda."), "contact_required"
+            problems.append(("email_invalid", _("Alamat e-mail tidak valid.")))
+    if not data.phone.strip() and not data.email.strip():
+        problems.append(
+            ("contact_required", _("Isi nomor WhatsApp atau e-mail, agar kami dapat menghubungi Anda."))
         )
     if data.gender not in set(Gender):
-        raise ValidationFailed(_("Pilih jenis kelamin."), "gender_required")
+        problems.append(("gender_required", _("Pilih jenis kelamin.")))
     if data.occupation not in set(Occupation):
-        raise ValidationFailed(_("Pilih pekerjaan."), "occupation_unknown")
+        problems.append(("occupation_unknown", _("Pilih pekerjaan.")))
     kim = db.session.get(Kim, data.kim_id) if data.kim_id else None
     if data.kim_id and (kim is None or not kim.active or not _kim_in_reach(event, kim)):
-        raise ValidationFailed(_("KIM yang dipilih tidak ditemukan."), "kim_unknown")
-    if kim is None and event.audience == Audience.KIM:
-        raise ValidationFailed(_("Acara ini untuk anggota KIM: pilih KIM Anda."), "kim_required")
-    if kim is None and not data.institution.strip():
-        raise ValidationFailed(_("Isi instansi atau lembaga asal Anda."), "institution_required")
+        problems.append(("kim_unknown", _("KIM yang dipilih tidak ditemukan.")))
+        kim = None
+    elif kim is None and event.audience == Audience.KIM:
+        problems.append(("kim_required", _("Acara ini untuk anggota KIM: pilih KIM Anda.")))
+    elif kim is None and not data.institution.strip():
+        problems.append(("institution_required", _("Isi instansi atau lembaga asal Anda.")))
     mode = data.attendance_mode if event.mode == EventMode.HIBRIDA else event.mode
     if mode not in event.modes:
-        raise ValidationFailed(_("Pilih cara mengikuti acara: luring atau daring."), "mode_required")
+        problems.append(("mode_required", _("Pilih cara mengikuti acara: luring atau daring.")))
     if require_consent and not data.consent:
-        raise ValidationFailed(
-            _("Persetujuan penggunaan data pribadi diperlukan untuk mendaftar."), "consent_required"
+        problems.append(
+            ("consent_required", _("Persetujuan penggunaan data pribadi diperlukan untuk mendaftar."))
         )
+    if problems:
+        raise InvalidRegistrant(problems)
     region_id = data.region_id
     if kim is not None:
         region_id = kim.village.parent.parent_id

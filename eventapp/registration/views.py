@@ -17,7 +17,13 @@ from eventapp.forms import select_choices
 from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
 from eventapp.phones import mask_phone
 from eventapp.registration import messages, services
-from eventapp.registration.forms import GroupChairForm, GroupMembersForm, RegistrationForm, show_error
+from eventapp.registration.forms import (
+    GroupChairForm,
+    GroupMembersForm,
+    RegistrationForm,
+    show_error,
+    validate_registrant,
+)
 from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
 
 bp = Blueprint("registration", __name__)
@@ -39,7 +45,7 @@ def _register_page(event: Event, invitation: Invitation | None):
     if request.method == "GET" and invitation is not None:
         form.name.data, form.email.data = invitation.name, invitation.email
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
-    if request.method == "POST" and not form.refresh_kim.data and form.validate_on_submit():
+    if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, True):
         try:
             result = services.register(event, form.registrant(), now, invitation=invitation)
         except services.RegistrationClosed as error:
