@@ -40,6 +40,11 @@ class Config:
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite'}")
     HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
+    # A session's kode presensi opens at most this long before it starts, and stays open at
+    # most this long after it ends.
+    CODE_WINDOW_LEAD_MINUTES = int(os.environ.get("CODE_WINDOW_LEAD_MINUTES", "30"))
+    CODE_WINDOW_GRACE_MINUTES = int(os.environ.get("CODE_WINDOW_GRACE_MINUTES", "30"))
+
     # No person reads and fills the registration form faster than this (a bot does).
     FORM_MIN_FILL_SECONDS = 3
 

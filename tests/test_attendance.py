@@ -170,28 +170,85 @@ def test_door_staff_of_another_office_find_nothing(client, login, make_org, make
 # --- Online ----------------------------------------------------------------------------------------
 
 
-def test_code_window_before_during_and_after(db, desk):
-    event = desk["event"]
+@pytest.fixture
+def webinar(db, make_org, make_event):
+    """An online webinar starting in ten minutes, for two hours, with one seat: Siti has it,
+    Budi waits for it; Ani is registered for another event."""
+    org = make_org()
+    event = make_event(
+        org,
+        kind="webinar",
+        mode="daring",
+        online_url="https://zoom.us/j/1",
+        online_capacity=1,
+        venue_capacity=None,
+    )
+    # Set in UTC, so that the session never crosses local midnight whenever the suite runs.
     session = event.sessions[0]
+    session.title = "Materi 1"
+    session.starts_at = utcnow() + timedelta(minutes=10)
+    session.ends_at = session.starts_at + timedelta(hours=2)
+    db.session.commit()
+    now = utcnow()
+    siti = registration.register(event, registrant(name="Siti", phone="081377770001"), now).registration
+    budi = registration.register(event, registrant(name="Budi", phone="081377770002"), now).registration
+    other = make_event(org, title="Acara Lain")
+    ani = registration.register(other, registrant(name="Ani", phone="081377770004"), now).registration
+    return {"event": event, "session": event.sessions[0], "siti": siti, "budi": budi, "ani": ani}
+
+
+RULE = services.CodeWindowRule(lead=timedelta(minutes=30), grace=timedelta(minutes=30))
+
+
+def test_code_window_before_during_and_after(db, webinar):
+    session = webinar["session"]
     t0 = utcnow()
-    window = services.open_code_window(_admin_actor(), session, 30, t0)
+    window = services.open_code_window(_admin_actor(), session, 30, t0, RULE)
     with pytest.raises(DomainError, match="Presensi belum dibuka"):
-        services.submit_code(window.code, desk["siti"].code, t0 - timedelta(minutes=1))
+        services.submit_code(window.code, webinar["siti"].code, t0 - timedelta(minutes=1))
     attendance = services.submit_code(window.code.lower(), "0813-7777-0001", t0 + timedelta(minutes=10))
-    assert attendance.registration_id == desk["siti"].id and attendance.method == "code"
+    assert attendance.registration_id == webinar["siti"].id and attendance.method == "code"
+    assert attendance.session_id == session.id
     with pytest.raises(DomainError, match="Waktu presensi sudah ditutup"):
-        services.submit_code(window.code, desk["budi"].code, t0 + timedelta(minutes=31))
+        services.submit_code(window.code, webinar["siti"].code, t0 + timedelta(minutes=31))
     with pytest.raises(DomainError, match="Kode presensi salah"):
-        services.submit_code("XXXXXX", desk["budi"].code, t0 + timedelta(minutes=10))
+        services.submit_code("XXXXXX", webinar["siti"].code, t0 + timedelta(minutes=10))
     with pytest.raises(DomainError, match="tidak ditemukan"):
-        services.submit_code(window.code, desk["stranger"].code, t0 + timedelta(minutes=10))
+        services.submit_code(window.code, webinar["ani"].code, t0 + timedelta(minutes=10))
 
 
-def test_public_attendance_page_and_its_rate_limit(client, db, desk):
-    window = services.open_code_window(_admin_actor(), desk["event"].sessions[0], 30, utcnow())
-    page = post_form(client, "/presensi", {"code": window.code, "identifier": desk["budi"].code})
-    assert "Kehadiran Anda di" in page.get_data(as_text=True)
-    wrong = post_form(client, "/presensi", {"code": "AAAAAA", "identifier": desk["budi"].code})
+def test_a_code_window_opens_only_around_its_session(db, webinar):
+    session = webinar["session"]
+    with pytest.raises(DomainError, match="hanya dapat dibuka antara") as error:
+        services.open_code_window(_admin_actor(), session, 30, session.starts_at - timedelta(hours=1), RULE)
+    assert error.value.code == "window_outside_session"
+    with pytest.raises(DomainError, match="hanya dapat dibuka antara"):
+        services.open_code_window(_admin_actor(), session, 30, session.ends_at + timedelta(minutes=31), RULE)
+    late = services.open_code_window(
+        _admin_actor(), session, 240, session.ends_at - timedelta(minutes=5), RULE
+    )
+    assert late.closes_at == session.ends_at + timedelta(minutes=30)  # clipped to the grace period
+
+
+def test_the_code_tells_waiting_and_in_person_participants_what_applies(db, make_event, webinar):
+    window = services.open_code_window(_admin_actor(), webinar["session"], 30, utcnow(), RULE)
+    with pytest.raises(DomainError, match="masih di daftar tunggu"):
+        services.submit_code(window.code, webinar["budi"].code, utcnow())
+    event = webinar["event"]
+    event.mode = "hibrida"
+    event.venue_name, event.venue_capacity = "Aula", 10
+    in_person = registration.register(
+        event, registrant(name="Dewi", phone="081377770005", attendance_mode="luring"), utcnow()
+    ).registration
+    with pytest.raises(DomainError, match="presensi Anda dicatat di meja registrasi"):
+        services.submit_code(window.code, in_person.code, utcnow())
+
+
+def test_public_attendance_page_names_the_session_and_is_rate_limited(client, db, webinar):
+    window = services.open_code_window(_admin_actor(), webinar["session"], 30, utcnow(), RULE)
+    page = post_form(client, "/presensi", {"code": window.code, "identifier": webinar["siti"].code})
+    assert "sesi" in page.get_data(as_text=True) and "(Materi 1), tercatat" in page.get_data(as_text=True)
+    wrong = post_form(client, "/presensi", {"code": "AAAAAA", "identifier": webinar["siti"].code})
     assert "Kode presensi salah" in wrong.get_data(as_text=True)
     statuses = [
         post_form(client, "/presensi", {"code": "AAAAAA", "identifier": "x"}).status_code for _ in range(10)

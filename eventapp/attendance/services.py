@@ -17,9 +17,9 @@ from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
 from eventapp.audit.services import record
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
-from eventapp.events.models import Event, EventSession, EventStatus
+from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_time
+from eventapp.i18n import format_datetime, format_time
 from eventapp.kim.models import Kim
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region
@@ -221,18 +221,43 @@ def walk_in(actor: User, event: Event, session: EventSession, data, now: datetim
 # --- Online: the attendance code -------------------------------------------------------------------
 
 
-def open_code_window(actor: User, session: EventSession, minutes: int, now: datetime) -> CodeWindow:
-    """Open (or reopen) the attendance code of a session for `minutes` from now."""
+@dataclass(frozen=True)
+class CodeWindowRule:
+    """When a session's attendance code may be open: from `lead` before it starts until `grace`
+    after it ends (settings CODE_WINDOW_LEAD_MINUTES and CODE_WINDOW_GRACE_MINUTES)."""
+
+    lead: timedelta = timedelta(minutes=30)
+    grace: timedelta = timedelta(minutes=30)
+
+    def last_moment(self, session: EventSession) -> datetime:
+        return session.ends_at + self.grace
+
+
+def open_code_window(
+    actor: User, session: EventSession, minutes: int, now: datetime, rule: CodeWindowRule
+) -> CodeWindow:
+    """Open (or reopen) the attendance code of a session for `minutes` from now, never
+    beyond the time around the session that `rule` allows."""
     event = session.event
     require_manager(actor, event.organization_id)
     if not 5 <= minutes <= 240:
         raise ValidationFailed(_("Lama jendela presensi 5 sampai 240 menit."), "window_length")
+    earliest, latest = session.starts_at - rule.lead, rule.last_moment(session)
+    if not earliest <= now < latest:
+        raise ValidationFailed(
+            _(
+                "Kode presensi sesi ini hanya dapat dibuka antara %(start)s dan %(end)s.",
+                start=format_datetime(earliest, event.timezone),
+                end=format_datetime(latest, event.timezone),
+            ),
+            "window_outside_session",
+        )
     window = db.session.scalar(select(CodeWindow).where(CodeWindow.session_id == session.id))
     if window is None:
         window = CodeWindow(session_id=session.id)
         db.session.add(window)
     window.code = "".join(secrets.choice(WINDOW_CODE_ALPHABET) for _ in range(6))
-    window.opens_at, window.closes_at = now, now + timedelta(minutes=minutes)
+    window.opens_at, window.closes_at = now, min(now + timedelta(minutes=minutes), latest)
     record(
         actor,
         event.organization_id,
@@ -271,9 +296,21 @@ def submit_code(code: str, identifier: str, now: datetime) -> Attendance:
     window = open_windows[0]
     session = window.session
     registration = _identify(session.event, identifier)
-    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+    if registration is None:
         raise DomainError(
             _("Kode pendaftaran atau nomor HP tidak ditemukan di antara peserta acara ini."), "person_unknown"
+        )
+    if registration.status == RegistrationStatus.WAITLISTED:
+        raise DomainError(
+            _("Anda masih di daftar tunggu acara ini; presensi hanya untuk peserta yang terkonfirmasi."),
+            "person_waitlisted",
+        )
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise DomainError(_("Pendaftaran ini sudah dibatalkan."), "person_cancelled")
+    if registration.attendance_mode != EventMode.DARING:
+        raise DomainError(
+            _("Anda terdaftar hadir di tempat (luring): presensi Anda dicatat di meja registrasi."),
+            "person_in_person",
         )
     found = _existing(registration, session)
     if found is not None and found.status == AttendanceStatus.HADIR:

@@ -143,6 +143,14 @@ def walk_in(event_id: int):
 # --- Organizers' tools ------------------------------------------------------------------------
 
 
+def _code_window_rule() -> services.CodeWindowRule:
+    config = current_app.config
+    return services.CodeWindowRule(
+        lead=timedelta(minutes=config["CODE_WINDOW_LEAD_MINUTES"]),
+        grace=timedelta(minutes=config["CODE_WINDOW_GRACE_MINUTES"]),
+    )
+
+
 @bp.route("/acara/<int:event_id>/presensi/kode", methods=["GET", "POST"])
 def code_windows(event_id: int):
     """Open or close the kode presensi of each session."""
@@ -156,7 +164,9 @@ def code_windows(event_id: int):
             return redirect(url_for("attendance.code_windows", event_id=event.id))
         if form.validate_on_submit():
             try:
-                window = services.open_code_window(current_user, session, form.minutes.data, utcnow())
+                window = services.open_code_window(
+                    current_user, session, form.minutes.data, utcnow(), _code_window_rule()
+                )
             except DomainError as error:
                 form.minutes.errors.append(error.message)
             else:
