@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -95,7 +96,7 @@ def setup(workdir: Path, count: int):
             ],
             upload_dir=app.config["UPLOAD_DIR"],
         )
-        services.issue_all(admin, event, now)
+        services.issue_all(admin, event, event.ends_at + timedelta(hours=1))  # issued after the event
         return app, event.id
 
 

@@ -125,7 +125,7 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
     from eventapp.certificates import services as certificates
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import _admin_actor, registrant
+    from tests.conftest import _admin_actor, registrant, took_place
 
     event = make_event(make_org(signatory_name="Marjuki"), title="Bimtek Literasi Digital")
     siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
@@ -141,6 +141,7 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
         signatories=[certificates.SignatoryData("Marjuki", "Kepala Dinas")],
         upload_dir=app.config["UPLOAD_DIR"],
     )
+    took_place(event)
     (certificate,) = certificates.issue_all(_admin_actor(), event, utcnow()).issued
 
     page = phone_page

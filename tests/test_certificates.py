@@ -5,7 +5,7 @@ downloads, bulk downloads, and mail."""
 import io
 import threading
 import zipfile
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pikepdf
 import pypdfium2
@@ -18,11 +18,11 @@ from eventapp.attendance import services as attendance
 from eventapp.certificates import services
 from eventapp.certificates.models import BulkJob, Certificate
 from eventapp.dbtypes import utcnow
-from eventapp.errors import ValidationFailed
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
 from eventapp.extensions import db as _db
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, post_form, registrant
+from tests.conftest import _admin_actor, post_form, registrant, took_place
 
 
 def _settings(app, event, **overrides):
@@ -66,6 +66,7 @@ def held(app, make_org, make_user, make_event):
     for key in ("siti", "odd"):
         attendance.check_in(_admin_actor(), event, event.sessions[0], people[key], now)
     _settings(app, event)
+    took_place(event)
     return {"org": org, "event": event, "organizer": make_user(org), **people}
 
 
@@ -254,6 +255,7 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
         person = registration.register(event, registrant(name=f"Peserta {n}", phone=f"08138888{n:04d}"), now)
         attendance.check_in(_admin_actor(), event, event.sessions[0], person.registration, now)
     _settings(app, event)
+    took_place(event)
     event_id = event.id
     barrier = threading.Barrier(4)
     errors = []
@@ -327,3 +329,39 @@ def test_a_bulk_job_no_worker_picked_up_is_given_up_after_half_an_hour(app, db, 
     export_dir = app.config["EXPORT_DIR"]
     assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=20)) == 0
     assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=31)) == 1
+
+
+def test_certificates_wait_for_the_end_of_the_event_and_say_why(
+    app, client, login, db, make_org, make_user, make_event
+):
+    org = make_org()
+    event = make_event(org)
+    _settings(app, event)
+    with pytest.raises(DomainError, match="setelah acara selesai") as error:
+        services.issue_all(_admin_actor(), event, utcnow())
+    assert error.value.code == "not_yet"
+    login(make_user(org))
+    page = client.get(f"/kelola/acara/{event.id}/sertifikat/").get_data(as_text=True)
+    assert 'disabled aria-describedby="issue-blocker"' in page
+    assert '<small id="issue-blocker">Sertifikat dapat diterbitkan setelah acara selesai' in page
+
+
+def test_the_number_carries_the_events_month_and_year_not_the_issue_day(db, held):
+    session = held["event"].sessions[0]
+    session.starts_at, session.ends_at = (
+        datetime(2026, 8, 14, 1, tzinfo=UTC),
+        datetime(2026, 8, 14, 5, tzinfo=UTC),
+    )
+    db.session.commit()
+    issued = services.issue_all(_admin_actor(), held["event"], utcnow()).issued
+    assert all(c.number.endswith("/DISKOMINFO/VIII/2026") for c in issued)
+
+
+def test_cancelling_after_issue_revokes_the_certificate_with_the_reason(client, db, held):
+    services.issue_all(_admin_actor(), held["event"], utcnow())
+    certificate = services.for_registration(held["siti"])
+    registration.cancel(held["siti"], utcnow())
+    db.session.refresh(certificate)
+    assert certificate.revoked_at is not None
+    page = client.get(f"/verifikasi/{certificate.code}").get_data(as_text=True)
+    assert "DICABUT" in page and "Alasan: Dibatalkan oleh peserta." in page

@@ -25,9 +25,9 @@ from eventapp.audit.services import record
 from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
-from eventapp.events.models import Event, EventPerson
+from eventapp.events.models import Event, EventPerson, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_date, utc_to_local
+from eventapp.i18n import format_date, format_datetime, utc_to_local
 from eventapp.pdf import render_pdf
 from eventapp.pdfwriter import PdfWriter
 from eventapp.phones import InvalidPhone, normalize_phone
@@ -241,6 +241,20 @@ class IssueResult:
     already: int
 
 
+def issue_blocker(event: Event, settings: CertificateSettings, now: datetime) -> str | None:
+    """Why certificates cannot be issued now (shown beside the disabled button), or None."""
+    if settings.id is None or not settings.enabled:
+        return _("Aktifkan dan simpan pengaturan sertifikat terlebih dahulu.")
+    if event.status == EventStatus.CANCELLED:
+        return _("Acara ini dibatalkan.")
+    if event.ends_at is None or now < event.ends_at:
+        return _(
+            "Sertifikat dapat diterbitkan setelah acara selesai: sesi terakhir berakhir %(when)s.",
+            when=format_datetime(event.ends_at, event.timezone) if event.ends_at else "—",
+        )
+    return None
+
+
 def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     """Issue certificates to everyone who qualifies and has none yet, in one transaction.
 
@@ -249,8 +263,9 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     its numbers back, never skipped. Existing certificates keep their number."""
     require_manager(actor, event.organization_id)
     settings = settings_for(event)
-    if settings.id is None or not settings.enabled:
-        raise DomainError(_("Aktifkan dan simpan pengaturan sertifikat terlebih dahulu."), "not_enabled")
+    blocker = issue_blocker(event, settings, now)
+    if blocker:
+        raise DomainError(blocker, "not_yet")
     candidates = eligible(event)
     lock_for_update(CertificateSettings, settings.id)
     db.session.refresh(settings)
@@ -259,7 +274,8 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     ).all()
     have_registration = {r for r, _ in held if r}
     have_person = {p for _, p in held if p}
-    local_now = utc_to_local(now, event.timezone)
+    # The month and year in the number are the event's (its last day), whenever it is issued.
+    event_day = utc_to_local(event.ends_at, event.timezone)
     issued = []
     for candidate in candidates:
         if (candidate.registration and candidate.registration.id in have_registration) or (
@@ -275,7 +291,7 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
             seq=seq,
             registration_id=candidate.registration.id if candidate.registration else None,
             person_id=candidate.person.id if candidate.person else None,
-            number=format_number(settings.number_pattern, seq, settings.event_code, local_now),
+            number=format_number(settings.number_pattern, seq, settings.event_code, event_day),
             code="".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10)),
             issued_at=now,
         )
@@ -310,6 +326,19 @@ def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) ->
         event_id=certificate.event_id,
     )
     db.session.commit()
+
+
+def revoke_for_cancelled(event: Event, *, registrations: list, now: datetime, reason: str) -> None:
+    """A cancelled registration's certificate is revoked with the cancellation as its reason,
+    in the cancelling unit of work (connected to registrations_cancelled)."""
+    ids = [registration.id for registration in registrations]
+    if not ids:
+        return
+    held = db.session.scalars(
+        select(Certificate).where(Certificate.registration_id.in_(ids), Certificate.revoked_at.is_(None))
+    )
+    for certificate in held:
+        certificate.revoked_at, certificate.revoke_reason = now, reason
 
 
 def restore(actor: User, certificate: Certificate) -> None:

@@ -27,6 +27,7 @@ from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event
 from eventapp.extensions import db, limiter
 from eventapp.registration import services as registration_services
+from eventapp.registration.services import registrations_cancelled
 
 bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -121,6 +122,7 @@ def index(event_id: int):
         slots=range(1, SIGNATORY_SLOTS + 1),
         certificates=services.event_certificates(event),
         eligible_count=len(services.eligible(event)),
+        issue_blocker=services.issue_blocker(event, settings, utcnow()),
         revoke_form=RevokeForm(),
     )
 
@@ -283,3 +285,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
     app.jinja_env.globals["certificate_of"] = services.for_registration
+    registrations_cancelled.connect(services.revoke_for_cancelled)

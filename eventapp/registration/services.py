@@ -59,7 +59,12 @@ def normalize_code(typed: str) -> str:
 # Sent before a new registration takes a seat, with the contact it gives. Contact verification
 # (a one-time code to the phone or e-mail, say) plugs in here: a receiver raises a DomainError
 # to refuse, and the form shows its message.
-checking_contact = Namespace().signal("registration-checking-contact")
+_signals = Namespace()
+checking_contact = _signals.signal("registration-checking-contact")
+# Sent when registrations are cancelled (by the person, an organizer, as spam), before the
+# commit, with `registrations`, `now` and `reason`: higher features (certificates) add their
+# own changes to the same unit of work.
+registrations_cancelled = _signals.signal("registrations-cancelled")
 
 
 class RegistrationClosed(DomainError):
@@ -385,13 +390,16 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     outgoing = messages.cancelled(event, registration, had_invite=was_confirmed)
     if was_confirmed:
         outgoing += _promote_waiting(event, registration.attendance_mode, now)
+    by_organizer = actor is not None
+    reason = _("Dibatalkan oleh panitia.") if by_organizer else _("Dibatalkan oleh peserta.")
+    registrations_cancelled.send(event, registrations=[registration], now=now, reason=reason)
     record(
         actor,
         event.organization_id,
         "registration",
         registration.id,
         "cancelled",
-        {"by": "panitia" if actor else "peserta"},
+        {"by": "panitia" if by_organizer else "peserta"},
         event_id=event.id,
     )
     db.session.commit()
@@ -422,6 +430,7 @@ def cancel_as_spam(actor: User, event: Event, registration_ids: list[int], now: 
     outgoing: list[OutboxMessage] = []
     for mode in sorted(freed_modes):
         outgoing += _promote_waiting(event, mode, now)
+    registrations_cancelled.send(event, registrations=chosen, now=now, reason=_("Dibatalkan sebagai spam."))
     if chosen:
         codes = [r.code for r in chosen]
         record(
