@@ -37,6 +37,7 @@ def register_error_pages(app: Flask) -> None:
         400: lambda: _("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
         403: lambda: _("Anda tidak memiliki akses ke halaman ini."),
         404: lambda: _("Halaman yang Anda cari tidak ditemukan."),
+        405: lambda: _("Halaman ini tidak dapat dibuka dengan cara itu. Kembali lalu coba lagi."),
         413: lambda: _("Berkas yang dikirim terlalu besar."),
         429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
         500: lambda: _("Terjadi kesalahan pada server. Silakan coba lagi nanti."),

@@ -75,3 +75,26 @@ def test_dates_render_the_indonesian_way():
     assert format_datetime(instant, "Asia/Makassar", locale="id") == "Kamis, 14 Oktober 2021, 10.00 WITA"
     assert format_datetime(instant, "Asia/Jayapura", locale="id") == "Kamis, 14 Oktober 2021, 11.00 WIT"
     assert format_datetime(instant, "Asia/Jakarta", locale="en") == "Thursday, 14 October 2021, 09:00 WIB"
+
+
+def test_every_error_page_is_indonesian_styled_and_fits_a_phone(app):
+    # An application of its own, not yet serving, with a page that fails like a bug would.
+    failing = create_app({**app.config, "TESTING": False})
+
+    @failing.route("/_rusak")
+    def broken():
+        raise RuntimeError("a bug")
+
+    client = failing.test_client()
+    pages = {
+        400: client.get("/acara?q=a%00b"),
+        404: client.get("/tidak-ada"),
+        405: client.post("/acara"),
+        413: client.post("/kelola/masuk", data="x" * (app.config["MAX_CONTENT_LENGTH"] + 1)),
+        500: client.get("/_rusak"),
+    }
+    for status, page in pages.items():
+        text = page.get_data(as_text=True)
+        assert page.status_code == status
+        assert '<meta name="viewport"' in text and 'href="/static/css/app.css"' in text, status
+        assert "Method Not Allowed" not in text and "Not Found" not in text, status

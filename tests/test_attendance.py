@@ -117,7 +117,13 @@ def test_search_by_name_and_check_in(client, login, desk):
         {},
         form_url=f"/kelola/acara/{event.id}/presensi",
     )
-    assert "Tercatat hadir" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    desk_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tercatat hadir" in desk_page and "Budi Santoso" in desk_page
+    assert "1 dari 2 hadir" in desk_page
+    # The search form sends to the desk itself, wherever the page came from.
+    assert f'<form method="get" action="/kelola/acara/{event.id}/presensi" role="search">' in desk_page
+    assert "Terdaftar" in client.get(f"/kelola/acara/{event.id}/presensi?q=budi").get_data(as_text=True)
 
 
 def test_walk_in_is_registered_and_checked_in_even_when_full(client, login, db, desk):

@@ -186,6 +186,22 @@ def undo(actor: User, attendance: Attendance) -> None:
     db.session.commit()
 
 
+def session_counts(event: Event, session: EventSession) -> tuple[int, int]:
+    """(present, expected) for the desk's counter: people recorded present at this session,
+    and the event's confirmed registrations."""
+    present = db.session.scalar(
+        select(func.count(Attendance.id)).where(
+            Attendance.session_id == session.id, Attendance.status == AttendanceStatus.HADIR
+        )
+    )
+    expected = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+        )
+    )
+    return present or 0, expected or 0
+
+
 def search(event: Event, query: str, limit: int = 20) -> list[Registration]:
     """Registrants of this event by name, phone or KIM, for people who forgot their code."""
     text = query.strip()

@@ -23,6 +23,7 @@ from eventapp.extensions import db, limiter
 from eventapp.forms import optional_int
 from eventapp.i18n import local_to_utc
 from eventapp.registration.forms import RegistrantForm, show_error, validate_registrant
+from eventapp.registration.models import STATUS_LABELS as REGISTRATION_STATUS_LABELS
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.tabular import read_rows, spreadsheet_response
 
@@ -61,6 +62,8 @@ def _desk(event: Event, session: EventSession, result=None, status: int = 200):
         query=query,
         found=services.search(event, query) if query else [],
         recent=_recent(session),
+        counts=services.session_counts(event, session),
+        status_labels=REGISTRATION_STATUS_LABELS,
     ), status
 
 
@@ -107,7 +110,11 @@ def check_in_found(event_id: int, registration_id: int):
     if registration is None or registration.event_id != event.id:
         abort(404)
     result = services.check_in(current_user, event, session, registration, utcnow(), AttendanceMethod.SEARCH)
-    return _desk(event, session, result)
+    # Back to the desk's own address, so that the next search or scan starts from there.
+    flash(
+        f"{result.message} {registration.name}", "success" if result.outcome in ("ok", "already") else "error"
+    )
+    return redirect(url_for("checkin.desk", event_id=event.id, sesi=session.id))
 
 
 @desk_bp.route("/acara/<int:event_id>/presensi/batal/<int:attendance_id>", methods=["POST"])
