@@ -156,3 +156,22 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
     expect(page.get_by_text("Siti Rahmah")).to_be_visible()
     expect(page.get_by_text(certificate.number)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, make_event):
+    from eventapp.accounts.models import Role
+    from tests.conftest import PASSWORD
+
+    org = make_org()
+    event = make_event(org)
+    admin = make_user(None, role=Role.ADMIN, email="admin@kalteng.example")
+    page = phone_page
+    page.goto(f"{live_server}/kelola/masuk")
+    page.get_by_label("E-mail").fill(admin.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    for path in ("/kelola/acara/", f"/kelola/acara/{event.id}", "/kelola/pesan/", "/kelola/kim/"):
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
+        expect(page.get_by_role("button", name="Keluar")).to_be_in_viewport()
