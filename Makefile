@@ -12,7 +12,7 @@ run: setup
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	@$(BIN)/flask demo load
-	@echo "==> eventapp: http://127.0.0.1:$${PORT:-5000}  (Ctrl-C berhenti)"
+	@echo "==> eventapp: http://127.0.0.1:$${PORT:-5000}  (Ctrl-C untuk berhenti)"
 	@scripts/dev-server
 
 ## Run linters and the whole test suite on SQLite and PostgreSQL.

@@ -46,6 +46,9 @@ def import_regions(province: str | None) -> None:
     click.echo(", ".join(f"{level}: {count} baru" for level, count in added.items()))
 
 
+DEMO_ROLE_NAMES = {Role.ADMIN: "admin", Role.ORGANIZER: "penyelenggara", Role.CHECKIN: "petugas presensi"}
+
+
 @demo_cli.command("load")
 def load_demo() -> None:
     """Load the Kalimantan Tengah demo data once; later runs keep what is there."""
@@ -55,7 +58,7 @@ def load_demo() -> None:
         load()
         click.echo("Data contoh dimuat.")
     for email, password, role in DEMO_ACCOUNTS:
-        click.echo(f"  Akun {role:<10} {email}  kata sandi: {password}")
+        click.echo(f"  Akun {DEMO_ROLE_NAMES[role]:<17} {email}  kata sandi: {password}")
 
 
 @outbox_cli.command("failed")

@@ -430,3 +430,17 @@ def test_required_choices_are_marked_and_nothing_is_chosen_for_the_person(client
     assert re.search(r"<legend>Jenis kelamin <span aria-hidden=\"true\">\*</span></legend>", page)
     assert re.search(r'<label for="occupation">Pekerjaan <span aria-hidden="true">\*</span>', page)
     assert re.search(r'<option selected value="">— pilih —</option>', page)
+
+
+def test_no_page_promises_a_message_that_cannot_be_sent(client, make_event, kotim):
+    """Messages go by e-mail only (WhatsApp is not a channel yet): a phone-only person on the
+    waiting list is not told they will be notified."""
+    event = make_event(kotim["org"], venue_capacity=1)
+    _register(client, event)
+    waiting = _register(client, event, name="Budi", phone="0812-5100-0002")
+    page = client.get(waiting.headers["Location"]).get_data(as_text=True)
+    assert "daftar tunggu" in page and "kabari" not in page and "diberi tahu" not in page
+    with_mail = _register(client, event, name="Ani", phone="0812-5100-0003", email="ani@example.org")
+    assert "kami kabari lewat e-mail" in client.get(with_mail.headers["Location"]).get_data(as_text=True)
+    form = client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)
+    assert "konfirmasi lewat WhatsApp" not in form.lower()
