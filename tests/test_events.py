@@ -184,15 +184,23 @@ def test_cancelling_an_event_tells_everyone_registered(client, login, db, kotim,
 
 def test_history_shows_who_changed_what(client, login, db, kotim, make_event):
     event = make_event(kotim["org"])
+    old_title = event.title
     login(kotim["user"])
     form = {
         k: v
         for k, v in _new_event_form(kind="sosialisasi", mode="luring", title="Judul Baru").items()
         if k not in ("day", "start", "end")
     }
+    registration.cancel(registration.register(event, registrant(), utcnow()).registration, utcnow())
+    form["registration_opens_at"] = "2026-12-01T08:00"
     post_form(client, f"/kelola/acara/{event.id}/ubah", form)
     page = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
-    assert "event updated" in page and "Judul Baru" in page and kotim["user"].name in page
+    assert "Data acara diubah" in page and f"Judul: {old_title} → Judul Baru" in page
+    assert "Pendaftaran dibuka: — → Selasa, 1 Desember 2026, 08.00 WITA" in page
+    assert "Acara diterbitkan" in page and "Pendaftaran dibatalkan peserta" in page
+    assert kotim["user"].name in page
+    for internal in ("event updated", "published", "registration", "T08:00", "+00:00"):
+        assert internal not in page, internal
 
 
 def test_another_office_event_is_not_found(client, login, make_org, make_user, make_event, kotim):

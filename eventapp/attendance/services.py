@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
-from eventapp.audit.services import record
+from eventapp.audit.services import record, sentence_for
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
@@ -635,3 +635,14 @@ def report(actor: User, start: datetime, end: datetime) -> dict[str, list[RateRo
         "kim": rows(Kim.name, (Kim, Kim.id == Registration.kim_id)),
         "region": rows(Region.name, (Region, and_(Region.id == Registration.region_id))),
     }
+
+
+# --- How the history tells these changes ---------------------------------------------------------
+
+sentence_for("attendance", "undone")(
+    lambda c: _("Presensi dibatalkan (kode %(code)s)", code=c.get("registration", ""))
+)
+sentence_for("code_window", "opened")(lambda c: _("Kode presensi daring dibuka"))
+sentence_for("attendance", "report_imported")(
+    lambda c: _("Laporan rapat daring diimpor: %(n)d orang tercatat hadir", n=c.get("hadir", 0))
+)

@@ -1,11 +1,18 @@
-"""Recording changes inside the caller's unit of work."""
+"""Recording changes inside the caller's unit of work, and telling them in Indonesian.
 
+Each feature says how its own entries read (`sentence_for`), so the history page never shows
+an internal code and this module needs to know no feature above it.
+"""
+
+from collections.abc import Callable
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eventapp.audit.models import AuditEntry
 from eventapp.extensions import db
+from eventapp.i18n import format_datetime
 
 
 def _plain(value):
@@ -55,3 +62,49 @@ def event_history(event_id: int) -> list[AuditEntry]:
             select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id.desc())
         )
     )
+
+
+# (entity, action) → the sentence for an entry, e.g. "Acara diterbitkan".
+_SENTENCES: dict[tuple[str, str], Callable[[dict], str]] = {}
+# Field name → its label in the details of an edit; values of fields not listed are not shown.
+FIELD_LABELS: dict[str, Callable[[], str]] = {}
+# Fields whose values are dates and times (shown in the event's zone) or too long to show.
+_TIMES = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "closes_at"}
+
+
+def sentence_for(entity: str, action: str):
+    """Register how an entry of `entity`/`action` reads; the function gets the entry's changes."""
+
+    def register(tell: Callable[[dict], str]) -> Callable[[dict], str]:
+        _SENTENCES[(entity, action)] = tell
+        return tell
+
+    return register
+
+
+def _value(key: str, value, tz_name: str) -> str:
+    if value in (None, ""):
+        return "—"
+    if key in _TIMES and isinstance(value, str):
+        return format_datetime(datetime.fromisoformat(value), tz_name)
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    return str(value)
+
+
+def describe(entry: AuditEntry, tz_name: str) -> tuple[str, list[str]]:
+    """An entry as people read it: a sentence, and for edits one line per changed field."""
+    tell = _SENTENCES.get((entry.entity, entry.action))
+    sentence = tell(entry.changes) if tell else _("Data diubah")
+    details = []
+    if entry.action == "updated":
+        for key, pair in entry.changes.items():
+            label = FIELD_LABELS.get(key)
+            if label is None:
+                continue
+            if key in ("description", "poster_filename", "online_passcode", "region_id"):
+                details.append(_("%(field)s diubah", field=label()))
+            else:
+                old, new = (_value(key, v, tz_name) for v in pair)
+                details.append(f"{label()}: {old} → {new}")
+    return sentence, details

@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.attendance import services as attendance
-from eventapp.audit.services import record
+from eventapp.audit.services import record, sentence_for
 from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
@@ -670,3 +670,17 @@ def fail_stale_jobs(export_dir: Path, now: datetime) -> int:
         )
     db.session.commit()
     return len(stale)
+
+
+# --- How the history tells these changes ---------------------------------------------------------
+
+sentence_for("certificate_settings", "saved")(lambda c: _("Pengaturan sertifikat disimpan"))
+sentence_for("certificate", "issued")(lambda c: _("%(n)d sertifikat diterbitkan", n=c.get("count", 0)))
+sentence_for("certificate", "revoked")(
+    lambda c: _(
+        "Sertifikat %(number)s dicabut: %(reason)s", number=c.get("number", ""), reason=c.get("reason", "")
+    )
+)
+sentence_for("certificate", "restored")(
+    lambda c: _("Sertifikat %(number)s dipulihkan", number=c.get("number", ""))
+)

@@ -15,9 +15,10 @@ from sqlalchemy.orm import selectinload
 from eventapp import textrules
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
-from eventapp.audit.services import diff, record
+from eventapp.audit.services import FIELD_LABELS, diff, record, sentence_for
 from eventapp.errors import ValidationFailed
 from eventapp.events.models import (
+    ROLE_LABELS,
     TIMEZONES,
     Audience,
     Event,
@@ -482,3 +483,51 @@ def find_published(slug: str) -> Event | None:
         .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
         .options(selectinload(Event.sessions))
     )
+
+
+# --- How the history tells these changes ---------------------------------------------------------
+
+sentence_for("event", "created")(lambda c: _("Acara dibuat: %(title)s", title=c.get("title", "")))
+sentence_for("event", "updated")(lambda c: _("Data acara diubah"))
+sentence_for("event", "published")(lambda c: _("Acara diterbitkan"))
+sentence_for("event", "finished")(lambda c: _("Acara ditandai selesai"))
+sentence_for("event", "cancelled")(lambda c: _("Acara dibatalkan"))
+sentence_for("session", "created")(lambda c: _("Sesi ditambahkan"))
+sentence_for("session", "updated")(lambda c: _("Sesi diubah"))
+sentence_for("session", "deleted")(lambda c: _("Sesi dihapus"))
+sentence_for("person", "created")(
+    lambda c: _(
+        "%(name)s ditambahkan sebagai %(role)s",
+        name=c.get("name", ""),
+        role=ROLE_LABELS.get(c.get("role"), ""),
+    )
+)
+sentence_for("person", "deleted")(lambda c: _("%(name)s dihapus dari susunan acara", name=c.get("name", "")))
+FIELD_LABELS.update(
+    {
+        "title": lambda: _("Judul"),
+        "kind": lambda: _("Jenis"),
+        "mode": lambda: _("Moda"),
+        "audience": lambda: _("Sasaran"),
+        "region_id": lambda: _("Kabupaten/kota"),
+        "timezone": lambda: _("Zona waktu"),
+        "description": lambda: _("Deskripsi"),
+        "venue_name": lambda: _("Tempat"),
+        "venue_address": lambda: _("Alamat"),
+        "map_url": lambda: _("Tautan peta"),
+        "online_url": lambda: _("Tautan daring"),
+        "online_passcode": lambda: _("Kode sandi rapat"),
+        "venue_capacity": lambda: _("Kapasitas luring"),
+        "online_capacity": lambda: _("Kapasitas daring"),
+        "registration_opens_at": lambda: _("Pendaftaran dibuka"),
+        "registration_closes_at": lambda: _("Pendaftaran ditutup"),
+        "contact_name": lambda: _("Narahubung"),
+        "contact_phone": lambda: _("Nomor narahubung"),
+        "poster_filename": lambda: _("Poster"),
+        "attendance_min_sessions": lambda: _("Minimal sesi"),
+        "attendance_min_percent": lambda: _("Minimal persen waktu"),
+        "reminders_enabled": lambda: _("Pengingat"),
+        "starts_at": lambda: _("Mulai"),
+        "ends_at": lambda: _("Selesai"),
+    }
+)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from eventapp.accounts.access import require_roles
 from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
-from eventapp.audit.services import event_history
+from eventapp.audit.services import describe, event_history
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
 from eventapp.errors import DomainError
@@ -370,4 +370,5 @@ def person_delete(event_id: int, person_id: int):
 def history(event_id: int):
     """Who changed what on this event."""
     event = managed_event_or_404(event_id)
-    return render_template("events/history.html", event=event, entries=event_history(event.id))
+    entries = [(entry, *describe(entry, event.timezone)) for entry in event_history(event.id)]
+    return render_template("events/history.html", event=event, entries=entries)

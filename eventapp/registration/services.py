@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import can_manage, require_manager
 from eventapp.accounts.models import User
-from eventapp.audit.services import record
+from eventapp.audit.services import record, sentence_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
@@ -29,6 +29,7 @@ from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
 from eventapp.registration.models import (
+    STATUS_LABELS,
     Invitation,
     Registration,
     RegistrationSource,
@@ -927,3 +928,28 @@ def recap(event: Event) -> Recap:
         by_occupation=count_by(Registration.occupation),
         total=sum(count for _, count in by_gender),
     )
+
+
+# --- How the history tells these changes ---------------------------------------------------------
+
+sentence_for("registration", "added")(
+    lambda c: _("Peserta ditambahkan panitia: %(name)s", name=c.get("name", ""))
+)
+sentence_for("registration", "status")(
+    lambda c: _(
+        "Status pendaftaran diubah: %(old)s → %(new)s",
+        old=STATUS_LABELS.get(c.get("status", ["", ""])[0], ""),
+        new=STATUS_LABELS.get(c.get("status", ["", ""])[1], ""),
+    )
+)
+sentence_for("registration", "cancelled")(
+    lambda c: (
+        _("Pendaftaran dibatalkan panitia")
+        if c.get("by") == "panitia"
+        else _("Pendaftaran dibatalkan peserta")
+    )
+)
+sentence_for("registration", "spam")(
+    lambda c: _("%(n)d pendaftaran dibatalkan sebagai spam", n=len(c.get("codes", [])))
+)
+sentence_for("invitation", "added")(lambda c: _("%(n)d undangan dibuat", n=c.get("count", 0)))
