@@ -264,3 +264,9 @@ def test_a_bad_poster_on_a_new_event_saves_nothing(client, login, db, kotim):
     page = response.get_data(as_text=True)
     assert "Gambar harus berupa berkas PNG atau JPEG." in page and 'value="Webinar Literasi Digital"' in page
     assert db.session.scalar(select(Event)) is None
+
+
+def test_staff_see_their_office_in_the_header(client, login, kotim):
+    login(kotim["user"])
+    page = client.get("/kelola/acara/").get_data(as_text=True)
+    assert '<strong>Diskominfo Kabupaten Kotawaringin Timur</strong>' in page

@@ -291,6 +291,10 @@ def test_organizer_lists_filters_and_exports_registrants(client, login, make_eve
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == services.EXPORT_COLUMNS and len(rows) == 4
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["status"] == "Terdaftar" and first["moda"] == "Luring" and first["jenis_kelamin"] == "Perempuan"
+    assert first["no_hp"].startswith("0813-") and first["sumber"] == "Formulir daring"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d\.\d\d WIB", first["waktu_daftar"])
     assert client.get(f"/kelola/acara/{event.id}/peserta/ekspor.xlsx").status_code == 200
 
 

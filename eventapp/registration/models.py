@@ -24,6 +24,13 @@ class RegistrationSource(enum.StrEnum):
     MANUAL = "manual"  # added by an organizer
 
 
+SOURCE_LABELS = {
+    RegistrationSource.ONLINE: _l("Formulir daring"),
+    RegistrationSource.GROUP: _l("Ketua KIM"),
+    RegistrationSource.INVITATION: _l("Undangan"),
+    RegistrationSource.MANUAL: _l("Panitia"),
+}
+
 STATUS_LABELS = {
     RegistrationStatus.CONFIRMED: _l("Terdaftar"),
     RegistrationStatus.WAITLISTED: _l("Daftar tunggu"),

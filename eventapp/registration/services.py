@@ -19,16 +19,26 @@ from eventapp.audit.services import record, sentence_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
-from eventapp.events.models import Audience, Event, EventMode, EventSession, EventStatus
+from eventapp.events.models import MODE_LABELS, Audience, Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import utc_to_local
-from eventapp.kim.models import Gender, Kim, KimMember, Occupation, Position
+from eventapp.i18n import utc_to_local, zone_label
+from eventapp.kim.models import (
+    GENDER_LABELS,
+    OCCUPATION_LABELS,
+    POSITION_LABELS,
+    Gender,
+    Kim,
+    KimMember,
+    Occupation,
+    Position,
+)
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.models import OutboxMessage
-from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.phones import InvalidPhone, display_phone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
 from eventapp.registration.models import (
+    SOURCE_LABELS,
     STATUS_LABELS,
     Invitation,
     Registration,
@@ -695,7 +705,7 @@ def register_group(
             gender=member.gender,
             occupation=member.occupation,
             kim_id=kim.id,
-            position=str(member.position),
+            position=str(POSITION_LABELS[member.position]),
             attendance_mode=attendance_mode,
             consent=True,
         )
@@ -881,18 +891,19 @@ def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
             [
                 r.code,
                 r.name,
-                r.phone or "",
+                display_phone(r.phone),
                 r.email or "",
-                r.gender,
-                r.occupation,
+                str(GENDER_LABELS.get(r.gender, "")),
+                str(OCCUPATION_LABELS.get(r.occupation, "")),
                 r.kim.name if r.kim else "",
                 r.institution,
                 r.position,
                 r.region.name if r.region else "",
-                r.attendance_mode,
-                r.status,
-                r.source,
-                utc_to_local(r.created_at, event.timezone).replace(tzinfo=None),
+                str(MODE_LABELS.get(r.attendance_mode, "")),
+                str(STATUS_LABELS.get(r.status, "")),
+                str(SOURCE_LABELS.get(r.source, "")),
+                # Sorts as text and says its zone: "2026-12-01 09.00 WITA".
+                f"{utc_to_local(r.created_at, event.timezone):%Y-%m-%d %H.%M} {zone_label(event.timezone)}",
             ]
         )
     return rows
