@@ -269,4 +269,4 @@ def test_a_bad_poster_on_a_new_event_saves_nothing(client, login, db, kotim):
 def test_staff_see_their_office_in_the_header(client, login, kotim):
     login(kotim["user"])
     page = client.get("/kelola/acara/").get_data(as_text=True)
-    assert '<strong>Diskominfo Kabupaten Kotawaringin Timur</strong>' in page
+    assert "<strong>Diskominfo Kabupaten Kotawaringin Timur</strong>" in page

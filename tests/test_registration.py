@@ -258,7 +258,7 @@ def test_invitation_only_event_registers_through_the_personal_link(
     post_form(client, f"/kelola/acara/{event.id}/undangan", {"kim-kim_ids": [str(kim.id)]})
     page = client.get(f"/kelola/acara/{event.id}/undangan").get_data(as_text=True)
     links = re.findall(r"http://localhost(/undangan/[\w-]+)", page)
-    assert len(links) == 2 and "belum mendaftar" in page
+    assert len(links) == 2 and "belum menjawab" in page
     client.post(
         "/kelola/keluar", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
     )
@@ -292,7 +292,9 @@ def test_organizer_lists_filters_and_exports_registrants(client, login, make_eve
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == services.EXPORT_COLUMNS and len(rows) == 4
     first = dict(zip(rows[0], rows[1], strict=True))
-    assert first["status"] == "Terdaftar" and first["moda"] == "Luring" and first["jenis_kelamin"] == "Perempuan"
+    assert (
+        first["status"] == "Terdaftar" and first["moda"] == "Luring" and first["jenis_kelamin"] == "Perempuan"
+    )
     assert first["no_hp"].startswith("0813-") and first["sumber"] == "Formulir daring"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d\.\d\d WIB", first["waktu_daftar"])
     assert client.get(f"/kelola/acara/{event.id}/peserta/ekspor.xlsx").status_code == 200
@@ -448,3 +450,32 @@ def test_no_page_promises_a_message_that_cannot_be_sent(client, make_event, koti
     assert "kami kabari lewat e-mail" in client.get(with_mail.headers["Location"]).get_data(as_text=True)
     form = client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)
     assert "konfirmasi lewat WhatsApp" not in form.lower()
+
+
+def test_invitation_only_events_stay_private_and_invitees_can_answer_izin(
+    client, login, db, make_event, make_kim, kotim
+):
+    kim = make_kim(kotim["org"], members=3, chair=True)
+    event = make_event(kotim["org"], kind="rakor", audience="undangan")
+    public = client.get(f"/acara/{event.slug}").get_data(as_text=True)
+    assert "Bagikan ke WhatsApp" not in public and "Daftar sekarang" not in public
+    assert "khusus undangan" in public
+    login(kotim["user"])
+    invitations_url = f"/kelola/acara/{event.id}/undangan"
+    post_form(client, invitations_url, {"kim-kim_ids": [str(kim.id)], "kim-chairs_only": "y"})
+    page = client.get(invitations_url).get_data(as_text=True)
+    links = re.findall(r"http://localhost(/undangan/[\w-]+)", page)
+    assert len(links) == 1 and kim.members[0].name in page and kim.members[1].name not in page
+    post_form(client, "/kelola/keluar", {}, form_url="/kelola/akun")
+
+    invitation_page = client.get(links[0]).get_data(as_text=True)
+    assert "Tidak dapat hadir?" in invitation_page
+    empty = post_form(client, links[0], {"excuse": ""}).get_data(as_text=True)
+    assert 'id="excuse-error" class="field-error">Wajib diisi.' in empty
+    assert 'id="name-error"' not in empty  # the registration form was not judged
+    response = post_form(client, links[0], {"excuse": "Bertugas di posyandu"})
+    answered = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "jawaban izin Anda sudah diterima" in answered and "Bertugas di posyandu" in answered
+    login(kotim["user"])
+    page = client.get(invitations_url).get_data(as_text=True)
+    assert "Izin" in page and "Bertugas di posyandu" in page

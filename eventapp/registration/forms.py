@@ -10,6 +10,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -205,9 +206,16 @@ class InvitePersonForm(Form):
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid."))])
 
 
+class ExcuseForm(Form):
+    """An invitee who cannot come says so (izin), with the reason."""
+
+    excuse = TextAreaField(_l("Alasan tidak dapat hadir"), validators=[required(), max_length(500)])
+
+
 class InviteKimForm(Form):
+    chairs_only = BooleanField(_l("Hanya ketua KIM"))
     kim_ids = SelectMultipleField(
-        _l("Undang semua anggota KIM"),
+        _l("Undang anggota KIM"),
         coerce=int,
         validate_choice=False,
         widget=ListWidget(prefix_label=False),

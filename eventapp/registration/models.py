@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
@@ -99,6 +99,9 @@ class Invitation(db.Model):
     token: Mapped[str] = mapped_column(String(43), unique=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The invitee's answer when they cannot come ("izin") and why; coming is a registration.
+    excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    excuse: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     member = relationship("KimMember")
     registration = relationship("Registration")

@@ -14,7 +14,7 @@ from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
-from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember
+from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember, Position
 from eventapp.registration import services
 from eventapp.registration.forms import (
     NOT_KIM,
@@ -196,7 +196,10 @@ def invitations(event_id: int):
     kim_form.kim_ids.choices = select_choices([(k.id, k.name) for k in kims])
     if "kim-kim_ids" in request.form and kim_form.validate_on_submit():
         chosen = {k.id for k in kims} & set(kim_form.kim_ids.data or [])
-        members = db.session.scalars(select(KimMember).where(KimMember.kim_id.in_(chosen))).all()
+        stmt = select(KimMember).where(KimMember.kim_id.in_(chosen))
+        if kim_form.chairs_only.data:
+            stmt = stmt.where(KimMember.position == Position.KETUA)
+        members = db.session.scalars(stmt).all()
         added = services.invite_members(current_user, event, list(members))
         flash(_("%(n)d undangan dibuat.", n=added), "success")
         return redirect(url_for("registrants.invitations", event_id=event.id))

@@ -347,6 +347,7 @@ def register(
         registration, outgoing = _admit(event, values, now, source, data.consent, existing)
         if invitation is not None:
             invitation.registration_id = registration.id
+            invitation.excused_at, invitation.excuse = None, ""
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -778,6 +779,21 @@ def invite_person(actor: User, event: Event, name: str, phone: str, email: str) 
         {"name": invitation.name},
         event_id=event.id,
     )
+    db.session.commit()
+    return invitation
+
+
+def excuse_invitation(invitation: Invitation, reason: str, now: datetime) -> Invitation:
+    """An invitee answers 'izin': they cannot come, and say why. Answering again replaces the
+    reason; registering later (coming after all) stays possible."""
+    if invitation.registration is not None and invitation.registration.status != RegistrationStatus.CANCELLED:
+        raise DomainError(
+            _("Anda sudah terdaftar hadir. Batalkan dulu pendaftaran Anda di halaman peserta."),
+            "already_coming",
+        )
+    if not reason.strip():
+        raise ValidationFailed(_("Tuliskan alasan Anda tidak dapat hadir."), "reason_required")
+    invitation.excused_at, invitation.excuse = now, reason.strip()
     db.session.commit()
     return invitation
 

@@ -18,6 +18,7 @@ from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
 from eventapp.phones import mask_phone
 from eventapp.registration import messages, services
 from eventapp.registration.forms import (
+    ExcuseForm,
     GroupChairForm,
     GroupMembersForm,
     RegistrationForm,
@@ -36,7 +37,7 @@ def _published_or_404(slug: str) -> Event:
     return event
 
 
-def _register_page(event: Event, invitation: Invitation | None):
+def _register_page(event: Event, invitation: Invitation | None, excuse_form: ExcuseForm | None = None):
     now = utcnow()
     reason = services.closed_reason(event, now, invitation)
     if reason:
@@ -45,7 +46,8 @@ def _register_page(event: Event, invitation: Invitation | None):
     if request.method == "GET" and invitation is not None:
         form.name.data, form.email.data = invitation.name, invitation.email
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
-    if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, True):
+    posted = request.method == "POST" and "excuse" not in request.form
+    if posted and not form.refresh_kim.data and validate_registrant(form, event, True):
         try:
             result = services.register(event, form.registrant(), now, invitation=invitation)
         except services.RegistrationClosed as error:
@@ -67,6 +69,7 @@ def _register_page(event: Event, invitation: Invitation | None):
     return render_template(
         "registration/form.html",
         form=form,
+        excuse_form=excuse_form,
         event=event,
         invitation=invitation,
         seats=services.seats(event),
@@ -116,7 +119,18 @@ def invitation(token: str):
     event = db.session.get(Event, found.event_id)
     if event.status == "draft":
         abort(404)
-    return _register_page(event, found)
+    excuse_form = ExcuseForm(formdata=None, excuse=found.excuse)
+    if "excuse" in request.form:
+        excuse_form = ExcuseForm()
+        if excuse_form.validate_on_submit():
+            try:
+                services.excuse_invitation(found, excuse_form.excuse.data, utcnow())
+            except DomainError as error:
+                excuse_form.excuse.errors.append(error.message)
+            else:
+                flash(_("Terima kasih, jawaban izin Anda sudah diterima panitia."), "success")
+                return redirect(url_for("registration.invitation", token=token))
+    return _register_page(event, found, excuse_form)
 
 
 @bp.route("/acara/<slug>/daftar-kelompok", methods=["GET", "POST"])
