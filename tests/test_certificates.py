@@ -365,3 +365,52 @@ def test_cancelling_after_issue_revokes_the_certificate_with_the_reason(client, 
     assert certificate.revoked_at is not None
     page = client.get(f"/verifikasi/{certificate.code}").get_data(as_text=True)
     assert "DICABUT" in page and "Alasan: Dibatalkan oleh peserta." in page
+
+
+def test_a_participant_asks_for_a_name_correction_and_the_certificate_follows(client, login, db, held):
+    siti = held["siti"]
+    (certificate,) = [
+        c
+        for c in services.issue_all(_admin_actor(), held["event"], utcnow()).issued
+        if c.registration_id == siti.id
+    ]
+    number = certificate.number
+    page = client.get(f"/p/{siti.token}").get_data(as_text=True)
+    assert "Nama di sertifikat: Siti Rahmah" in page
+    response = post_form(client, f"/p/{siti.token}/nama", {"requested_name": "Dra. Siti Rahmah, M.Si."})
+    assert "Permintaan perbaikan nama terkirim" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+
+    login(held["organizer"])
+    event_id = held["event"].id
+    listing = client.get(f"/kelola/acara/{event_id}/peserta").get_data(as_text=True)
+    assert "minta perbaikan nama" in listing
+    edit_url = f"/kelola/acara/{event_id}/peserta/{siti.id}/ubah"
+    edit = client.get(edit_url).get_data(as_text=True)
+    assert 'value="Dra. Siti Rahmah, M.Si."' in edit
+    values = {
+        "name": "Dra. Siti Rahmah, M.Si.",
+        "phone": "0813-7777-0001",
+        "email": "siti@example.org",
+        "gender": "P",
+        "occupation": "lainnya",
+        "kim_id": "-1",
+        "institution": "Kantor Desa Camba",
+    }
+    assert post_form(client, edit_url, values).status_code == 302
+    db.session.refresh(certificate)
+    assert certificate.holder_name == "Dra. Siti Rahmah, M.Si." and certificate.number == number
+    assert db.session.get(type(siti), siti.id).requested_name is None
+    verified = client.get(f"/verifikasi/{certificate.code}").get_data(as_text=True)
+    assert "Dra. Siti Rahmah, M.Si." in verified
+    history = client.get(f"/kelola/acara/{event_id}/riwayat").get_data(as_text=True)
+    assert "Data peserta diperbaiki" in history and "Nama: Siti Rahmah → Dra. Siti Rahmah, M.Si." in history
+
+
+def test_a_correction_may_not_take_another_registrants_phone(db, held):
+    from eventapp.errors import ValidationFailed
+
+    data = registrant(name="Siti Rahmah", phone="081377770002", email="siti@example.org")
+    with pytest.raises(ValidationFailed, match="Sudah dipakai pendaftar lain"):
+        registration.correct_registrant(_admin_actor(), held["siti"], data, utcnow())

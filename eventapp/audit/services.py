@@ -68,8 +68,10 @@ def event_history(event_id: int) -> list[AuditEntry]:
 _SENTENCES: dict[tuple[str, str], Callable[[dict], str]] = {}
 # Field name → its label in the details of an edit; values of fields not listed are not shown.
 FIELD_LABELS: dict[str, Callable[[], str]] = {}
-# Fields whose values are dates and times (shown in the event's zone) or too long to show.
+# Fields whose values are dates and times, shown in the event's zone.
 _TIMES = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "closes_at"}
+# Fields whose values are ids, codes, secrets or long texts: the history says only that they changed.
+CHANGE_ONLY = {"description", "poster_filename", "online_passcode", "region_id"}
 
 
 def sentence_for(entity: str, action: str):
@@ -102,7 +104,7 @@ def describe(entry: AuditEntry, tz_name: str) -> tuple[str, list[str]]:
             label = FIELD_LABELS.get(key)
             if label is None:
                 continue
-            if key in ("description", "poster_filename", "online_passcode", "region_id"):
+            if key in CHANGE_ONLY:
                 details.append(_("%(field)s diubah", field=label()))
             else:
                 old, new = (_value(key, v, tz_name) for v in pair)

@@ -341,6 +341,14 @@ def revoke_for_cancelled(event: Event, *, registrations: list, now: datetime, re
         certificate.revoked_at, certificate.revoke_reason = now, reason
 
 
+def rename_for_corrected(event: Event, *, registration, now: datetime) -> None:
+    """A corrected registrant's valid certificate prints the corrected name under the same
+    number, in the correcting unit of work (connected to registration_corrected)."""
+    certificate = for_registration(registration)
+    if certificate is not None and certificate.revoked_at is None:
+        certificate.holder_name = registration.name
+
+
 def restore(actor: User, certificate: Certificate) -> None:
     """Undo a revocation; the certificate keeps its number."""
     require_manager(actor, certificate.event.organization_id)

@@ -27,7 +27,7 @@ from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event
 from eventapp.extensions import db, limiter
 from eventapp.registration import services as registration_services
-from eventapp.registration.services import registrations_cancelled
+from eventapp.registration.services import registration_corrected, registrations_cancelled
 
 bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -286,3 +286,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.jinja_env.globals["certificate_of"] = services.for_registration
     registrations_cancelled.connect(services.revoke_for_cancelled)
+    registration_corrected.connect(services.rename_for_corrected)

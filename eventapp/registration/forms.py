@@ -28,6 +28,7 @@ from eventapp.forms import (
 )
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.kim.services import active_kims_in
+from eventapp.phones import display_phone
 from eventapp.regions.services import kabupaten_in
 from eventapp.registration.models import STATUS_LABELS
 from eventapp.registration.services import RegistrantData, province_of, registrant_problems
@@ -135,6 +136,18 @@ class RegistrantForm(Form):
         if event.mode != EventMode.HIBRIDA:
             del self.attendance_mode
 
+    def fill_from(self, registration) -> None:
+        """Show a registration's details, for an organizer to correct them."""
+        self.name.data = registration.requested_name or registration.name
+        self.phone.data = display_phone(registration.phone)
+        self.email.data = registration.email or ""
+        self.gender.data, self.occupation.data = registration.gender, registration.occupation
+        self.kabupaten.data = registration.region_id
+        self.kim_id.data = registration.kim_id if registration.kim_id else NOT_KIM
+        self.institution.data, self.position.data = registration.institution, registration.position
+        if "attendance_mode" in self:
+            self.attendance_mode.data = registration.attendance_mode
+
     def registrant(self) -> RegistrantData:
         """What was typed, for the registration services."""
         return RegistrantData(
@@ -204,6 +217,12 @@ class InvitePersonForm(Form):
     name = StringField(_l("Nama"), validators=[required(), max_length(150)])
     phone = StringField(_l("Nomor WhatsApp"), validators=[Optional(), max_length(30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid."))])
+
+
+class NameRequestForm(Form):
+    """A participant asks for another name on the certificate."""
+
+    requested_name = StringField(_l("Nama yang benar"), validators=[required(), max_length(150)])
 
 
 class ExcuseForm(Form):

@@ -76,6 +76,9 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A name the participant asked to have printed on the certificate instead, until an
+    # organizer approves (or replaces) it.
+    requested_name: Mapped[str | None] = mapped_column(String(150))
 
     event = relationship("Event")
     kim = relationship("Kim")

@@ -121,6 +121,33 @@ def create(event_id: int):
     return render_template("registration/registrant_form.html", form=form, event=event, not_kim=NOT_KIM)
 
 
+@bp.route("/peserta/<int:registration_id>/ubah", methods=["GET", "POST"])
+def correct(event_id: int, registration_id: int):
+    """Correct a registrant's details; a requested certificate name is approved by saving."""
+    event = managed_event_or_404(event_id)
+    registration = _registration_of(event, registration_id)
+    form = RegistrantForm()
+    if request.method == "GET":
+        form.fill_from(registration)
+    if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, False):
+        try:
+            changes = services.correct_registrant(current_user, registration, form.registrant(), utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            if changes:
+                flash(_("Data %(name)s diperbaiki.", name=registration.name), "success")
+            return redirect(url_for("registrants.index", event_id=event.id))
+    form.bind_choices(event)
+    return render_template(
+        "registration/registrant_form.html",
+        form=form,
+        event=event,
+        registration=registration,
+        not_kim=NOT_KIM,
+    )
+
+
 @bp.route("/peserta/<int:registration_id>/status", methods=["POST"])
 def set_status(event_id: int, registration_id: int):
     """Confirm, waitlist or cancel a registration by hand."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import can_manage, require_manager
 from eventapp.accounts.models import User
-from eventapp.audit.services import record, sentence_for
+from eventapp.audit.services import CHANGE_ONLY, FIELD_LABELS, diff, record, sentence_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
@@ -76,6 +76,9 @@ checking_contact = _signals.signal("registration-checking-contact")
 # commit, with `registrations`, `now` and `reason`: higher features (certificates) add their
 # own changes to the same unit of work.
 registrations_cancelled = _signals.signal("registrations-cancelled")
+# Sent when an organizer corrects a registrant, before the commit, with `registration`:
+# certificates print the corrected name under the same number.
+registration_corrected = _signals.signal("registration-corrected")
 
 
 class RegistrationClosed(DomainError):
@@ -498,6 +501,63 @@ def add_by_organizer(actor: User, event: Event, data: RegistrantData, now: datet
     db.session.commit()
     send_committed(*outgoing)
     return RegistrationResult(registration)
+
+
+# What an organizer may correct; gender and occupation come along from the same form.
+CORRECTABLE = ("name", "phone", "email", "gender", "occupation", "kim_id", "institution", "position")
+
+
+def correct_registrant(actor: User, registration: Registration, data: RegistrantData, now: datetime) -> dict:
+    """An organizer corrects a registrant's details (and mode); the change goes into the
+    history, and an issued certificate is printed with the corrected name under its number.
+    A pending name request is settled by it. Returns what changed ({field: [old, new]})."""
+    event = registration.event
+    require_manager(actor, event.organization_id)
+    values = _clean(event, data, require_consent=False)
+    lock_for_update(Event, event.id)
+    for field_code, phone, email in (
+        ("phone_invalid", values["phone"], None),
+        ("email_invalid", None, values["email"]),
+    ):
+        other = _find_existing(event.id, phone, email) if phone or email else None
+        if other is not None and other.id != registration.id:
+            message = _("Sudah dipakai pendaftar lain di acara ini (kode %(code)s).", code=other.code)
+            raise ValidationFailed(message, field_code)
+    changed = {key: values[key] for key in (*CORRECTABLE, "region_id", "attendance_mode")}
+    changes = diff(registration, changed)
+    old_mode = registration.attendance_mode
+    for key, value in changed.items():
+        setattr(registration, key, value)
+    registration.requested_name = None
+    outgoing: list[OutboxMessage] = []
+    if "attendance_mode" in changes and registration.status == RegistrationStatus.CONFIRMED:
+        db.session.flush()
+        outgoing = _promote_waiting(event, old_mode, now)
+    if changes:
+        registration_corrected.send(event, registration=registration, now=now)
+        record(
+            actor,
+            event.organization_id,
+            "registration",
+            registration.id,
+            "updated",
+            changes,
+            event_id=event.id,
+        )
+    db.session.commit()
+    send_committed(*outgoing)
+    return changes
+
+
+def request_name_correction(registration: Registration, name: str) -> None:
+    """A participant asks for another name on the certificate; an organizer approves it."""
+    wanted = " ".join(name.split())
+    if not wanted:
+        raise ValidationFailed(_("Tuliskan nama yang benar."), "name_required")
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise DomainError(_("Pendaftaran ini sudah dibatalkan."), "cancelled")
+    registration.requested_name = None if wanted == registration.name else wanted
+    db.session.commit()
 
 
 def set_status(actor: User, registration: Registration, status: str, now: datetime) -> None:
@@ -979,4 +1039,19 @@ sentence_for("registration", "cancelled")(
 sentence_for("registration", "spam")(
     lambda c: _("%(n)d pendaftaran dibatalkan sebagai spam", n=len(c.get("codes", [])))
 )
+sentence_for("registration", "updated")(lambda c: _("Data peserta diperbaiki"))
+FIELD_LABELS.update(
+    {
+        "name": lambda: _("Nama"),
+        "phone": lambda: _("Nomor HP"),
+        "email": lambda: _("E-mail"),
+        "gender": lambda: _("Jenis kelamin"),
+        "occupation": lambda: _("Pekerjaan"),
+        "kim_id": lambda: _("KIM"),
+        "institution": lambda: _("Instansi"),
+        "position": lambda: _("Jabatan"),
+        "attendance_mode": lambda: _("Cara mengikuti"),
+    }
+)
+CHANGE_ONLY.update({"gender", "occupation", "kim_id", "attendance_mode"})
 sentence_for("invitation", "added")(lambda c: _("%(n)d undangan dibuat", n=c.get("count", 0)))

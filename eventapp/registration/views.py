@@ -21,6 +21,7 @@ from eventapp.registration.forms import (
     ExcuseForm,
     GroupChairForm,
     GroupMembersForm,
+    NameRequestForm,
     RegistrationForm,
     show_error,
     validate_registrant,
@@ -247,7 +248,27 @@ def participant(token: str):
         status_labels=STATUS_LABELS,
         mode_labels=MODE_LABELS,
         can_cancel=services.can_cancel(registration),
+        name_form=NameRequestForm(
+            formdata=None, requested_name=registration.requested_name or registration.name
+        ),
     )
+
+
+@bp.route("/p/<token>/nama", methods=["POST"])
+def request_name(token: str):
+    """A participant asks for another name on the certificate."""
+    registration = _registration_or_404(token)
+    form = NameRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_name_correction(registration, form.requested_name.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Permintaan perbaikan nama terkirim ke panitia."), "success")
+    else:
+        flash(_("Tuliskan nama yang benar, paling banyak 150 huruf."), "error")
+    return redirect(url_for("registration.participant", token=token))
 
 
 @bp.route("/p/<token>/batal", methods=["GET", "POST"])
