@@ -2,7 +2,7 @@
 `flask outbox failed|retry`."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -55,7 +55,7 @@ def load_demo() -> None:
     from eventapp.demo import DEMO_ACCOUNTS, load
 
     if db.session.scalar(select(User.id).limit(1)) is None:
-        load()
+        load(current_app.config["UPLOAD_DIR"])
         click.echo("Data contoh dimuat.")
     for email, password, role in DEMO_ACCOUNTS:
         click.echo(f"  Akun {DEMO_ROLE_NAMES[role]:<17} {email}  kata sandi: {password}")

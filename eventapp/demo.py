@@ -8,6 +8,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.events import services as event_services
 from eventapp.events.models import Audience, EventKind, EventMode, PersonRole
 from eventapp.kim import services as kim_services
+from eventapp.kim.models import POSITION_LABELS, Position
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.regions.services import find_child_by_name, import_regions
 
@@ -163,8 +164,89 @@ def _demo_events(organizer, kotim_office, kotim, admin, province_office) -> None
     event_services.publish_event(admin, webinar)
 
 
-def load() -> None:
-    """Create regions, offices, accounts and KIM for a first look at the app."""
+def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_dir) -> None:
+    """What an office has after a while: a bimtek that took place, with attendance and
+    certificates, and an invitation-only rakor for the KIM chairs."""
+    from eventapp.attendance import services as attendance
+    from eventapp.certificates import services as certificates
+    from eventapp.registration import services as registration
+
+    now = utcnow()
+    held = now.date() - timedelta(days=10)
+    bimtek = event_services.create_event(
+        organizer,
+        kotim_office,
+        event_services.EventData(
+            title="Bimtek Pengelolaan Konten Informasi Desa",
+            kind=EventKind.BIMTEK,
+            mode=EventMode.LURING,
+            audience=Audience.KIM,
+            region_id=kotim.id,
+            description="Pelatihan menulis berita desa, memotret dan mengelola media sosial KIM.",
+            venue_name="Aula Diskominfo Kabupaten Kotawaringin Timur, Sampit",
+            venue_capacity=40,
+            contact_name="Rina Kartika",
+            contact_phone="081250099001",
+        ),
+        [event_services.SessionData(day=held, start=time(9), end=time(15))],
+    )
+    event_services.publish_event(organizer, bimtek)
+    session = bimtek.sessions[0]
+    members = [member for kim in kotim_kims for member in kim.members]
+    for n, member in enumerate(members):
+        added = registration.add_by_organizer(
+            organizer,
+            bimtek,
+            registration.RegistrantData(
+                name=member.name,
+                phone=member.phone or "",
+                gender=member.gender,
+                occupation=member.occupation,
+                kim_id=member.kim_id,
+                position=str(POSITION_LABELS[member.position]),
+            ),
+            now,
+        )
+        if n % 5 != 4:  # one in five did not come
+            attendance.check_in(organizer, bimtek, session, added.registration, session.starts_at)
+    certificates.save_settings(
+        organizer,
+        bimtek,
+        enabled=True,
+        design="klasik",
+        number_pattern=certificates.DEFAULT_PATTERN,
+        event_code="BIMTEK-KID",
+        wording={str(role): dict(text) for role, text in certificates.DEFAULT_WORDING.items()},
+        signatories=[
+            certificates.SignatoryData(
+                "Marjuki, S.Sos., M.AP.", "Kepala Dinas Komunikasi dan Informatika", "197305121993031004"
+            )
+        ],
+        upload_dir=upload_dir,
+    )
+    certificates.issue_all(organizer, bimtek, now)
+
+    rakor = event_services.create_event(
+        organizer,
+        kotim_office,
+        event_services.EventData(
+            title="Rapat Koordinasi Ketua KIM se-Kotawaringin Timur",
+            kind=EventKind.RAKOR,
+            mode=EventMode.LURING,
+            audience=Audience.UNDANGAN,
+            region_id=kotim.id,
+            venue_name="Ruang Rapat Diskominfo Kotim",
+            venue_capacity=20,
+        ),
+        [event_services.SessionData(day=now.date() + timedelta(days=5), start=time(9), end=time(11))],
+    )
+    event_services.publish_event(organizer, rakor)
+    chairs = [member for member in members if member.position == Position.KETUA]
+    registration.invite_members(organizer, rakor, chairs)
+
+
+def load(upload_dir) -> None:
+    """Create regions, offices, accounts, KIM and events for a first look at the app."""
     import_regions("Kalimantan Tengah")
     kalteng = _region(None, RegionLevel.PROVINSI, "Kalimantan Tengah")
     kotim = _region(kalteng, RegionLevel.KABUPATEN, "Kotawaringin Timur")
@@ -224,6 +306,7 @@ def load() -> None:
         DEMO_PASSWORD,
     )
 
+    kotim_kims = []
     for number, name, kab, kec, desa, founded, members in DEMO_KIM:
         kabupaten = _region(kalteng, RegionLevel.KABUPATEN, kab)
         village = _region(_region(kabupaten, RegionLevel.KECAMATAN, kec), RegionLevel.DESA, desa)
@@ -240,6 +323,8 @@ def load() -> None:
                 decree_number=f"188.45/{number[-3:]}/DISKOMINFO/{founded.year}",
             ),
         )
+        if office is kotim_office:
+            kotim_kims.append(kim)
         for member_name, position, gender, year, occupation, phone in members:
             kim_services.add_member(
                 actor,
@@ -254,3 +339,4 @@ def load() -> None:
                 ),
             )
     _demo_events(organizer, kotim_office, kotim, admin, province_office)
+    _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_dir)

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 
 from config import DEV_SECRET_KEY, check_production_settings
 from eventapp import create_app
+from eventapp.dbtypes import utcnow
 from eventapp.extensions import db
 from eventapp.i18n import format_date, format_datetime
 from tests.conftest import post_form
@@ -98,3 +99,22 @@ def test_every_error_page_is_indonesian_styled_and_fits_a_phone(app):
         assert page.status_code == status
         assert '<meta name="viewport"' in text and 'href="/static/css/app.css"' in text, status
         assert "Method Not Allowed" not in text and "Not Found" not in text, status
+
+
+def test_demo_data_shows_the_whole_product_on_first_login(app, db):
+    from sqlalchemy import func, select
+
+    from eventapp.certificates.models import Certificate
+    from eventapp.demo import load
+    from eventapp.events.models import Event
+    from eventapp.registration.models import Invitation
+
+    load(app.config["UPLOAD_DIR"])
+    events = {e.title: e for e in db.session.scalars(select(Event))}
+    bimtek = events["Bimtek Pengelolaan Konten Informasi Desa"]
+    assert bimtek.ends_at < utcnow()
+    issued = db.session.scalar(select(func.count(Certificate.id)).where(Certificate.event_id == bimtek.id))
+    assert issued >= 5
+    rakor = events["Rapat Koordinasi Ketua KIM se-Kotawaringin Timur"]
+    assert rakor.audience == "undangan"
+    assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.event_id == rakor.id)) >= 2
