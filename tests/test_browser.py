@@ -76,8 +76,31 @@ def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_
     expect(page.locator(".qr svg")).to_be_visible()
     # Nothing on the participant page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    own_page = page.url
 
-    page.reload()  # the participant page is a stable address of its own
+    # The name on the certificate can be checked and a correction asked for.
+    page.get_by_text("Nama di sertifikat: Siti Rahmah").click()
+    page.get_by_label("Tulis nama lengkap dan gelar seperti yang harus tercetak").fill("Siti Rahmah, S.Pd.")
+    page.get_by_role("button", name="Ajukan perbaikan nama").click()
+    expect(page.get_by_text("Permintaan perbaikan nama terkirim ke panitia.")).to_be_visible()
+
+    # Someone else typing the same number learns nothing of the registration.
+    page.goto(f"{live_server}/acara/{event.slug}/daftar")
+    page.get_by_label("Nama lengkap").fill("Orang Lain")
+    page.get_by_label("Nomor WhatsApp").fill("0812-5100-0001")
+    page.get_by_label("Laki-laki").check()
+    page.get_by_label("Pekerjaan").select_option(label="Pedagang")
+    page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
+    page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Lain")
+    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
+    page.get_by_role("button", name="Daftar", exact=True).click()
+    expect(
+        page.get_by_role("heading", name="Nomor/e-mail ini sudah terdaftar untuk acara ini")
+    ).to_be_visible()
+    expect(page.get_by_text("08•• •••• 0001")).to_be_visible()
+    assert "Siti Rahmah" not in page.content() and "/p/" not in page.url
+
+    page.goto(own_page)  # the participant page is a stable address of its own
     page.get_by_role("button", name="Batalkan pendaftaran").click()
     page.get_by_role("button", name="Ya, batalkan").click()
     expect(page.get_by_text("Pendaftaran Anda dibatalkan.")).to_be_visible()
