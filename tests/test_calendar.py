@@ -262,3 +262,21 @@ def test_time_zone_offsets_for_all_three_zones(client, make_org, make_event):
         )
         strict, _ = read(client.get(f"/acara/{event.slug}/kalender.ics").get_data())
         assert strict.events[0].dtstart.astimezone(UTC).hour == utc_hour
+
+
+def test_the_downloaded_file_publishes_every_session_and_the_mail_invites(
+    client, db, make_org, make_event, mailbox
+):
+    day = (utcnow() + timedelta(days=3)).date()
+    sessions = [
+        events.SessionData(day, time(9), time(12)),
+        events.SessionData(day + timedelta(days=1), time(9), time(12)),
+    ]
+    event = make_event(make_org(), kind="bimtek", sessions=sessions)
+    person = registration.register(event, registrant(email="siti@example.org"), utcnow()).registration
+    downloaded = client.get(f"/p/{person.token}/kalender.ics").get_data()
+    strict, _ = read(downloaded)
+    assert b"METHOD:PUBLISH" in downloaded and b"ATTENDEE" not in downloaded
+    assert len(strict.events) == 2
+    (mail,) = mailbox
+    assert b"METHOD:REQUEST" in mail.get_payload()[1].get_payload(decode=True)

@@ -146,11 +146,15 @@ def _attendee(registration) -> vCalAddress:
     return attendee
 
 
-def request(event, registration, base_url: str, sender: str, now: datetime, links: Links) -> bytes:
-    """METHOD:REQUEST: the personal invite of a confirmed participant, with ATTENDEE and, for
-    online participants, the meeting link in LOCATION, DESCRIPTION, URL and CONFERENCE."""
+def personal(
+    event, registration, base_url: str, sender: str, now: datetime, links: Links, method: str = "REQUEST"
+) -> bytes:
+    """A confirmed participant's own calendar file, every session, with the meeting link for
+    online participants in LOCATION, DESCRIPTION, URL and CONFERENCE. METHOD:REQUEST, with the
+    participant as ATTENDEE, is the invite mailed to them; METHOD:PUBLISH, without one, is the
+    file they download to add to their own calendar."""
     online = registration.attendance_mode == "daring"
-    cal = _calendar("REQUEST", {event.timezone})
+    cal = _calendar(method, {event.timezone})
     for session in event.sessions:
         extra = [f"Kode pendaftaran: {registration.code}"]
         if online and event.online_url:
@@ -170,7 +174,8 @@ def request(event, registration, base_url: str, sender: str, now: datetime, link
             url=event.online_url if online and event.online_url else links.event_url,
         )
         item.add("organizer", _organizer(event, sender))
-        item.add("attendee", _attendee(registration))
+        if method == "REQUEST":
+            item.add("attendee", _attendee(registration))
         if online and event.online_url:
             item.add(
                 "conference",

@@ -87,8 +87,9 @@ def google_calendar_url(event: Event, base_url: str) -> str | None:
 
 
 def participant_file(registration: Registration) -> bytes:
-    """The personal invite (REQUEST) a confirmed participant downloads from their page."""
-    return messages.invite(registration.event, registration)
+    """The file a confirmed participant downloads from their page to add every session to
+    their calendar (PUBLISH: an invite is what the mail carries)."""
+    return messages.invite(registration.event, registration, "PUBLISH")
 
 
 # --- Reminders ----------------------------------------------------------------------------------

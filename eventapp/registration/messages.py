@@ -79,9 +79,11 @@ def _sender() -> str:
     return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
-def invite(event: Event, registration: Registration) -> bytes:
-    """The personal METHOD:REQUEST file of a confirmed participant."""
-    return ics.request(event, registration, _base_url(), _sender(), utcnow(), _links(event, registration))
+def invite(event: Event, registration: Registration, method: str = "REQUEST") -> bytes:
+    """A confirmed participant's calendar file: the mailed invite (REQUEST), or the one they
+    download from their page (PUBLISH)."""
+    links = _links(event, registration)
+    return ics.personal(event, registration, _base_url(), _sender(), utcnow(), links, method)
 
 
 def _cancellation(event: Event, registration: Registration, bump: int, sessions=None) -> tuple[str, bytes]:
