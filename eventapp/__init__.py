@@ -112,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
         date=i18n.format_date,
         short_date=i18n.format_short_date,
         datetime=i18n.format_datetime,
+        span=lambda session, tz_name: i18n.format_span(session.starts_at, session.ends_at, tz_name),
         phone=display_phone,
         markdown=render_markdown,
         time=i18n.format_time,

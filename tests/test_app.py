@@ -118,3 +118,14 @@ def test_demo_data_shows_the_whole_product_on_first_login(app, db):
     rakor = events["Rapat Koordinasi Ketua KIM se-Kotawaringin Timur"]
     assert rakor.audience == "undangan"
     assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.event_id == rakor.id)) >= 2
+
+
+def test_sessions_read_the_indonesian_way():
+    from eventapp.i18n import format_span
+
+    starts, ends = datetime(2026, 12, 15, 1, tzinfo=UTC), datetime(2026, 12, 15, 4, tzinfo=UTC)
+    assert format_span(starts, ends, "Asia/Makassar", "id") == "Selasa, 15 Desember 2026, 09.00–12.00 WITA"
+    late = datetime(2026, 12, 15, 17, tzinfo=UTC)
+    assert format_span(starts, late, "Asia/Jakarta", "id") == (
+        "Selasa, 15 Desember 2026, 08.00 WIB – Rabu, 16 Desember 2026, 00.00 WIB"
+    )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from eventapp.calendar import ics
 from eventapp.dbtypes import utcnow
 from eventapp.events.models import Event, EventMode, EventSession
-from eventapp.i18n import format_datetime, format_time
+from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import OutboxMessage
 from eventapp.outbox.services import queue_email
 from eventapp.registration.models import Registration, RegistrationStatus
@@ -21,7 +21,7 @@ def participant_url(registration: Registration) -> str:
 
 def schedule_lines(event: Event) -> list[str]:
     return [
-        f"- {format_datetime(s.starts_at, event.timezone, 'id')} – {format_time(s.ends_at, event.timezone)}"
+        f"- {format_span(s.starts_at, s.ends_at, event.timezone, 'id')}"
         + (f" ({s.title})" if s.title else "")
         for s in event.sessions
     ]
