@@ -54,6 +54,18 @@ def phone_page():
     assert refused == [], "the Content-Security-Policy blocked part of a page"
 
 
+def _fill_registration(page, name: str, phone: str, gender: str) -> None:
+    """Fill the public form as a person does (not a KIM member) and send it."""
+    page.get_by_label("Nama lengkap").fill(name)
+    page.get_by_label("Nomor WhatsApp").fill(phone)
+    page.get_by_label(gender).check()
+    page.get_by_label("Pekerjaan").select_option(label="Pedagang")
+    page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
+    page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Desa Camba")
+    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
+    page.get_by_role("button", name="Daftar", exact=True).click()
+
+
 def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_page, make_org, make_event):
     event = make_event(make_org(), title="Sosialisasi Pembentukan KIM", venue_capacity=20)
     page = phone_page
@@ -61,14 +73,7 @@ def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_
     expect(page.get_by_role("heading", name="Sosialisasi Pembentukan KIM")).to_be_visible()
     page.get_by_role("button", name="Daftar sekarang").click()
 
-    page.get_by_label("Nama lengkap").fill("Siti Rahmah")
-    page.get_by_label("Nomor WhatsApp").fill("0812 5100 0001")
-    page.get_by_label("Perempuan").check()
-    page.get_by_label("Pekerjaan").select_option(label="Pedagang")
-    page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
-    page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Desa Camba")
-    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
-    page.get_by_role("button", name="Daftar", exact=True).click()
+    _fill_registration(page, "Siti Rahmah", "0812 5100 0001", "Perempuan")
 
     expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
     code = page.locator("#registration-code")
@@ -86,14 +91,7 @@ def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_
 
     # Someone else typing the same number learns nothing of the registration.
     page.goto(f"{live_server}/acara/{event.slug}/daftar")
-    page.get_by_label("Nama lengkap").fill("Orang Lain")
-    page.get_by_label("Nomor WhatsApp").fill("0812-5100-0001")
-    page.get_by_label("Laki-laki").check()
-    page.get_by_label("Pekerjaan").select_option(label="Pedagang")
-    page.get_by_label("KIM", exact=True).select_option(label="Bukan anggota KIM")
-    page.get_by_label("Instansi/lembaga (bila bukan anggota KIM)").fill("Kantor Lain")
-    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
-    page.get_by_role("button", name="Daftar", exact=True).click()
+    _fill_registration(page, "Orang Lain", "0812-5100-0001", "Laki-laki")
     expect(
         page.get_by_role("heading", name="Nomor/e-mail ini sudah terdaftar untuk acara ini")
     ).to_be_visible()
