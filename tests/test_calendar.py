@@ -250,7 +250,7 @@ def test_reminders_can_be_turned_off(db, tomorrow_event, mailbox):
 def test_participant_page_offers_the_reminder_on_whatsapp(client, tomorrow_event):
     result = registration.register(tomorrow_event, registrant(phone="081377770001"), utcnow())
     page = client.get(f"/p/{result.registration.token}").get_data(as_text=True)
-    assert "https://wa.me/6281377770001?text=Besok%3A" in page
+    assert "https://wa.me/6281377770001?text=Pengingat%3A" in page
     assert f"/p/{result.registration.token}/kalender.ics" in page
 
 
@@ -280,3 +280,14 @@ def test_the_downloaded_file_publishes_every_session_and_the_mail_invites(
     assert len(strict.events) == 2
     (mail,) = mailbox
     assert b"METHOD:REQUEST" in mail.get_payload()[1].get_payload(decode=True)
+
+
+def test_the_whatsapp_reminder_on_the_participant_page_names_the_day(make_org, make_event):
+    from eventapp.calendar.services import next_reminder_text
+
+    day = (utcnow() + timedelta(days=9)).date()
+    event = make_event(make_org(), sessions=[events.SessionData(day, time(9), time(12))])
+    person = registration.register(event, registrant(), utcnow()).registration
+    text = next_reminder_text(person, utcnow())
+    assert text.startswith(f"Pengingat: {event.title}") and "Besok" not in text
+    assert "09.00–12.00 WIB" in text and str(day.year) in text

@@ -13,7 +13,7 @@ from eventapp.calendar import ics
 from eventapp.calendar.models import ReminderDelivery, ReminderKind
 from eventapp.events.models import Audience, Event, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_datetime, format_time
+from eventapp.i18n import format_span
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.services import queue_email
 from eventapp.registration import messages
@@ -107,17 +107,16 @@ WINDOWS = (
 )
 
 
-def reminder_text(event: Event, session: EventSession, registration: Registration, kind: str) -> str:
-    """What a reminder says; the participant page offers the same text for WhatsApp."""
-    when = format_datetime(session.starts_at, event.timezone, "id")
-    first = (
-        _("Besok: %(title)s", title=event.title)
-        if kind == ReminderKind.DAY_BEFORE
-        else _("Satu jam lagi: %(title)s", title=event.title)
-    )
+def reminder_text(event: Event, session: EventSession, registration: Registration, kind: str | None) -> str:
+    """What a reminder says. Without a kind it is the text the participant page offers for
+    WhatsApp, which may be sent any day, so it names the day and not 'besok'."""
+    first = {
+        ReminderKind.DAY_BEFORE: _("Besok: %(title)s", title=event.title),
+        ReminderKind.HOUR_BEFORE: _("Satu jam lagi: %(title)s", title=event.title),
+    }.get(kind, _("Pengingat: %(title)s", title=event.title))
     lines = [
         first,
-        _("Mulai %(when)s – %(end)s", when=when, end=format_time(session.ends_at, event.timezone)),
+        _("Waktu: %(when)s", when=format_span(session.starts_at, session.ends_at, event.timezone, "id")),
         *messages.place_lines(event, registration),
     ]
     if registration.attendance_mode == "luring":
@@ -138,7 +137,7 @@ def next_reminder_text(registration: Registration, now: datetime) -> str | None:
     upcoming = [s for s in registration.event.sessions if s.starts_at > now]
     if registration.status != RegistrationStatus.CONFIRMED or not upcoming:
         return None
-    return reminder_text(registration.event, upcoming[0], registration, ReminderKind.DAY_BEFORE)
+    return reminder_text(registration.event, upcoming[0], registration, None)
 
 
 def _due(now: datetime, window: Window):
