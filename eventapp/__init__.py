@@ -103,7 +103,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from eventapp import i18n
     from eventapp.markdown import render_markdown
-    from eventapp.phones import display_phone
+    from eventapp.phones import display_phone, mask_phone
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
@@ -113,7 +113,9 @@ def register_template_helpers(app: Flask) -> None:
         short_date=i18n.format_short_date,
         datetime=i18n.format_datetime,
         span=lambda session, tz_name: i18n.format_span(session.starts_at, session.ends_at, tz_name),
+        hours=lambda session, tz_name: i18n.format_hours(session.starts_at, session.ends_at, tz_name),
         phone=display_phone,
+        masked_phone=mask_phone,
         markdown=render_markdown,
         time=i18n.format_time,
         all_zones=i18n.format_time_in_all_zones,

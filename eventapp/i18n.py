@@ -56,15 +56,22 @@ def format_datetime(value: datetime | None, tz_name: str, locale: str | None = N
     return f"{format_date(local.date(), loc)}, {time_part} {zone_label(tz_name)}"
 
 
+def format_hours(starts: datetime, ends: datetime, tz_name: str, locale: str | None = None) -> str:
+    """'09.00–12.00 WITA'; a session past midnight names the day it ends."""
+    loc = locale or _locale()
+    pattern = "%H.%M" if loc == "id" else "%H:%M"
+    start, end = utc_to_local(starts, tz_name), utc_to_local(ends, tz_name)
+    if start.date() != end.date():
+        return f"{start.strftime(pattern)} {zone_label(tz_name)} – {format_datetime(ends, tz_name, loc)}"
+    return f"{start.strftime(pattern)}–{end.strftime(pattern)} {zone_label(tz_name)}"
+
+
 def format_span(starts: datetime, ends: datetime, tz_name: str, locale: str | None = None) -> str:
     """A session the Indonesian way: 'Kamis, 14 Oktober 2021, 09.00–12.00 WIB'; one that
     runs past midnight names both days."""
     loc = locale or _locale()
-    if utc_to_local(starts, tz_name).date() != utc_to_local(ends, tz_name).date():
-        return f"{format_datetime(starts, tz_name, loc)} – {format_datetime(ends, tz_name, loc)}"
-    start = format_datetime(starts, tz_name, loc).removesuffix(f" {zone_label(tz_name)}")
-    end = utc_to_local(ends, tz_name).strftime("%H.%M" if loc == "id" else "%H:%M")
-    return f"{start}–{end} {zone_label(tz_name)}"
+    day = format_date(utc_to_local(starts, tz_name).date(), loc)
+    return f"{day}, {format_hours(starts, ends, tz_name, loc)}"
 
 
 def local_to_utc(day: date, at: time, tz_name: str) -> datetime:

@@ -121,7 +121,7 @@ def test_demo_data_shows_the_whole_product_on_first_login(app, db):
 
 
 def test_sessions_read_the_indonesian_way():
-    from eventapp.i18n import format_span
+    from eventapp.i18n import format_hours, format_span
 
     starts, ends = datetime(2026, 12, 15, 1, tzinfo=UTC), datetime(2026, 12, 15, 4, tzinfo=UTC)
     assert format_span(starts, ends, "Asia/Makassar", "id") == "Selasa, 15 Desember 2026, 09.00–12.00 WITA"
@@ -129,3 +129,4 @@ def test_sessions_read_the_indonesian_way():
     assert format_span(starts, late, "Asia/Jakarta", "id") == (
         "Selasa, 15 Desember 2026, 08.00 WIB – Rabu, 16 Desember 2026, 00.00 WIB"
     )
+    assert format_hours(starts, ends, "Asia/Jayapura", "id") == "10.00–13.00 WIT"

@@ -438,3 +438,29 @@ def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     pages, texts = _pdf_text(filled.get_data())
     assert pages == 1 and "Siti Rahmah" in texts[0] and "Jam hadir" in texts[0]
     assert "Peserta Nomor 00" not in texts[0]
+
+
+def test_the_filled_sheet_lists_those_in_the_hall_with_masked_phones_and_local_times(
+    client, login, db, make_org, make_user, make_event
+):
+    org = make_org()
+    event = make_event(
+        org, mode="hibrida", online_url="https://zoom.us/j/1", online_capacity=10, venue_capacity=10
+    )
+    now = utcnow()
+    hall = registration.register(
+        event, registrant(name="Ibu Di Aula", phone="081377770001", attendance_mode="luring"), now
+    ).registration
+    online = registration.register(
+        event, registrant(name="Bapak Daring", phone="081377770002", attendance_mode="daring"), now
+    ).registration
+    session = event.sessions[0]
+    services.check_in(_admin_actor(), event, session, hall, session.starts_at + timedelta(minutes=7))
+    services.check_in(_admin_actor(), event, session, online, session.starts_at + timedelta(minutes=9))
+    login(make_user(org))
+    sheet = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={session.id}&versi=isi")
+    _pages, texts = _pdf_text(sheet.get_data())
+    text = " ".join(texts)
+    assert "Ibu Di Aula" in text and "Bapak Daring" not in text
+    assert "08•• •••• 0001" in text and "0813-7777-0001" not in text
+    assert "09.07 WIB" in text and "09.00–12.00 WIB" in text

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventapp.attendance.models import Attendance, AttendanceStatus
-from eventapp.events.models import Event, EventSession
+from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.extensions import db
+from eventapp.i18n import format_datetime, format_time, utc_to_local
 from eventapp.pdf import render_pdf
 from eventapp.registration.models import Registration, RegistrationStatus
 
@@ -17,18 +18,27 @@ BLANK_ROWS = 10  # for people who register at the door
 
 def attendance_sheet(event: Event, session: EventSession, filled: bool, upload_dir: Path) -> bytes:
     """A4 portrait: kop surat, title, event details, one numbered row per confirmed participant
-    (plus blank rows), signature column staggered left/right, and the Mengetahui block.
-    `filled` adds each person's check-in time after the event."""
+    (plus blank rows), signature column staggered left/right, and the Mengetahui block. Phone
+    numbers are masked (the sheet is passed round the hall); at a hybrid event only those
+    attending in person are listed. `filled` lists who checked in, with the time in the
+    session's zone (and the day, when it was recorded on another one)."""
+    stmt = select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    if event.mode == EventMode.HIBRIDA:  # the paper is signed in the hall, by those who came there
+        stmt = stmt.where(Registration.attendance_mode == EventMode.LURING)
     people = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
-        .options(selectinload(Registration.kim))
-        .order_by(Registration.name, Registration.id)
+        stmt.options(selectinload(Registration.kim)).order_by(Registration.name, Registration.id)
     ).all()
     times = {}
     if filled:
+        session_day = utc_to_local(session.starts_at, event.timezone).date()
         times = {
-            a.registration_id: a.recorded_at
+            a.registration_id: (
+                format_time(a.recorded_at, event.timezone)
+                if utc_to_local(a.recorded_at, event.timezone).date() == session_day
+                else format_datetime(a.recorded_at, event.timezone)
+            )
             for a in db.session.scalars(
                 select(Attendance).where(
                     Attendance.session_id == session.id, Attendance.status == AttendanceStatus.HADIR
