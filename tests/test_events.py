@@ -270,3 +270,12 @@ def test_staff_see_their_office_in_the_header(client, login, kotim):
     login(kotim["user"])
     page = client.get("/kelola/acara/").get_data(as_text=True)
     assert "<strong>Diskominfo Kabupaten Kotawaringin Timur</strong>" in page
+
+
+def test_the_programme_lists_speakers_before_the_moderator(client, db, kotim, make_event):
+    event = make_event(kotim["org"])
+    for role, name in (("panitia", "Panitia Satu"), ("moderator", "Nur Aini"), ("narasumber", "Dr. Agus")):
+        services.add_person(_admin_actor(), event, services.PersonData(role, name))
+    db.session.expire_all()
+    page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
+    assert page.index("Dr. Agus") < page.index("Nur Aini") < page.index("Panitia Satu")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
@@ -45,6 +45,8 @@ class PersonRole(enum.StrEnum):
     MODERATOR = "moderator"
     PANITIA = "panitia"
 
+
+PROGRAMME_ORDER = {PersonRole.NARASUMBER: 0, PersonRole.MODERATOR: 1, PersonRole.PANITIA: 2}
 
 TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 
@@ -141,8 +143,14 @@ class Event(db.Model):
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
     )
+    # Speakers first, then the moderator, then the committee, as a programme is read.
     people: Mapped[list["EventPerson"]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="(EventPerson.role, EventPerson.id)"
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by=lambda: (
+            case(PROGRAMME_ORDER, value=EventPerson.role, else_=len(PROGRAMME_ORDER)),
+            EventPerson.id,
+        ),
     )
 
     @property
