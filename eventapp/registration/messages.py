@@ -12,6 +12,7 @@ from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import OutboxMessage
 from eventapp.outbox.services import queue_email
+from eventapp.phones import mask_phone
 from eventapp.registration.models import Registration, RegistrationStatus
 
 
@@ -98,10 +99,13 @@ def _mail(registration: Registration, subject: str, body: str, calendar=None) ->
     return [queue_email(registration.email, subject, body, calendar)]
 
 
-def mask_email(email: str) -> str:
-    """'siti.rahmah@example.org' → 's•••@example.org'."""
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}"
+def masked_contact(registration: Registration) -> str:
+    """The contact on file (the e-mail, where `link_again` writes, else the phone), masked so
+    that its owner recognises it and nobody else learns it: 's•••@example.org'."""
+    if registration.email:
+        local, _at, domain = registration.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    return mask_phone(registration.phone)
 
 
 def link_again(event: Event, registration: Registration) -> list[OutboxMessage]:

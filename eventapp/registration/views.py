@@ -15,7 +15,6 @@ from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
-from eventapp.phones import mask_phone
 from eventapp.registration import messages, services
 from eventapp.registration.forms import (
     ExcuseForm,
@@ -61,7 +60,7 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
                     "registration/already.html",
                     event=event,
                     link_sent=result.link_sent,
-                    contact=_masked_contact(result.registration),
+                    contact=messages.masked_contact(result.registration),
                 )
             return redirect(url_for("registration.participant", token=result.registration.token, baru=1))
     # The KIM and kabupaten lists are only needed to show the form, not to accept it.
@@ -90,13 +89,6 @@ def _contact_key() -> str:
     phone = "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-9:]
     contact = phone or request.form.get("email", "").strip().lower()[:254] or get_remote_address()
     return f"{request.path}:{contact}"
-
-
-def _masked_contact(registration: Registration) -> str:
-    """The contact on file, masked: its owner recognises it, nobody else learns it."""
-    if registration.email:
-        return messages.mask_email(registration.email)
-    return mask_phone(registration.phone)
 
 
 @bp.route("/acara/<slug>/daftar", methods=["GET", "POST"])
