@@ -35,6 +35,11 @@ def is_web_url(value: str) -> bool:
     return parts.scheme.lower() in WEB_URL_SCHEMES and bool(parts.hostname)
 
 
+def all_web_urls(links) -> bool:
+    """True when each link given (empty ones aside) is a web link."""
+    return all(is_web_url(link) for link in links if link.strip())
+
+
 def is_single_line(value: str) -> bool:
     return not _CONTROL.search(value)
 

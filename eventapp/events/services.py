@@ -136,7 +136,7 @@ def _validate(data: EventData) -> None:
     one_line = (data.title, data.venue_name, data.map_url, data.online_url, data.online_passcode)
     if not all(textrules.is_single_line(value) for value in (*one_line, data.contact_name)):
         raise ValidationFailed(str(textrules.LINE_BREAK_MESSAGE), "line_break")
-    if any(url.strip() and not textrules.is_web_url(url) for url in (data.map_url, data.online_url)):
+    if not textrules.all_web_urls((data.map_url, data.online_url)):
         raise ValidationFailed(str(textrules.WEB_URL_MESSAGE), "url_scheme")
     if data.mode in (EventMode.LURING, EventMode.HIBRIDA) and not data.venue_name.strip():
         raise ValidationFailed(_("Acara luring atau hibrida memerlukan nama tempat."), "venue_required")

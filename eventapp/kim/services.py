@@ -105,7 +105,7 @@ def _clean_kim(data: KimData, organization: Organization, existing: Kim | None) 
         raise ValidationFailed(_("Nomor induk %(number)s sudah terdaftar.", number=number), "number_taken")
     _village_in_area(data.village_id, organization)
     links = (data.website_url, data.facebook_url, data.instagram_url, data.youtube_url)
-    if any(link.strip() and not textrules.is_web_url(link) for link in links):
+    if not textrules.all_web_urls(links):
         raise ValidationFailed(str(textrules.WEB_URL_MESSAGE), "url_scheme")
     values = {key: (value.strip() if isinstance(value, str) else value) for key, value in vars(data).items()}
     values["registration_number"] = number
