@@ -154,6 +154,11 @@ class Event(db.Model):
     )
 
     @property
+    def invitation_only(self) -> bool:
+        """Only holders of a personal invitation may register; nothing public points to it."""
+        return self.audience == Audience.UNDANGAN
+
+    @property
     def starts_at(self) -> datetime | None:
         return self.sessions[0].starts_at if self.sessions else None
 

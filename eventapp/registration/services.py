@@ -118,7 +118,7 @@ def closed_reason(event: Event, now: datetime, invitation: Invitation | None = N
         return _("Acara ini belum diterbitkan.")
     if event.status == EventStatus.FINISHED or (event.ends_at and event.ends_at < now):
         return _("Acara ini sudah selesai.")
-    if event.audience == Audience.UNDANGAN and invitation is None:
+    if event.invitation_only and invitation is None:
         return _("Acara ini khusus undangan. Gunakan tautan undangan pribadi Anda.")
     if event.registration_opens_at and now < event.registration_opens_at:
         return _("Pendaftaran belum dibuka.")
