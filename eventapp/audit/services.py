@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from eventapp.audit.models import AuditEntry
 from eventapp.extensions import db
@@ -59,7 +60,10 @@ def record(
 def event_history(event_id: int) -> list[AuditEntry]:
     return list(
         db.session.scalars(
-            select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id.desc())
+            select(AuditEntry)
+            .where(AuditEntry.event_id == event_id)
+            .options(selectinload(AuditEntry.actor))  # the page names each entry's author
+            .order_by(AuditEntry.id.desc())
         )
     )
 
