@@ -66,6 +66,15 @@ def _fill_registration(page, name: str, phone: str, gender: str) -> None:
     page.get_by_role("button", name="Daftar", exact=True).click()
 
 
+def _sign_in(page, live_server: str, email: str) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{live_server}/kelola/masuk")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
 def test_register_see_code_and_qr_then_cancel_at_phone_width(live_server, phone_page, make_org, make_event):
     event = make_event(make_org(), title="Sosialisasi Pembentukan KIM", venue_capacity=20)
     page = phone_page
@@ -111,17 +120,14 @@ def test_door_staff_check_in_by_typing_a_code_at_phone_width(
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import PASSWORD, registrant
+    from tests.conftest import registrant
 
     org = make_org()
     event = make_event(org, title="Sosialisasi Kota Besi")
     siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
     staff = make_user(org, role=Role.CHECKIN, email="pintu@example.org")
     page = phone_page
-    page.goto(f"{live_server}/kelola/masuk")
-    page.get_by_label("E-mail").fill(staff.email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    _sign_in(page, live_server, staff.email)
     page.get_by_role("link", name="Sosialisasi Kota Besi").click()
 
     scanner = page.get_by_label("Kode pendaftaran atau pindai QR")
@@ -181,16 +187,12 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
 
 def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, make_event):
     from eventapp.accounts.models import Role
-    from tests.conftest import PASSWORD
 
     org = make_org()
     event = make_event(org)
     admin = make_user(None, role=Role.ADMIN, email="admin@kalteng.example")
     page = phone_page
-    page.goto(f"{live_server}/kelola/masuk")
-    page.get_by_label("E-mail").fill(admin.email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    _sign_in(page, live_server, admin.email)
     for path in ("/kelola/acara/", f"/kelola/acara/{event.id}", "/kelola/pesan/", "/kelola/kim/"):
         page.goto(f"{live_server}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
