@@ -113,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
         short_date=i18n.format_short_date,
         datetime=i18n.format_datetime,
         span=lambda session, tz_name: i18n.format_span(session.starts_at, session.ends_at, tz_name),
+        days=lambda event: i18n.format_days(*event.local_days),
         hours=lambda session, tz_name: i18n.format_hours(session.starts_at, session.ends_at, tz_name),
         phone=display_phone,
         masked_phone=mask_phone,

@@ -43,6 +43,20 @@ def format_short_date(value: date | None, locale: str | None = None) -> str:
     return babel_format_date(value, "d MMM y", locale=locale or _locale())
 
 
+def format_days(first: date | None, last: date | None, locale: str | None = None) -> str:
+    """The days an event runs, the Indonesian way: '15–16 Desember 2026', '30 November –
+    2 Desember 2026', '30 Desember 2026 – 2 Januari 2027'; a one-day event names its weekday."""
+    if first is None or last is None:
+        return ""
+    loc = locale or _locale()
+    if first == last:
+        return format_date(first, loc)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{babel_format_date(last, 'd MMMM y', locale=loc)}"
+    start = babel_format_date(first, "d MMMM" if first.year == last.year else "d MMMM y", locale=loc)
+    return f"{start} – {babel_format_date(last, 'd MMMM y', locale=loc)}"
+
+
 def format_datetime(value: datetime | None, tz_name: str, locale: str | None = None) -> str:
     """A UTC instant shown in a zone with its label: 'Kamis, 14 Oktober 2021, 09.00 WIB'."""
     if value is None:

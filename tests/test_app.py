@@ -130,3 +130,12 @@ def test_sessions_read_the_indonesian_way():
         "Selasa, 15 Desember 2026, 08.00 WIB – Rabu, 16 Desember 2026, 00.00 WIB"
     )
     assert format_hours(starts, ends, "Asia/Jayapura", "id") == "10.00–13.00 WIT"
+
+
+def test_event_days_read_the_indonesian_way():
+    from eventapp.i18n import format_days
+
+    assert format_days(date(2026, 12, 15), date(2026, 12, 16), "id") == "15–16 Desember 2026"
+    assert format_days(date(2026, 11, 30), date(2026, 12, 2), "id") == "30 November – 2 Desember 2026"
+    assert format_days(date(2026, 12, 30), date(2027, 1, 2), "id") == "30 Desember 2026 – 2 Januari 2027"
+    assert format_days(date(2026, 12, 15), date(2026, 12, 15), "id") == "Selasa, 15 Desember 2026"

@@ -11,6 +11,7 @@ from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
 from eventapp.events import services
 from eventapp.events.models import Event, EventStatus
+from eventapp.i18n import format_days
 from eventapp.registration import services as registration
 from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
 
@@ -279,3 +280,22 @@ def test_the_programme_lists_speakers_before_the_moderator(client, db, kotim, ma
     db.session.expire_all()
     page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
     assert page.index("Dr. Agus") < page.index("Nur Aini") < page.index("Panitia Satu")
+
+
+def test_a_two_day_event_reads_as_one_span_of_days(client, login, make_event, kotim):
+    first = (utcnow() + timedelta(days=60)).date()
+    second = first + timedelta(days=1)
+    event = make_event(
+        kotim["org"],
+        title="Bimtek Dua Hari",
+        sessions=[
+            services.SessionData(first, time(9), time(12)),
+            services.SessionData(second, time(9), time(12)),
+        ],
+    )
+    expected = format_days(first, second, "id")
+    assert "–" in expected
+    assert expected in client.get("/acara").get_data(as_text=True)
+    login(kotim["user"])
+    assert expected in client.get("/kelola/acara/").get_data(as_text=True)
+    assert expected in client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)

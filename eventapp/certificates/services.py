@@ -27,7 +27,7 @@ from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventPerson, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_date, format_datetime, utc_to_local
+from eventapp.i18n import format_datetime, format_days, utc_to_local
 from eventapp.pdf import render_pdf
 from eventapp.pdfwriter import PdfWriter
 from eventapp.phones import InvalidPhone, normalize_phone
@@ -409,11 +409,8 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def event_dates(event: Event) -> str:
-    days = sorted({utc_to_local(s.starts_at, event.timezone).date() for s in event.sessions})
-    if not days:
-        return ""
-    first, last = format_date(days[0], "id").split(", ", 1)[1], format_date(days[-1], "id").split(", ", 1)[1]
-    return first if first == last else f"{first} – {last}"
+    """'15–16 Desember 2026' on the certificate and its verification page."""
+    return format_days(*event.local_days, locale="id")
 
 
 def _page_context(certificate, settings: CertificateSettings) -> dict:

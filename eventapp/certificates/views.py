@@ -276,7 +276,6 @@ def verify(code: str):
         "certificates/verify.html",
         certificate=certificate,
         role_labels=ROLE_LABELS,
-        dates=services.event_dates(certificate.event),
     )
 
 

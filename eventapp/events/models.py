@@ -1,7 +1,7 @@
 """Events, their dated sessions and the people on their programme."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import db
+from eventapp.i18n import utc_to_local
 
 
 class EventKind(enum.StrEnum):
@@ -165,6 +166,16 @@ class Event(db.Model):
     @property
     def ends_at(self) -> datetime | None:
         return max(s.ends_at for s in self.sessions) if self.sessions else None
+
+    @property
+    def local_days(self) -> tuple[date, date] | tuple[None, None]:
+        """The first and last day the event runs, in its own zone."""
+        if not self.sessions:
+            return None, None
+        days = [utc_to_local(s.starts_at, self.timezone).date() for s in self.sessions]
+        # A session ending at midnight belongs to the day it started.
+        days += [utc_to_local(s.ends_at - timedelta(seconds=1), self.timezone).date() for s in self.sessions]
+        return min(days), max(days)
 
     @property
     def modes(self) -> list[str]:
