@@ -365,6 +365,27 @@ def mail_text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
+def arrived(session, minutes: int = 10):
+    """The moment someone came in: a few minutes after the session started (the desk records
+    attendance on the session's own day)."""
+    from datetime import timedelta
+
+    return session.starts_at + timedelta(minutes=minutes)
+
+
+def under_way(session) -> None:
+    """Move a session to now, keeping its length: it started half an hour ago (the desk
+    records attendance on the session's own day)."""
+    from datetime import timedelta
+
+    from eventapp.dbtypes import utcnow
+
+    length = session.ends_at - session.starts_at
+    session.starts_at = utcnow() - timedelta(minutes=30)
+    session.ends_at = session.starts_at + length
+    _db.session.commit()
+
+
 def took_place(event) -> None:
     """Move the event's one session into the past, as if it had been held (certificates are
     issued only after an event's last session)."""

@@ -16,7 +16,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services as events
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, post_form, registrant
+from tests.conftest import _admin_actor, arrived, post_form, registrant, under_way
 
 
 @pytest.fixture
@@ -51,6 +51,7 @@ def desk(make_org, make_user, make_event):
     stranger = registration.register(
         other, registrant(name="Orang Lain", phone="081377770004"), now
     ).registration
+    under_way(event.sessions[0])
     return {
         "org": org,
         "event": event,
@@ -63,10 +64,10 @@ def desk(make_org, make_user, make_event):
     }
 
 
-def _scan(client, desk, code, session=None):
+def _scan(client, desk, code, session=None, any_day=False):
     event = desk["event"]
     session = session or event.sessions[0]
-    url = f"/kelola/acara/{event.id}/presensi?sesi={session.id}"
+    url = f"/kelola/acara/{event.id}/presensi?sesi={session.id}" + ("&luar_hari=1" if any_day else "")
     return post_form(client, url, {"code": code})
 
 
@@ -86,7 +87,7 @@ def test_scanning_codes_at_the_door(client, login, db, desk):
     # The participant-page URL inside the QR works as well as the code.
     second_day = desk["event"].sessions[1]
     url = f"http://eventapp.test/p/{desk['siti'].token}"
-    assert "Tercatat hadir" in _scan(client, desk, url, second_day).get_data(as_text=True)
+    assert "Tercatat hadir" in _scan(client, desk, url, second_day, any_day=True).get_data(as_text=True)
     assert db.session.scalar(select(func.count(Attendance.id))) == 2
 
 
@@ -326,8 +327,7 @@ def test_report_without_a_duration_column_is_refused(client, login, desk):
 
 def test_attendance_rule_by_sessions_and_by_time(db, desk):
     event, siti = desk["event"], desk["siti"]
-    now = utcnow()
-    services.check_in(_admin_actor(), event, event.sessions[0], siti, now)
+    services.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     assert services.person_attendance(siti).meets_rule  # default: at least 1 session
     data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
     data.attendance_min_sessions = 2
@@ -345,14 +345,14 @@ def test_participant_page_shows_attendance_against_the_rule(client, db, desk):
     event, siti = desk["event"], desk["siti"]
     page = client.get(f"/p/{siti.token}").get_data(as_text=True)
     assert "Hadir di 0 dari 2 sesi." in page and "belum memenuhi syarat sertifikat" in page
-    services.check_in(_admin_actor(), event, event.sessions[0], siti, utcnow())
+    services.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     page = client.get(f"/p/{siti.token}").get_data(as_text=True)
     assert "Hadir di 1 dari 2 sesi." in page and "memenuhi syarat sertifikat" in page
 
 
 def test_matrix_and_its_export(client, login, db, desk):
     event = desk["event"]
-    services.check_in(_admin_actor(), event, event.sessions[1], desk["siti"], utcnow())
+    services.check_in(_admin_actor(), event, event.sessions[1], desk["siti"], arrived(event.sessions[1]))
     login(desk["organizer"])
     page = client.get(f"/kelola/acara/{event.id}/presensi/matriks?status=memenuhi").get_data(as_text=True)
     assert "Siti Rahmah" in page and "Budi Santoso" not in page
@@ -382,7 +382,7 @@ def test_rakor_invitees_are_marked_present_excused_or_absent(client, login, db, 
 
 def test_report_gives_rates_per_event_kim_and_kabupaten(client, login, db, desk):
     event = desk["event"]
-    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], utcnow())
+    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
     login(desk["organizer"])
     today = utcnow().date()
     page = client.get(
@@ -433,7 +433,7 @@ def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     assert "Asal KIM atau Instansi" in texts[1] and "Tanda Tangan" in texts[1]  # header repeats
     assert "Marjuki, S.Sos., M.AP." in texts[-1] and "NIP. 197305121993031004" in texts[-1]
 
-    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], now)
+    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
     filled = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={event.sessions[0].id}&versi=isi")
     pages, texts = _pdf_text(filled.get_data())
     assert pages == 1 and "Siti Rahmah" in texts[0] and "Jam hadir" in texts[0]
@@ -464,3 +464,40 @@ def test_the_filled_sheet_lists_those_in_the_hall_with_masked_phones_and_local_t
     assert "Ibu Di Aula" in text and "Bapak Daring" not in text
     assert "08•• •••• 0001" in text and "0813-7777-0001" not in text
     assert "09.07 WIB" in text and "09.00–12.00 WIB" in text
+
+
+def test_the_desk_asks_before_checking_in_on_another_day(client, login, db, desk):
+    """A desk opened for tomorrow's session does not quietly record people today."""
+    login(desk["staff"])
+    event, tomorrow = desk["event"], desk["event"].sessions[1]
+    page = client.get(f"/kelola/acara/{event.id}/presensi?sesi={tomorrow.id}").get_data(as_text=True)
+    assert "bukan hari ini" in page and "Tetap catat presensi untuk sesi ini" in page
+    refused = _scan(client, desk, desk["siti"].code, tomorrow)
+    assert refused.status_code == 422 and "bukan hari ini" in refused.get_data(as_text=True)
+    found = post_form(
+        client,
+        f"/kelola/acara/{event.id}/presensi/hadir/{desk['siti'].id}?sesi={tomorrow.id}",
+        {},
+        form_url=f"/kelola/acara/{event.id}/presensi",
+    )
+    assert "bukan hari ini" in client.get(found.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+    # The desk confirmed it: the scan is recorded for that session.
+    assert "Tercatat hadir" in _scan(client, desk, desk["siti"].code, tomorrow, any_day=True).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(Attendance.session_id)) == tomorrow.id
+
+
+def test_a_walk_in_on_another_day_keeps_the_form_and_registers_nobody(client, login, db, desk):
+    login(desk["staff"])
+    event, tomorrow = desk["event"], desk["event"].sessions[1]
+    before = db.session.scalar(select(func.count()).select_from(registration.Registration))
+    url = f"/kelola/acara/{event.id}/presensi/walkin?sesi={tomorrow.id}"
+    fields = {"name": "Rudi Datang Awal", "phone": "081377779999", "gender": "L", "occupation": "lainnya"}
+    fields["institution"] = "Desa Camba"
+    page = post_form(client, url, fields).get_data(as_text=True)
+    assert "bukan hari ini" in page and 'value="Rudi Datang Awal"' in page
+    assert db.session.scalar(select(func.count()).select_from(registration.Registration)) == before
+    done = post_form(client, url, {**fields, "luar_hari": "1"}).get_data(as_text=True)
+    assert "Tercatat hadir" in done and "Rudi Datang Awal" in done

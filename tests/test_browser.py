@@ -120,11 +120,12 @@ def test_door_staff_check_in_by_typing_a_code_at_phone_width(
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.conftest import registrant, under_way
 
     org = make_org()
     event = make_event(org, title="Sosialisasi Kota Besi")
     siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
+    under_way(event.sessions[0])
     staff = make_user(org, role=Role.CHECKIN, email="pintu@example.org")
     page = phone_page
     _sign_in(page, live_server, staff.email)
@@ -152,11 +153,11 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
     from eventapp.certificates import services as certificates
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import _admin_actor, registrant, took_place
+    from tests.conftest import _admin_actor, arrived, registrant, took_place
 
     event = make_event(make_org(signatory_name="Marjuki"), title="Bimtek Literasi Digital")
     siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
-    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, utcnow())
+    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     certificates.save_settings(
         _admin_actor(),
         event,

@@ -22,7 +22,7 @@ from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
 from eventapp.extensions import db as _db
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, post_form, registrant, took_place
+from tests.conftest import _admin_actor, arrived, post_form, registrant, took_place
 
 
 def _settings(app, event, **overrides):
@@ -64,7 +64,7 @@ def held(app, make_org, make_user, make_event):
             event, registrant(name=name, phone=phone, email=email or ""), now
         ).registration
     for key in ("siti", "odd"):
-        attendance.check_in(_admin_actor(), event, event.sessions[0], people[key], now)
+        attendance.check_in(_admin_actor(), event, event.sessions[0], people[key], arrived(event.sessions[0]))
     _settings(app, event)
     took_place(event)
     return {"org": org, "event": event, "organizer": make_user(org), **people}
@@ -92,7 +92,7 @@ def test_only_those_who_qualify_get_a_certificate_and_reissuing_keeps_numbers(db
         "Siti Rahmah": ("peserta", f"003/SERT/KIM-KTB/DISKOMINFO/{month}/{utcnow().year}"),
     }
     # The one who did not attend qualifies later, and only they are added.
-    attendance.check_in(_admin_actor(), event, event.sessions[0], held["absent"], utcnow())
+    attendance.check_in(_admin_actor(), event, event.sessions[0], held["absent"], arrived(event.sessions[0]))
     again = services.issue_all(_admin_actor(), event, utcnow())
     assert [(c.holder_name, c.seq) for c in again.issued] == [("Tidak Datang", 4)] and again.already == 3
     assert {c.holder_name: c.number for c in services.event_certificates(event)}[
@@ -253,7 +253,9 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
     now = utcnow()
     for n in range(30):
         person = registration.register(event, registrant(name=f"Peserta {n}", phone=f"08138888{n:04d}"), now)
-        attendance.check_in(_admin_actor(), event, event.sessions[0], person.registration, now)
+        attendance.check_in(
+            _admin_actor(), event, event.sessions[0], person.registration, arrived(event.sessions[0])
+        )
     _settings(app, event)
     took_place(event)
     event_id = event.id

@@ -131,12 +131,14 @@ def test_exports_write_every_cell_as_a_value(client, login, kotim, make_event, m
     from eventapp.attendance import services as attendance
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.conftest import arrived, registrant
 
     event = make_event(kotim["org"])
     make_kim(kotim["org"], name="+KIM " + FORMULA, decree_number="@SUM(1+1)")
     result = registration.register(event, registrant(name=FORMULA, institution="-2+3"), utcnow())
-    attendance.check_in(kotim["user"], event, event.sessions[0], result.registration, utcnow())
+    attendance.check_in(
+        kotim["user"], event, event.sessions[0], result.registration, arrived(event.sessions[0])
+    )
     login(kotim["user"])
     for url in (
         f"/kelola/acara/{event.id}/peserta/ekspor.xlsx",

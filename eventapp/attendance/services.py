@@ -19,7 +19,7 @@ from eventapp.audit.services import record, sentence_for
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_datetime, format_time
+from eventapp.i18n import format_datetime, format_span, format_time, utc_to_local
 from eventapp.kim.models import Kim
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region
@@ -48,7 +48,7 @@ def session_of(event: Event, session_id: int | None, now: datetime) -> EventSess
 class CheckInResult:
     """What the desk shows in large letters."""
 
-    outcome: str  # "ok", "already", "unknown", "other_event", "cancelled", "waitlisted"
+    outcome: str  # "ok", "already", "unknown", "other_event", "cancelled", "waitlisted", "other_day"
     message: str
     registration: Registration | None = None
     attendance: Attendance | None = None
@@ -106,6 +106,21 @@ def _record(
     return attendance
 
 
+def other_day(event: Event, session: EventSession, now: datetime) -> str | None:
+    """Why the desk should not check people in for `session` today without asking: it is held
+    on another day (in the event's zone). None on the session's own day."""
+    today = utc_to_local(now, event.timezone).date()
+    first = utc_to_local(session.starts_at, event.timezone).date()
+    last = utc_to_local(session.ends_at, event.timezone).date()
+    if first <= today <= last:
+        return None
+    return _(
+        "Sesi ini dijadwalkan %(when)s, bukan hari ini. "
+        "Presensi yang dicatat sekarang dihitung untuk sesi itu.",
+        when=format_span(session.starts_at, session.ends_at, event.timezone),
+    )
+
+
 def check_in(
     actor: User,
     event: Event,
@@ -113,8 +128,10 @@ def check_in(
     registration: Registration | None,
     now: datetime,
     method: str = AttendanceMethod.SCAN,
+    any_day: bool = False,
 ) -> CheckInResult:
-    """Record that a registered person is present at a session, or say clearly why not."""
+    """Record that a registered person is present at a session, or say clearly why not. On a
+    day other than the session's, only when the desk has confirmed it (`any_day`)."""
     require_manager(actor, event.organization_id)
     if registration is None:
         return CheckInResult("unknown", _("Kode tidak dikenal. Periksa lagi, atau cari nama peserta."))
@@ -140,6 +157,8 @@ def check_in(
             registration,
             found,
         )
+    if not any_day and (problem := other_day(event, session, now)):
+        return CheckInResult("other_day", problem, registration)
     if found is not None:
         db.session.delete(found)
         db.session.flush()
@@ -160,9 +179,13 @@ def check_in(
     )
 
 
-def scan(actor: User, event: Event, session: EventSession, typed: str, now: datetime) -> CheckInResult:
+def scan(
+    actor: User, event: Event, session: EventSession, typed: str, now: datetime, any_day: bool = False
+) -> CheckInResult:
     """Check in whatever the scanner or the keyboard typed: a code, or a participant-page URL."""
-    return check_in(actor, event, session, _lookup(typed, event.organization_id), now)
+    return check_in(
+        actor, event, session, _lookup(typed, event.organization_id), now, AttendanceMethod.SCAN, any_day
+    )
 
 
 def _hhmm(value: datetime, event: Event) -> str:
@@ -224,14 +247,19 @@ def search(event: Event, query: str, limit: int = 20) -> list[Registration]:
     )
 
 
-def walk_in(actor: User, event: Event, session: EventSession, data, now: datetime) -> CheckInResult:
+def walk_in(
+    actor: User, event: Event, session: EventSession, data, now: datetime, any_day: bool = False
+) -> CheckInResult:
     """Register someone at the door and check them in at once; the desk decides, so a full
-    event still confirms them."""
+    event still confirms them. Nobody is registered on another day unless the desk confirmed it."""
+    require_manager(actor, event.organization_id)
+    if not any_day and (problem := other_day(event, session, now)):
+        return CheckInResult("other_day", problem)
     result = registration_services.add_by_organizer(actor, event, data, now)
     registration = result.registration
     if registration.status != RegistrationStatus.CONFIRMED:
         registration_services.set_status(actor, registration, RegistrationStatus.CONFIRMED, now)
-    return check_in(actor, event, session, registration, now, AttendanceMethod.WALK_IN)
+    return check_in(actor, event, session, registration, now, AttendanceMethod.WALK_IN, any_day=True)
 
 
 # --- Online: the attendance code -------------------------------------------------------------------

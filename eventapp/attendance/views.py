@@ -38,6 +38,11 @@ def _session(event: Event) -> EventSession:
     return services.session_of(event, optional_int(request.values.get("sesi")), utcnow())
 
 
+def _any_day() -> bool:
+    """The desk confirmed that it checks people in for a session held on another day."""
+    return request.values.get("luar_hari") == "1"
+
+
 def _recent(session: EventSession) -> list[Attendance]:
     """The last check-ins of a session, with their people, in two queries."""
     return list(
@@ -64,6 +69,8 @@ def _desk(event: Event, session: EventSession, result=None, status: int = 200):
         recent=_recent(session),
         counts=services.session_counts(event, session),
         status_labels=REGISTRATION_STATUS_LABELS,
+        any_day=_any_day(),
+        day_problem=services.other_day(event, session, utcnow()),
     ), status
 
 
@@ -96,7 +103,7 @@ def desk(event_id: int):
         return _desk(
             event, session, services.CheckInResult("unknown", _("Ketik atau pindai kode peserta.")), 422
         )
-    result = services.scan(current_user, event, session, form.code.data, utcnow())
+    result = services.scan(current_user, event, session, form.code.data, utcnow(), _any_day())
     return _desk(event, session, result, 200 if result.outcome in ("ok", "already") else 422)
 
 
@@ -109,12 +116,16 @@ def check_in_found(event_id: int, registration_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
-    result = services.check_in(current_user, event, session, registration, utcnow(), AttendanceMethod.SEARCH)
+    result = services.check_in(
+        current_user, event, session, registration, utcnow(), AttendanceMethod.SEARCH, _any_day()
+    )
     # Back to the desk's own address, so that the next search or scan starts from there.
     flash(
         f"{result.message} {registration.name}", "success" if result.outcome in ("ok", "already") else "error"
     )
-    return redirect(url_for("checkin.desk", event_id=event.id, sesi=session.id))
+    return redirect(
+        url_for("checkin.desk", event_id=event.id, sesi=session.id, luar_hari="1" if _any_day() else None)
+    )
 
 
 @desk_bp.route("/acara/<int:event_id>/presensi/batal/<int:attendance_id>", methods=["POST"])
@@ -138,13 +149,21 @@ def walk_in(event_id: int):
     form = RegistrantForm()
     if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, False):
         try:
-            result = services.walk_in(current_user, event, session, form.registrant(), utcnow())
+            result = services.walk_in(current_user, event, session, form.registrant(), utcnow(), _any_day())
         except DomainError as error:
             show_error(form, error)
         else:
-            return _desk(event, session, result)
+            if result.outcome != "other_day":
+                return _desk(event, session, result)
     form.bind_choices(event)
-    return render_template("attendance/walk_in.html", form=form, event=event, session=session)
+    return render_template(
+        "attendance/walk_in.html",
+        form=form,
+        event=event,
+        session=session,
+        any_day=_any_day(),
+        day_problem=services.other_day(event, session, utcnow()),
+    )
 
 
 # --- Organizers' tools ------------------------------------------------------------------------
