@@ -63,6 +63,17 @@ def test_language_switch_turns_the_interface_to_english_and_back(client):
     assert "Masuk panitia" in client.get("/").get_data(as_text=True)
 
 
+def test_the_site_has_an_icon(client):
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_password_managers_know_the_sign_in_fields(client):
+    page = client.get("/kelola/masuk").get_data(as_text=True)
+    assert 'autocomplete="username"' in page and 'autocomplete="current-password"' in page
+
+
 def test_forms_without_csrf_token_are_refused(client):
     response = client.post("/bahasa", data={"lang": "en"})
     assert response.status_code == 400

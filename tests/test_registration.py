@@ -166,6 +166,7 @@ def test_confirmation_mail_carries_code_schedule_and_own_page(client, make_event
     saved = _db.session.scalar(select(Registration))
     assert saved.code in body and "09.00–12.00 WIB" in body
     assert f"http://eventapp.test/p/{saved.token}" in body
+    assert "Status: Terdaftar" in body  # a sentence, not shouted
 
 
 @pytest.mark.parametrize(

@@ -30,15 +30,19 @@ LEVEL_LABELS = {
 }
 
 
-def _email_field(label):
+def _email_field(label, autocomplete: str = "email"):
     return EmailField(
-        label, validators=[required(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)]
+        label,
+        validators=[required(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
+        render_kw={"autocomplete": autocomplete},
     )
 
 
 class LoginForm(Form):
-    email = _email_field(_l("E-mail"))
-    password = PasswordField(_l("Kata sandi"), validators=[required()])
+    email = _email_field(_l("E-mail"), "username")
+    password = PasswordField(
+        _l("Kata sandi"), validators=[required()], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
@@ -47,25 +51,31 @@ class ForgotPasswordForm(Form):
 
 
 class NewPasswordForm(Form):
-    password = PasswordField(_l("Kata sandi baru"), validators=[required()])
+    password = PasswordField(
+        _l("Kata sandi baru"), validators=[required()], render_kw={"autocomplete": "new-password"}
+    )
     confirm = PasswordField(
         _l("Ulangi kata sandi baru"),
         validators=[required(), EqualTo("password", message=_l("Kedua kata sandi tidak sama."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField(_l("Kata sandi saat ini"), validators=[required()])
+    current = PasswordField(
+        _l("Kata sandi saat ini"), validators=[required()], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class UserForm(Form):
     name = StringField(_l("Nama lengkap"), validators=[required(), max_length(150)])
-    email = _email_field(_l("E-mail (untuk masuk)"))
+    email = _email_field(_l("E-mail (untuk masuk)"), "off")
     role = SelectField(_l("Peran"), choices=select_choices(ROLE_LABELS))
     organization_id = SelectField(_l("Organisasi"), coerce=optional_int, validate_choice=False)
     active = BooleanField(_l("Akun aktif"), default=True)
     password = PasswordField(
         _l("Kata sandi"),
+        render_kw={"autocomplete": "new-password"},
         description=_l("Minimal 10 karakter. Saat mengubah akun, kosongkan bila tidak diganti."),
     )
 

@@ -1,6 +1,8 @@
-"""Pages anyone can open: the language switch and uploaded images."""
+"""Pages anyone can open: the language switch, uploaded images and the site icon."""
 
 from flask import Blueprint, current_app, redirect, request, send_from_directory, session, url_for
+
+from eventapp.edges import safe_next
 
 bp = Blueprint("public", __name__)
 
@@ -11,13 +13,16 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("public_events.index")
-    return redirect(back)
+    return redirect(safe_next(request.form.get("next")) or url_for("public_events.index"))
 
 
 @bp.route("/unggahan/<any(logos, posters):folder>/<filename>")
 def upload(folder: str, filename: str):
     """An office logo or event poster; names are random, given by the upload check."""
     return send_from_directory(current_app.config["UPLOAD_DIR"] / folder, filename, max_age=7 * 24 * 3600)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers and link previews ask for this address whatever the page declares."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=7 * 24 * 3600)

@@ -48,11 +48,11 @@ def place_lines(event: Event, registration: Registration) -> list[str]:
 def summary_text(event: Event, registration: Registration, position: int | None) -> str:
     """The registration in a few lines: used in e-mails and in the WhatsApp share text."""
     if registration.status == RegistrationStatus.CONFIRMED:
-        status = _("TERDAFTAR")
+        status = _("Terdaftar")
     elif registration.status == RegistrationStatus.WAITLISTED:
-        status = _("DAFTAR TUNGGU, urutan ke-%(n)d", n=position or 0)
+        status = _("Daftar tunggu, urutan ke-%(n)d", n=position or 0)
     else:
-        status = _("DIBATALKAN")
+        status = _("Dibatalkan")
     lines = [
         event.title,
         _("Nama: %(name)s", name=registration.name),
