@@ -468,6 +468,8 @@ def test_invitation_only_events_stay_private_and_invitees_can_answer_izin(
     page = client.get(invitations_url).get_data(as_text=True)
     links = re.findall(r"http://localhost(/undangan/[\w-]+)", page)
     assert len(links) == 1 and kim.members[0].name in page and kim.members[1].name not in page
+    # The invited KIM is ticked and says how many of its members hold an invitation.
+    assert re.search(rf'<input checked [^>]*value="{kim.id}"', page) and f"{kim.name} — 1 diundang" in page
     post_form(client, "/kelola/keluar", {}, form_url="/kelola/akun")
 
     invitation_page = client.get(links[0]).get_data(as_text=True)

@@ -220,7 +220,19 @@ def invitations(event_id: int):
     kim_form = InviteKimForm(prefix="kim")
     person_form = InvitePersonForm(prefix="orang")
     kims = db.session.scalars(scoped(Kim, current_user).where(Kim.active.is_(True)).order_by(Kim.name)).all()
-    kim_form.kim_ids.choices = select_choices([(k.id, k.name) for k in kims])
+    invited = services.invited_per_kim(event)
+    kim_form.kim_ids.choices = select_choices(
+        [
+            (
+                k.id,
+                _("%(name)s — %(n)d diundang", name=k.name, n=invited[k.id]) if k.id in invited else k.name,
+            )
+            for k in kims
+        ]
+    )
+    if request.method == "GET":
+        # The KIM already invited are ticked, so the page shows who the event reaches.
+        kim_form.kim_ids.data = list(invited)
     if "kim-kim_ids" in request.form and kim_form.validate_on_submit():
         chosen = {k.id for k in kims} & set(kim_form.kim_ids.data or [])
         stmt = select(KimMember).where(KimMember.kim_id.in_(chosen))

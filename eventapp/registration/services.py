@@ -780,6 +780,17 @@ def register_group(
 # --- Invitations ------------------------------------------------------------------------------
 
 
+def invited_per_kim(event: Event) -> dict[int, int]:
+    """How many members of each KIM hold an invitation to the event."""
+    rows = db.session.execute(
+        select(KimMember.kim_id, func.count(Invitation.id))
+        .join(Invitation, Invitation.member_id == KimMember.id)
+        .where(Invitation.event_id == event.id)
+        .group_by(KimMember.kim_id)
+    )
+    return dict(rows.all())
+
+
 def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
     """Create personal invitations for registry members; members invited already are kept.
     Returns how many were added."""
