@@ -282,6 +282,28 @@ def test_the_programme_lists_speakers_before_the_moderator(client, db, kotim, ma
     assert page.index("Dr. Agus") < page.index("Nur Aini") < page.index("Panitia Satu")
 
 
+def test_organizers_correct_someone_on_the_programme(client, login, db, kotim, make_event):
+    event = make_event(kotim["org"])
+    person = services.add_person(_admin_actor(), event, services.PersonData("narasumber", "Dr. Agus"))
+    login(kotim["user"])
+    assert f"/kelola/acara/{event.id}/orang/{person.id}/ubah" in client.get(
+        f"/kelola/acara/{event.id}"
+    ).get_data(as_text=True)
+    url = f"/kelola/acara/{event.id}/orang/{person.id}/ubah"
+    fields = {"role": "narasumber", "name": "Dr. Agus Siswadi, M.Kom.", "title": "Kepala Bidang IKP"}
+    bad = post_form(client, url, {**fields, "email": "agus@"}).get_data(as_text=True)
+    assert "Alamat e-mail tidak valid." in bad and 'value="Dr. Agus Siswadi, M.Kom."' in bad
+    post_form(client, url, {**fields, "email": "agus@example.org"})
+    db.session.refresh(person)
+    assert (person.name, person.title, person.email) == (
+        "Dr. Agus Siswadi, M.Kom.",
+        "Kepala Bidang IKP",
+        "agus@example.org",
+    )
+    history = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
+    assert "Data orang di susunan acara diubah" in history and "Jabatan: — → Kepala Bidang IKP" in history
+
+
 def test_a_two_day_event_reads_as_one_span_of_days(client, login, make_event, kotim):
     first = (utcnow() + timedelta(days=60)).date()
     second = first + timedelta(days=1)

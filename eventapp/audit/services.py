@@ -70,7 +70,8 @@ def event_history(event_id: int) -> list[AuditEntry]:
 
 # (entity, action) → the sentence for an entry, e.g. "Acara diterbitkan".
 _SENTENCES: dict[tuple[str, str], Callable[[dict], str]] = {}
-# Field name → its label in the details of an edit; values of fields not listed are not shown.
+# Field name (or "entity.field" where an entity means something else by it) → its label in
+# the details of an edit; values of fields not listed are not shown.
 FIELD_LABELS: dict[str, Callable[[], str]] = {}
 # Fields whose values are dates and times, shown in the event's zone.
 _TIMES = {"starts_at", "ends_at", "registration_opens_at", "registration_closes_at", "closes_at"}
@@ -105,7 +106,7 @@ def describe(entry: AuditEntry, tz_name: str) -> tuple[str, list[str]]:
     details = []
     if entry.action == "updated":
         for key, pair in entry.changes.items():
-            label = FIELD_LABELS.get(key)
+            label = FIELD_LABELS.get(f"{entry.entity}.{key}") or FIELD_LABELS.get(key)
             if label is None:
                 continue
             if key in CHANGE_ONLY:

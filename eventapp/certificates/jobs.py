@@ -14,12 +14,13 @@ from eventapp.outbox.services import queue_email
 
 @huey.task()
 def mail_certificates(certificate_ids: list[int]) -> int:
-    """E-mail each newly issued participant certificate (with an address) as a PDF."""
+    """E-mail each newly issued certificate whose holder (participant, speaker, moderator or
+    panitia) has an address, as a PDF."""
     upload_dir = current_app.config["UPLOAD_DIR"]
     sent = []
     for certificate in db.session.scalars(db.select(Certificate).where(Certificate.id.in_(certificate_ids))):
-        registration = certificate.registration
-        if registration is None or not registration.email:
+        address = certificate.holder_email
+        if not address:
             continue
         pdf = services.render([certificate], certificate.event, upload_dir)
         body = "\n\n".join(
@@ -34,7 +35,7 @@ def mail_certificates(certificate_ids: list[int]) -> int:
             ]
         )
         message = queue_email(
-            registration.email,
+            address,
             _("Sertifikat: %(title)s", title=certificate.event.title),
             body,
             attachment=(f"sertifikat-{certificate.code}.pdf", pdf),

@@ -75,6 +75,13 @@ class Certificate(db.Model):
 
     event = relationship("Event")
     registration = relationship("Registration")
+    person = relationship("EventPerson")
+
+    @property
+    def holder_email(self) -> str:
+        """Where the certificate is mailed: the registration's or the programme entry's address."""
+        holder = self.registration or self.person
+        return holder.email if holder is not None else ""
 
 
 class BulkJob(db.Model):

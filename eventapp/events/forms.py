@@ -6,13 +6,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Email, NumberRange, Optional, ValidationError
 
 from eventapp.events.models import (
     AUDIENCE_LABELS,
@@ -21,6 +22,7 @@ from eventapp.events.models import (
     ROLE_LABELS,
     TIMEZONES,
 )
+from eventapp.events.services import PersonData
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
 from eventapp.i18n import zone_label
 
@@ -121,6 +123,22 @@ class PersonForm(Form):
     title = StringField(_l("Jabatan"), validators=[Optional(), max_length(200)])
     institution = StringField(_l("Instansi"), validators=[Optional(), max_length(200)])
     topic = StringField(_l("Materi"), validators=[Optional(), max_length(300)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
+        description=_l("Untuk mengirim sertifikat narasumber, moderator atau panitia."),
+    )
+
+    def person(self) -> PersonData:
+        """What was typed, for the programme services."""
+        return PersonData(
+            role=self.role.data,
+            name=self.name.data,
+            title=self.title.data or "",
+            institution=self.institution.data or "",
+            topic=self.topic.data or "",
+            email=self.email.data or "",
+        )
 
 
 class CancelEventForm(Form):

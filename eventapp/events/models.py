@@ -218,5 +218,7 @@ class EventPerson(db.Model):
     institution: Mapped[str] = mapped_column(String(200), default="")
     # Topic of a speaker's talk.
     topic: Mapped[str] = mapped_column(String(300), default="")
+    # Where the speaker's certificate is mailed.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="people")

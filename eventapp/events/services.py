@@ -324,16 +324,21 @@ class PersonData:
     title: str = ""
     institution: str = ""
     topic: str = ""
+    email: str = ""
+
+    def checked(self) -> dict:
+        """The values to store, trimmed; a role or a name that cannot be stored is refused."""
+        if self.role not in set(PersonRole):
+            raise ValidationFailed(_("Peran tidak dikenal."), "role_unknown")
+        if not self.name.strip():
+            raise ValidationFailed(_("Nama wajib diisi."), "name_required")
+        return {k: v.strip() for k, v in vars(self).items()}
 
 
 def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
     """Put a narasumber, moderator or panitia member on the programme."""
     require_manager(actor, event.organization_id)
-    if data.role not in set(PersonRole):
-        raise ValidationFailed(_("Peran tidak dikenal."), "role_unknown")
-    if not data.name.strip():
-        raise ValidationFailed(_("Nama wajib diisi."), "name_required")
-    person = EventPerson(event=event, **{k: v.strip() for k, v in vars(data).items()})
+    person = EventPerson(event=event, **data.checked())
     db.session.add(person)
     db.session.flush()
     record(
@@ -347,6 +352,18 @@ def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
     )
     db.session.commit()
     return person
+
+
+def update_person(actor: User, person: EventPerson, data: PersonData) -> None:
+    """Correct someone on the programme (a title, an institution, the topic, an e-mail)."""
+    event = person.event
+    require_manager(actor, event.organization_id)
+    values = data.checked()
+    changes = diff(person, values)
+    for key, value in values.items():
+        setattr(person, key, value)
+    record(actor, event.organization_id, "person", person.id, "updated", changes, event_id=event.id)
+    db.session.commit()
 
 
 def remove_person(actor: User, person: EventPerson) -> None:
@@ -502,6 +519,7 @@ sentence_for("person", "created")(
         role=ROLE_LABELS.get(c.get("role"), ""),
     )
 )
+sentence_for("person", "updated")(lambda c: _("Data orang di susunan acara diubah"))
 sentence_for("person", "deleted")(lambda c: _("%(name)s dihapus dari susunan acara", name=c.get("name", "")))
 FIELD_LABELS.update(
     {
@@ -529,5 +547,11 @@ FIELD_LABELS.update(
         "reminders_enabled": lambda: _("Pengingat"),
         "starts_at": lambda: _("Mulai"),
         "ends_at": lambda: _("Selesai"),
+        "person.role": lambda: _("Peran"),
+        "person.name": lambda: _("Nama"),
+        "person.title": lambda: _("Jabatan"),
+        "person.institution": lambda: _("Instansi"),
+        "person.topic": lambda: _("Materi"),
+        "person.email": lambda: _("E-mail"),
     }
 )

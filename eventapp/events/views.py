@@ -338,29 +338,37 @@ def person_create(event_id: int):
     event = managed_event_or_404(event_id)
     form = PersonForm()
     if form.validate_on_submit():
-        services.add_person(
-            current_user,
-            event,
-            services.PersonData(
-                role=form.role.data,
-                name=form.name.data,
-                title=form.title.data or "",
-                institution=form.institution.data or "",
-                topic=form.topic.data or "",
-            ),
-        )
+        services.add_person(current_user, event, form.person())
         flash(_("%(name)s ditambahkan ke susunan acara.", name=form.name.data), "success")
         return redirect(url_for("events.detail", event_id=event.id))
     return _detail_page(event, form, 422)
+
+
+def _person_of(event: Event, person_id: int) -> EventPerson:
+    person = db.session.get(EventPerson, person_id)
+    if person is None or person.event_id != event.id:
+        abort(404)
+    return person
+
+
+@bp.route("/<int:event_id>/orang/<int:person_id>/ubah", methods=["GET", "POST"])
+def person_edit(event_id: int, person_id: int):
+    """Correct someone on the programme."""
+    event = managed_event_or_404(event_id)
+    person = _person_of(event, person_id)
+    form = PersonForm(obj=person)
+    if form.validate_on_submit():
+        services.update_person(current_user, person, form.person())
+        flash(_("Data %(name)s disimpan.", name=person.name), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/person_form.html", form=form, event=event, person=person)
 
 
 @bp.route("/<int:event_id>/orang/<int:person_id>/hapus", methods=["POST"])
 def person_delete(event_id: int, person_id: int):
     """Take someone off the programme."""
     event = managed_event_or_404(event_id)
-    person = db.session.get(EventPerson, person_id)
-    if person is None or person.event_id != event.id:
-        abort(404)
+    person = _person_of(event, person_id)
     services.remove_person(current_user, person)
     flash(_("%(name)s dihapus dari susunan acara.", name=person.name), "success")
     return redirect(url_for("events.detail", event_id=event.id))
