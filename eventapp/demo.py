@@ -264,6 +264,7 @@ def load(upload_dir) -> None:
             letterhead="PEMERINTAH PROVINSI KALIMANTAN TENGAH\n"
             "DINAS KOMUNIKASI, INFORMATIKA, PERSANDIAN DAN STATISTIK\n"
             "Jl. S. Parman No. 1, Palangka Raya 73112",
+            city="Palangka Raya",
             signatory_name="Dr. Agus Siswadi, S.Sos., M.Si.",
             signatory_nip="197008171990031005",
             signatory_title="Kepala Dinas",
@@ -282,6 +283,7 @@ def load(upload_dir) -> None:
             letterhead="PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\n"
             "DINAS KOMUNIKASI DAN INFORMATIKA\n"
             "Jl. Jenderal Sudirman Km 5,5, Sampit 74322",
+            city="Sampit",
             signatory_name="Marjuki, S.Sos., M.AP.",
             signatory_nip="197305121993031004",
             signatory_title="Kepala Dinas Komunikasi dan Informatika",

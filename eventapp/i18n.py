@@ -36,6 +36,13 @@ def format_date(value: date | None, locale: str | None = None) -> str:
     return babel_format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
 
 
+def format_day(value: date | None, locale: str | None = None) -> str:
+    """'14 Oktober 2021', as under a signature."""
+    if value is None:
+        return ""
+    return babel_format_date(value, "d MMMM y", locale=locale or _locale())
+
+
 def format_short_date(value: date | None, locale: str | None = None) -> str:
     """'14 Okt 2021', for table cells."""
     if value is None:
@@ -52,9 +59,10 @@ def format_days(first: date | None, last: date | None, locale: str | None = None
     if first == last:
         return format_date(first, loc)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{babel_format_date(last, 'd MMMM y', locale=loc)}"
-    start = babel_format_date(first, "d MMMM" if first.year == last.year else "d MMMM y", locale=loc)
-    return f"{start} – {babel_format_date(last, 'd MMMM y', locale=loc)}"
+        return f"{first.day}–{format_day(last, loc)}"
+    if first.year == last.year:
+        return f"{babel_format_date(first, 'd MMMM', locale=loc)} – {format_day(last, loc)}"
+    return f"{format_day(first, loc)} – {format_day(last, loc)}"
 
 
 def format_datetime(value: datetime | None, tz_name: str, locale: str | None = None) -> str:

@@ -204,6 +204,7 @@ def test_organizer_uploads_a_logo_and_edits_the_letterhead(client, login, db, ma
         {
             "name": org.name,
             "letterhead": "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDINAS KOMUNIKASI DAN INFORMATIKA",
+            "city": "Sampit",
             "signatory_name": "Marjuki",
             "signatory_nip": "197305121993031004",
             "signatory_title": "Kepala Dinas",
@@ -217,6 +218,7 @@ def test_organizer_uploads_a_logo_and_edits_the_letterhead(client, login, db, ma
         "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR",
         "DINAS KOMUNIKASI DAN INFORMATIKA",
     ]
+    assert org.city == "Sampit"
     assert org.logo_filename.endswith(".png")
     assert client.get(f"/unggahan/logos/{org.logo_filename}").status_code == 200
 

@@ -11,6 +11,7 @@ import pikepdf
 import pypdfium2
 import pytest
 import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
 from eventapp.extensions import db as _db
+from eventapp.i18n import format_day
 from eventapp.registration import services as registration
 from tests.conftest import _admin_actor, arrived, post_form, registrant, took_place
 
@@ -418,3 +420,51 @@ def test_a_correction_may_not_take_another_registrants_phone(db, held):
     data = registrant(name="Siti Rahmah", phone="081377770002", email="siti@example.org")
     with pytest.raises(ValidationFailed, match="Sudah dipakai pendaftar lain"):
         registration.correct_registrant(_admin_actor(), held["siti"], data, utcnow())
+
+
+def test_the_certificate_carries_the_kop_place_and_date_and_an_optional_background(app, db, held):
+    event, org = held["event"], held["event"].organization
+    org.letterhead = (
+        "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR\nDinas Komunikasi, Informatika, Statistik dan Persandian"
+    )
+    org.city = "Sampit"
+    db.session.commit()
+    image = io.BytesIO()
+    Image.new("RGB", (1170, 827), "#fbf7ec").save(image, format="JPEG")
+    _settings(app, event, background=image.getvalue())
+    folder = app.config["UPLOAD_DIR"] / services.BACKGROUNDS
+    (stored,) = list(folder.iterdir())
+    services.issue_all(_admin_actor(), event, utcnow())
+    certificate = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["siti"].id))
+    with app.test_request_context():
+        page = PdfReader(io.BytesIO(services.render([certificate], event, app.config["UPLOAD_DIR"]))).pages[0]
+    text = " ".join(page.extract_text().split())
+    last_day = format_day(event.local_days[1], "id")
+    assert "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR" in text
+    assert "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN" in text
+    assert f"Sampit, {last_day}" in text
+    assert len(page.images) == 1  # the background
+    # Taking the background away deletes its file; the design's frame is back.
+    _settings(app, event, remove_background=True)
+    assert not stored.exists() and services.settings_for(event).background_filename is None
+
+
+def test_a_background_that_is_not_an_image_is_refused_and_nothing_is_kept(client, login, db, held):
+    event = held["event"]
+    login(held["organizer"])
+    page = post_form(
+        client,
+        f"/kelola/acara/{event.id}/sertifikat/",
+        {
+            "enabled": "y",
+            "design": "klasik",
+            "number_pattern": "{seq:03d}/SERT/{tahun}",
+            **{f"title_{r}": "SERTIFIKAT" for r in ("peserta", "narasumber", "moderator", "panitia")},
+            **{f"wording_{r}": "atas partisipasi" for r in ("peserta", "narasumber", "moderator", "panitia")},
+            "sig1_name": "Marjuki",
+            "background": (io.BytesIO(b"%PDF-1.4 not an image"), "latar.jpg"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Gambar harus berupa berkas PNG atau JPEG." in page and 'value="Marjuki"' in page
+    assert services.settings_for(event).background_filename is None

@@ -101,6 +101,11 @@ class OrganizationForm(Form):
         ),
         validators=[Optional(), max_length(1000)],
     )
+    city = StringField(
+        _l("Kota tempat penandatanganan"),
+        description=_l("Dicetak di sertifikat sebelum tanggal, misalnya: Sampit, 16 Desember 2026."),
+        validators=[Optional(), max_length(100)],
+    )
     signatory_name = StringField(_l("Nama penandatangan"), validators=[Optional(), max_length(150)])
     signatory_nip = StringField(_l("NIP penandatangan"), validators=[Optional(), max_length(30)])
     signatory_title = StringField(_l("Jabatan penandatangan"), validators=[Optional(), max_length(200)])

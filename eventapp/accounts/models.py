@@ -40,6 +40,8 @@ class Organization(db.Model):
     logo_filename: Mapped[str | None] = mapped_column(String(100))
     # Kop surat: the lines printed under the logo, one per line.
     letterhead: Mapped[str] = mapped_column(Text, default="")
+    # Where the office signs, printed before the date on certificates: "Sampit, 16 Desember 2026".
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
     signatory_name: Mapped[str] = mapped_column(String(150), default="")
     signatory_nip: Mapped[str] = mapped_column(String(30), default="")
     signatory_title: Mapped[str] = mapped_column(String(200), default="")

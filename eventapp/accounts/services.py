@@ -185,6 +185,7 @@ class OrganizationData:
     email: str = ""
     website: str = ""
     letterhead: str = ""
+    city: str = ""
     signatory_name: str = ""
     signatory_nip: str = ""
     signatory_title: str = ""

@@ -248,6 +248,7 @@ def _organization_data(form: OrganizationForm, org: Organization | None) -> serv
                 "email",
                 "website",
                 "letterhead",
+                "city",
                 "signatory_name",
                 "signatory_nip",
                 "signatory_title",

@@ -20,6 +20,11 @@ class SettingsForm(Form):
         description=_l("Token: {seq:03d} nomor urut, {kode} kode acara, {bulan_romawi}, {bulan}, {tahun}."),
     )
     event_code = StringField(_l("Kode acara untuk {kode}"), validators=[Optional(), max_length(30)])
+    background = FileField(
+        _l("Gambar latar (PNG/JPEG, A4 mendatar, maks. 3 MB)"),
+        description=_l("Menggantikan bingkai desain. Kosongkan untuk memakai bingkai."),
+    )
+    remove_background = BooleanField(_l("Hapus gambar latar"))
 
 
 for _role in HolderRole:

@@ -42,6 +42,9 @@ class CertificateSettings(db.Model):
     wording: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"name", "title", "nip", "signature"}], one to three; "signature" is a file in uploads/signatures.
     signatories: Mapped[list] = mapped_column(JSON, default=list)
+    # An optional full-page image behind the text (a file in uploads/certificate_backgrounds);
+    # it replaces the design's frame.
+    background_filename: Mapped[str | None] = mapped_column(String(100))
     # The next serial number; taken and raised under a row lock, so numbers never repeat or skip.
     next_seq: Mapped[int] = mapped_column(default=1)
 

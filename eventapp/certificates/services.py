@@ -27,18 +27,22 @@ from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventPerson, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_datetime, format_days, utc_to_local
+from eventapp.i18n import format_datetime, format_day, format_days, utc_to_local
 from eventapp.pdf import render_pdf
 from eventapp.pdfwriter import PdfWriter
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.registration.services import normalize_code
-from eventapp.uploads import store_image
+from eventapp.uploads import delete_image, store_image
 
 DEFAULT_PATTERN = "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}"
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 PATTERN_TOKENS = {"seq", "kode", "bulan_romawi", "bulan", "tahun"}
 SIGNATURE_MAX_BYTES = 512 * 1024
+BACKGROUNDS = "certificate_backgrounds"
+# A background is a full A4 page: 3,508 pixels on the long side is 300 dpi.
+BACKGROUND_MAX_BYTES = 3 * 1024 * 1024
+BACKGROUND_MAX_SIDE = 3508
 VERIFY_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CHUNK = 100  # certificates laid out per WeasyPrint document in bulk jobs
 # Where the QR code goes, in mm from the top-left corner of the A4 landscape page; the template
@@ -166,8 +170,11 @@ def save_settings(
     wording: dict,
     signatories: list[SignatoryData],
     upload_dir: Path,
+    background: bytes | None = None,
+    remove_background: bool = False,
 ) -> CertificateSettings:
-    """Save an event's certificate settings; signature images are checked like other uploads."""
+    """Save an event's certificate settings; signature and background images are checked like
+    other uploads, and a replaced background is deleted once the change is saved."""
     require_manager(actor, event.organization_id)
     check_pattern(number_pattern.strip(), event_code.strip())
     if design not in ("klasik", "modern"):
@@ -199,6 +206,13 @@ def save_settings(
         for role in (str(r) for r in HolderRole)
     }
     settings.signatories = stored
+    old_background = settings.background_filename
+    if background:
+        settings.background_filename = store_image(
+            background, upload_dir / BACKGROUNDS, BACKGROUND_MAX_BYTES, BACKGROUND_MAX_SIDE, "background"
+        )
+    elif remove_background:
+        settings.background_filename = None
     db.session.add(settings)
     record(
         actor,
@@ -210,6 +224,8 @@ def save_settings(
         event_id=event.id,
     )
     db.session.commit()
+    if settings.background_filename != old_background:
+        delete_image(upload_dir / BACKGROUNDS, old_background)
     return settings
 
 
@@ -423,6 +439,9 @@ def _html(
 ) -> str:
     org = event.organization
     logo = upload_dir / "logos" / org.logo_filename if org.logo_filename else None
+    background = (
+        upload_dir / BACKGROUNDS / settings.background_filename if settings.background_filename else None
+    )
     return render_template(
         "pdf/certificate.html",
         pages=[_page_context(c, settings) for c in certificates],
@@ -430,9 +449,14 @@ def _html(
         event=event,
         settings=settings,
         organization=org,
+        # The office's own name as its kop surat gives it: government, then the dinas in full.
+        kop=org.letterhead_lines[:2] or [org.name],
         dates=event_dates(event),
         place="Daring" if event.mode == "daring" else event.venue_name,
+        # "Sampit, 16 Desember 2026": where the office signs, on the event's last day.
+        signed=", ".join(filter(None, [org.city, format_day(event.local_days[1], "id")])),
         logo_url=logo.as_uri() if logo and logo.exists() else None,
+        background_url=background.as_uri() if background and background.exists() else None,
         fonts_url=(Path(current_app.static_folder) / "fonts").as_uri(),
         signature_url=lambda name: (upload_dir / "signatures" / name).as_uri() if name else None,
         qr_slot=QR_SLOT,

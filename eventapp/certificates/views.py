@@ -102,11 +102,15 @@ def index(event_id: int):
                 wording=wording,
                 signatories=signatories,
                 upload_dir=current_app.config["UPLOAD_DIR"],
+                background=form.background.data.read() if form.background.data else None,
+                remove_background=form.remove_background.data,
             )
         except DomainError as error:
             field = form.number_pattern if error.code.startswith("pattern") else form.sig1_name
             if error.code.startswith("signature"):
                 field = form.sig1_file
+            elif error.code.startswith("background"):
+                field = form.background
             field.errors.append(error.message)
         else:
             flash(_("Pengaturan sertifikat disimpan."), "success")
