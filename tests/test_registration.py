@@ -240,7 +240,6 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
             "phone": chair.phone,
             "chair_code": kim.chair_code,
             "members": ids,
-            "attendance_mode": "luring",
             "consent": "y",
             "register_members": "1",
         },
@@ -249,6 +248,49 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
     assert "Tanpa Kontak: tidak ada nomor HP atau e-mail di data KIM" in result
     assert db.session.scalar(select(func.count(Registration.id))) == 3
     assert no_contact.id not in set(db.session.scalars(select(Registration.kim_id)))
+
+
+def test_the_chair_sees_who_is_registered_and_chooses_the_mode_of_each_member(
+    client, db, make_event, make_kim, kotim
+):
+    kim = make_kim(kotim["org"], members=3, chair=True)
+    chair, second, third = kim.members
+    event = make_event(
+        kotim["org"], mode="hibrida", venue_capacity=1, online_capacity=100, online_url="https://zoom.us/j/1"
+    )
+    hall = registrant(name=third.name, phone=third.phone, attendance_mode="luring")
+    services.register(event, hall, utcnow())  # takes the one hall seat
+    url = f"/acara/{event.slug}/daftar-kelompok"
+    chair_facts = {
+        "registration_number": kim.registration_number,
+        "phone": chair.phone,
+        "chair_code": kim.chair_code,
+    }
+    page = post_form(client, url, chair_facts).get_data(as_text=True)
+    # The full hall is not what the form starts with; the registered member cannot be ticked again.
+    assert "Luring: penuh" in page
+    assert '<option value="daring" selected>' in page and '<option value="luring" selected>' not in page
+    assert f'<input type="checkbox" name="members" value="{third.id}" disabled>' in page
+    assert "sudah terdaftar · Terdaftar" in page
+    assert f'name="members" value="{chair.id}" checked>' in page
+    result = post_form(
+        client,
+        url,
+        {
+            **chair_facts,
+            "members": [str(chair.id), str(second.id), str(third.id)],
+            f"mode-{chair.id}": "daring",
+            f"mode-{second.id}": "luring",
+            "consent": "y",
+            "register_members": "1",
+        },
+    ).get_data(as_text=True)
+    assert "Hasil pendaftaran" in result
+    modes = dict(db.session.execute(select(Registration.name, Registration.attendance_mode)).all())
+    statuses = dict(db.session.execute(select(Registration.name, Registration.status)).all())
+    assert modes == {chair.name: "daring", second.name: "luring", third.name: "luring"}
+    assert statuses[second.name] == "waitlisted" and statuses[chair.name] == "confirmed"
+    assert db.session.scalar(select(func.count(Registration.id))) == 3  # the registered member once
 
 
 def test_invitation_only_event_registers_through_the_personal_link(

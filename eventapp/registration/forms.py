@@ -16,7 +16,7 @@ from wtforms.validators import Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventapp.errors import DomainError
-from eventapp.events.models import MODE_LABELS, Event, EventMode
+from eventapp.events.models import Event, EventMode
 from eventapp.forms import (
     ChoiceRequired,
     Form,
@@ -196,9 +196,6 @@ class GroupMembersForm(Form):
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-    )
-    attendance_mode = RadioField(
-        _l("Cara mengikuti"), choices=select_choices(MODE_LABELS), validate_choice=False
     )
     consent = BooleanField(
         _l("Anggota yang saya daftarkan sudah setuju datanya dipakai panitia untuk acara ini.")

@@ -743,15 +743,46 @@ class GroupResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
 
 
-def register_group(
-    event: Event, kim: Kim, member_ids: list[int], attendance_mode: str, now: datetime
-) -> GroupResult:
-    """A KIM chair registers chosen members of their KIM at once, with the contact details in
-    the registry. Each member gets a registration (and page) of their own."""
+def registered_members(event: Event, kim: Kim) -> dict[int, Registration]:
+    """The members of `kim` who already hold a registration for the event (not cancelled),
+    found by the phone or e-mail in the registry, as the registration itself matches them."""
+    phones = {m.phone: m.id for m in kim.members if m.phone}
+    emails = {m.email.lower(): m.id for m in kim.members if m.email}
+    if not phones and not emails:
+        return {}
+    found = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            or_(Registration.phone.in_(phones), func.lower(Registration.email).in_(emails)),
+        )
+    )
+    result = {}
+    for registration in found:
+        member_id = phones.get(registration.phone or "") or emails.get((registration.email or "").lower())
+        if member_id is not None:
+            result[member_id] = registration
+    return result
+
+
+def group_defaults(event: Event) -> tuple[str, bool]:
+    """What the chair's form starts with: the first mode that still has a seat (a full hall is
+    not offered first), and whether members are ticked at all (not when every mode is full,
+    since they would all wait)."""
+    for mode, count in seats(event).items():
+        if count.left is None or count.left > 0:
+            return mode, True
+    return event.modes[0], False
+
+
+def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetime) -> GroupResult:
+    """A KIM chair registers chosen members of their KIM at once, each in the mode chosen for
+    them ({member id: mode}), with the contact details in the registry. Each member gets a
+    registration (and page) of their own."""
     reason = closed_reason(event, now)
     if reason:
         raise RegistrationClosed(reason)
-    chosen = [m for m in kim.members if m.id in set(member_ids)]
+    chosen = [m for m in kim.members if m.id in choices]
     if not chosen:
         raise ValidationFailed(_("Pilih sedikitnya satu anggota."), "members_required")
     result = GroupResult()
@@ -767,7 +798,7 @@ def register_group(
             occupation=member.occupation,
             kim_id=kim.id,
             position=str(POSITION_LABELS[member.position]),
-            attendance_mode=attendance_mode,
+            attendance_mode=choices[member.id],
             consent=True,
         )
         try:

@@ -14,7 +14,7 @@ from eventapp.events import services as events
 from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
-from eventapp.kim.models import OCCUPATION_LABELS, POSITION_LABELS, Kim
+from eventapp.kim.models import POSITION_LABELS, Kim
 from eventapp.registration import messages, services
 from eventapp.registration.forms import (
     ExcuseForm,
@@ -129,7 +129,8 @@ def invitation(token: str):
 @bp.route("/acara/<slug>/daftar-kelompok", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def register_group(slug: str):
-    """A KIM chair registers members: first proves to be the chair, then ticks members."""
+    """A KIM chair registers members: first proves to be the chair, then ticks members and
+    chooses how each takes part."""
     event = _published_or_404(slug)
     now = utcnow()
     reason = services.closed_reason(event, now)
@@ -137,17 +138,32 @@ def register_group(slug: str):
         return render_template("registration/closed.html", event=event, reason=reason), 403
     chair_form = GroupChairForm()
     members_form = GroupMembersForm()
-    kim = None
     if "register_members" in request.form:
         kim = _chair_kim(members_form)
-        if kim is not None:
-            members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
-            if members_form.validate_on_submit():
-                if not members_form.consent.data:
-                    members_form.consent.errors.append(_("Konfirmasi persetujuan anggota diperlukan."))
+        taken = services.registered_members(event, kim)
+        members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
+        if members_form.validate_on_submit():
+            if not members_form.consent.data:
+                members_form.consent.errors.append(_("Konfirmasi persetujuan anggota diperlukan."))
+            else:
+                chosen = [i for i in members_form.members.data or [] if i not in taken]
+                modes = {i: _member_mode(event, i) for i in chosen}
+                try:
+                    result = services.register_group(event, kim, modes, now)
+                except services.RegistrationClosed as error:
+                    return render_template("registration/closed.html", event=event, reason=error.message), 403
+                except DomainError as error:
+                    members_form.members.errors.append(error.message)
                 else:
-                    return _group_result(event, kim, members_form, now)
-    elif chair_form.validate_on_submit():
+                    return render_template(
+                        "registration/group_result.html",
+                        event=event,
+                        kim=kim,
+                        result=result,
+                        status_labels=STATUS_LABELS,
+                    )
+        return _group_page(event, chair_form, members_form, kim, taken)
+    if chair_form.validate_on_submit():
         try:
             kim = services.find_chair(
                 chair_form.registration_number.data, chair_form.phone.data, chair_form.chair_code.data
@@ -158,53 +174,43 @@ def register_group(slug: str):
             members_form.registration_number.data = chair_form.registration_number.data
             members_form.phone.data = chair_form.phone.data
             members_form.chair_code.data = chair_form.chair_code.data
-            members_form.members.choices = select_choices([(m.id, m.name) for m in kim.members])
-            members_form.members.data = [m.id for m in kim.members]
-            members_form.attendance_mode.data = event.modes[0]
-    if kim is not None:
-        members_form.attendance_mode.choices = select_choices({m: MODE_LABELS[m] for m in event.modes})
+            taken = services.registered_members(event, kim)
+            _mode, tick = services.group_defaults(event)
+            members_form.members.data = [m.id for m in kim.members if tick and m.id not in taken]
+            return _group_page(event, chair_form, members_form, kim, taken)
+    return _group_page(event, chair_form, members_form, None, {})
+
+
+def _member_mode(event: Event, member_id: int) -> str:
+    """The mode chosen on the member's row; a one-mode event has nothing to choose."""
+    chosen = request.form.get(f"mode-{member_id}", "")
+    return chosen if chosen in event.modes else event.modes[0]
+
+
+def _group_page(event: Event, chair_form, members_form, kim: Kim | None, taken: dict):
+    default_mode, _tick = services.group_defaults(event)
     return render_template(
         "registration/group.html",
         event=event,
         chair_form=chair_form,
         members_form=members_form,
         kim=kim,
+        taken=taken,
+        seats=services.seats(event),
+        default_mode=default_mode,
+        mode_labels=MODE_LABELS,
+        status_labels=STATUS_LABELS,
         position_labels=POSITION_LABELS,
-        occupation_labels=OCCUPATION_LABELS,
     )
 
 
-def _chair_kim(form: GroupMembersForm) -> Kim | None:
+def _chair_kim(form: GroupMembersForm) -> Kim:
     try:
         return services.find_chair(
             form.registration_number.data or "", form.phone.data or "", form.chair_code.data or ""
         )
     except DomainError:
         abort(403)
-
-
-def _group_result(event: Event, kim: Kim, form: GroupMembersForm, now):
-    try:
-        result = services.register_group(
-            event, kim, form.members.data or [], form.attendance_mode.data or "", now
-        )
-    except services.RegistrationClosed as error:
-        return render_template("registration/closed.html", event=event, reason=error.message), 403
-    except DomainError as error:
-        form.members.errors.append(error.message)
-        form.attendance_mode.choices = select_choices({m: MODE_LABELS[m] for m in event.modes})
-        return render_template(
-            "registration/group.html",
-            event=event,
-            chair_form=GroupChairForm(),
-            members_form=form,
-            kim=kim,
-            position_labels=POSITION_LABELS,
-            occupation_labels=OCCUPATION_LABELS,
-        )
-    return render_template(
-        "registration/group_result.html", event=event, kim=kim, result=result, status_labels=STATUS_LABELS
-    )
 
 
 def _registration_or_404(token: str) -> Registration:
