@@ -188,14 +188,36 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
 
 def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, make_event):
     from eventapp.accounts.models import Role
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import registrant, under_way
 
     org = make_org()
-    event = make_event(org)
+    event = make_event(org, kind="rakor")
+    registration.register(
+        event, registrant(name="Siti Rahmah binti Abdullah Wahab", email="siti.rahmah@example.org"), utcnow()
+    )
+    registration.invite_person(make_user(org), event, "Kepala Desa Camba", "081377770123", "")
+    under_way(event.sessions[0])  # on the start page's "Hari ini"
     admin = make_user(None, role=Role.ADMIN, email="admin@kalteng.example")
     page = phone_page
     _sign_in(page, live_server, admin.email)
-    for path in ("/kelola/acara/", f"/kelola/acara/{event.id}", "/kelola/pesan/", "/kelola/kim/"):
+    for path in (
+        "/kelola/acara/",
+        f"/kelola/acara/{event.id}",
+        f"/kelola/acara/{event.id}/peserta",
+        f"/kelola/acara/{event.id}/undangan",
+        f"/kelola/acara/{event.id}/riwayat",
+        "/kelola/pesan/",
+        "/kelola/kim/",
+    ):
         page.goto(f"{live_server}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)
         expect(page.get_by_role("button", name="Keluar")).to_be_in_viewport()
+        # Lists become cards: no column is hidden beyond the right edge of its table.
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('table')]"
+            ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
+        )
+        assert hidden == 0, path

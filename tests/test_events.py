@@ -321,3 +321,56 @@ def test_a_two_day_event_reads_as_one_span_of_days(client, login, make_event, ko
     login(kotim["user"])
     assert expected in client.get("/kelola/acara/").get_data(as_text=True)
     assert expected in client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)
+
+
+def test_the_organizers_list_searches_filters_and_keeps_past_events(client, login, kotim, make_event):
+    make_event(kotim["org"], title="Sosialisasi Literasi Digital")
+    make_event(
+        kotim["org"], title="Webinar Hoaks", kind="webinar", mode="daring", venue_name="", online_capacity=50
+    )
+    past_day = (utcnow() - timedelta(days=30)).date()
+    make_event(
+        kotim["org"], title="Rakor Bulan Lalu", sessions=[services.SessionData(past_day, time(9), time(10))]
+    )
+    make_event(kotim["org"], title="Draf Tanpa Sesi Lain", publish=False)
+    login(kotim["user"])
+    upcoming = client.get("/kelola/acara/").get_data(as_text=True)
+    assert "Sosialisasi Literasi Digital" in upcoming and "Draf Tanpa Sesi Lain" in upcoming
+    assert "Rakor Bulan Lalu" not in upcoming
+    past = client.get("/kelola/acara/?waktu=lalu").get_data(as_text=True)
+    assert "Rakor Bulan Lalu" in past and "Sosialisasi Literasi Digital" not in past
+    found = client.get("/kelola/acara/?waktu=semua&q=hoaks").get_data(as_text=True)
+    assert "Webinar Hoaks" in found and "Sosialisasi Literasi Digital" not in found
+    webinars = client.get("/kelola/acara/?jenis=webinar").get_data(as_text=True)
+    assert "Webinar Hoaks" in webinars and "Sosialisasi Literasi Digital" not in webinars
+    drafts = client.get("/kelola/acara/?waktu=semua&status=draft").get_data(as_text=True)
+    assert "Draf Tanpa Sesi Lain" in drafts and "Webinar Hoaks" not in drafts
+
+
+def test_the_organizers_start_page_shows_todays_sessions_with_check_ins(
+    client, login, db, kotim, make_event, make_org
+):
+    from eventapp.attendance import services as attendance
+    from eventapp.registration import services as registration
+    from tests.conftest import arrived, registrant, under_way
+
+    event = make_event(kotim["org"], title="Bimtek Hari Ini", venue_capacity=2)
+    people = [
+        registration.register(event, registrant(name=f"Peserta {n}", phone=f"08137777000{n}"), utcnow())
+        for n in range(3)
+    ]
+    under_way(event.sessions[0])
+    attendance.check_in(
+        _admin_actor(), event, event.sessions[0], people[0].registration, arrived(event.sessions[0])
+    )
+    make_event(kotim["org"], title="Sosialisasi Besok")
+    elsewhere = make_event(
+        make_org(name="Diskominfo Lain", area="Kotawaringin Barat"), title="Acara Kantor Lain"
+    )
+    under_way(elsewhere.sessions[0])
+    login(kotim["user"])
+    page = client.get("/kelola/acara/").get_data(as_text=True)
+    today = page[page.index('id="today"') : page.index("</section>")]
+    assert "Bimtek Hari Ini" in today and "berlangsung" in today
+    assert "2 terdaftar" in today and "1 menunggu" in today and "1 dari 2 hadir" in today
+    assert "Sosialisasi Besok" not in today and "Acara Kantor Lain" not in today

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import require_manager
+from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
 from eventapp.audit.services import record, sentence_for
@@ -223,6 +223,62 @@ def session_counts(event: Event, session: EventSession) -> tuple[int, int]:
         )
     )
     return present or 0, expected or 0
+
+
+@dataclass
+class TodaySession:
+    """One of today's sessions on the organizers' start page."""
+
+    session: EventSession
+    running: bool
+    present: int
+    confirmed: int
+    waitlisted: int
+
+
+def today(actor: User, now: datetime) -> list[TodaySession]:
+    """The office's sessions held today (in each event's zone), running ones first, with the
+    registrations and check-ins so far; three queries whatever the number of sessions."""
+    # Every zone in Indonesia is within a day of UTC: fetch a wide window, then keep today.
+    candidates = db.session.scalars(
+        scoped(Event, actor, select(EventSession).join(Event, Event.id == EventSession.event_id))
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            EventSession.ends_at >= now - timedelta(hours=24),
+            EventSession.starts_at <= now + timedelta(hours=24),
+        )
+        .options(selectinload(EventSession.event))
+        .order_by(EventSession.starts_at)
+    ).all()
+    sessions = [s for s in candidates if other_day(s.event, s, now) is None]
+    if not sessions:
+        return []
+    present = dict(
+        db.session.execute(
+            select(Attendance.session_id, func.count(Attendance.id))
+            .where(Attendance.status == AttendanceStatus.HADIR)
+            .where(Attendance.session_id.in_([s.id for s in sessions]))
+            .group_by(Attendance.session_id)
+        ).all()
+    )
+    per_event: dict[int, dict[str, int]] = defaultdict(dict)
+    for event_id, status, count in db.session.execute(
+        select(Registration.event_id, Registration.status, func.count(Registration.id))
+        .where(Registration.event_id.in_({s.event_id for s in sessions}))
+        .group_by(Registration.event_id, Registration.status)
+    ):
+        per_event[event_id][status] = count
+    rows = [
+        TodaySession(
+            session=s,
+            running=s.starts_at <= now < s.ends_at,
+            present=present.get(s.id, 0),
+            confirmed=per_event[s.event_id].get(RegistrationStatus.CONFIRMED, 0),
+            waitlisted=per_event[s.event_id].get(RegistrationStatus.WAITLISTED, 0),
+        )
+        for s in sessions
+    ]
+    return sorted(rows, key=lambda row: (not row.running, row.session.starts_at))
 
 
 def search(event: Event, query: str, limit: int = 20) -> list[Registration]:

@@ -374,3 +374,5 @@ def init_app(app: Flask) -> None:
     for blueprint in (desk_bp, bp, public_bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["attendance_of"] = services.person_attendance
+    # The organizers' event list opens with today's sessions, which only this feature counts.
+    app.jinja_env.globals["today_sessions"] = lambda actor: services.today(actor, utcnow())

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventapp import textrules
@@ -446,18 +446,27 @@ class PublicFilters:
     past: bool = False
 
 
-def public_events(filters: PublicFilters, now: datetime) -> Select:
-    """Published (and, among past ones, finished or cancelled) events for the public list:
-    upcoming ones soonest first, past ones latest first."""
-    last_end = select(EventSession.ends_at).where(EventSession.event_id == Event.id)
-    first_start = (
+def _first_start():
+    """An event's first session start, to order lists by."""
+    return (
         select(EventSession.starts_at)
         .where(EventSession.event_id == Event.id)
         .order_by(EventSession.starts_at)
         .limit(1)
         .scalar_subquery()
     )
-    upcoming = exists(last_end.where(EventSession.ends_at >= now))
+
+
+def _not_over(now: datetime):
+    """An event with a session that has not ended yet."""
+    ongoing = select(EventSession.id).where(EventSession.event_id == Event.id, EventSession.ends_at >= now)
+    return exists(ongoing)
+
+
+def public_events(filters: PublicFilters, now: datetime) -> Select:
+    """Published (and, among past ones, finished or cancelled) events for the public list:
+    upcoming ones soonest first, past ones latest first."""
+    first_start, upcoming = _first_start(), _not_over(now)
     stmt = select(Event).options(
         selectinload(Event.sessions), selectinload(Event.organization), selectinload(Event.region)
     )
@@ -485,11 +494,32 @@ def public_events(filters: PublicFilters, now: datetime) -> Select:
     return stmt
 
 
-def organizer_events(actor: User, status: str = "") -> Select:
-    """The events an organizer manages, newest first."""
-    stmt = scoped(Event, actor).options(selectinload(Event.sessions)).order_by(Event.created_at.desc())
-    if status in set(EventStatus):
-        stmt = stmt.where(Event.status == status)
+@dataclass
+class OrganizerFilters:
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    # "mendatang": not over yet (and drafts without a session), soonest first;
+    # "lalu": over, latest first; anything else: all, newest created first.
+    when: str = "mendatang"
+
+
+def organizer_events(actor: User, filters: OrganizerFilters, now: datetime) -> Select:
+    """The events an organizer manages, searched and filtered."""
+    stmt = scoped(Event, actor).options(selectinload(Event.sessions))
+    has_sessions = exists(select(EventSession.id).where(EventSession.event_id == Event.id))
+    if filters.when == "mendatang":
+        stmt = stmt.where(or_(_not_over(now), ~has_sessions)).order_by(_first_start(), Event.id.desc())
+    elif filters.when == "lalu":
+        stmt = stmt.where(has_sessions, ~_not_over(now)).order_by(_first_start().desc())
+    else:
+        stmt = stmt.order_by(Event.created_at.desc())
+    if filters.q.strip():
+        stmt = stmt.where(Event.title.ilike(f"%{filters.q.strip()}%"))
+    if filters.status in set(EventStatus):
+        stmt = stmt.where(Event.status == filters.status)
+    if filters.kind in set(EventKind):
+        stmt = stmt.where(Event.kind == filters.kind)
     return stmt
 
 

@@ -120,10 +120,16 @@ def _attach_error(form, error: DomainError) -> None:
 
 @bp.route("/")
 def index():
-    """The office's events, newest first, with a status filter."""
-    status = request.args.get("status", "")
-    page = paginate(services.organizer_events(current_user, status), 25)
-    return render_template("events/index.html", page=page, status=status, labels=LABELS)
+    """The office's events: today's sessions first, then the list with search and filters
+    (upcoming by default, past ones and all of them a click away)."""
+    filters = services.OrganizerFilters(
+        q=request.args.get("q", "")[:100],
+        status=request.args.get("status", ""),
+        kind=request.args.get("jenis", ""),
+        when=request.args.get("waktu", "mendatang"),
+    )
+    page = paginate(services.organizer_events(current_user, filters, utcnow()), 25)
+    return render_template("events/index.html", page=page, filters=filters, labels=LABELS)
 
 
 @bp.route("/baru", methods=["GET", "POST"])
