@@ -1,12 +1,13 @@
 """Demo data from the real setting: Kalimantan Tengah, its two Diskominfo offices and some KIM."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from eventapp.accounts import services as accounts
 from eventapp.accounts.models import OrganizationLevel, Role
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as event_services
 from eventapp.events.models import Audience, EventKind, EventMode, PersonRole
+from eventapp.i18n import utc_to_local
 from eventapp.kim import services as kim_services
 from eventapp.kim.models import POSITION_LABELS, Position
 from eventapp.regions.models import Region, RegionLevel
@@ -245,6 +246,106 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
     registration.invite_members(organizer, rakor, chairs)
 
 
+def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:
+    """What is going on this week: a webinar under way right now, full with people waiting
+    and its attendance code open, and a two-day bimtek taking registrations."""
+    from eventapp.attendance import services as attendance
+    from eventapp.registration import services as registration
+
+    now = utcnow()
+    # Started up to 40 minutes ago and two hours long, within today: a session keeps to one
+    # day, so just after midnight it starts at 00.00 and late at night it runs until midnight.
+    local = utc_to_local(now, "Asia/Jakarta")
+    begun = (local - timedelta(minutes=40)).replace(second=0, microsecond=0)
+    start = begun.time() if begun.date() == local.date() else time()
+    finishes = datetime.combine(local.date(), start) + timedelta(hours=2)
+    end = finishes.time() if finishes.date() == local.date() else time.max
+    webinar = event_services.create_event(
+        organizer,
+        kotim_office,
+        event_services.EventData(
+            title="Webinar Cek Fakta untuk Pengelola KIM",
+            kind=EventKind.WEBINAR,
+            mode=EventMode.DARING,
+            audience=Audience.KIM,
+            region_id=kotim.id,
+            description="Cara memeriksa kabar yang beredar di grup WhatsApp desa sebelum dibagikan.",
+            online_url="https://zoom.us/j/0000000001",
+            online_passcode="CEKFAKTA",
+            online_capacity=8,
+            contact_name="Rina Kartika",
+            contact_phone="081250099001",
+        ),
+        [event_services.SessionData(day=local.date(), start=start, end=end)],
+    )
+    event_services.publish_event(organizer, webinar)
+    signed_up = now - timedelta(days=3)
+    members = [member for kim in kotim_kims for member in kim.members if member.phone][:11]
+    people = [
+        registration.register(
+            webinar,
+            registration.RegistrantData(
+                name=member.name,
+                phone=member.phone or "",
+                gender=member.gender,
+                occupation=member.occupation,
+                kim_id=member.kim_id,
+                position=str(POSITION_LABELS[member.position]),
+                attendance_mode=EventMode.DARING,
+                consent=True,
+            ),
+            signed_up + timedelta(minutes=n),
+        ).registration
+        for n, member in enumerate(members)
+    ]
+    session = webinar.sessions[0]
+    window = attendance.open_code_window(organizer, session, 120, now, attendance.CodeWindowRule())
+    for person in people[:5]:
+        attendance.submit_code(window.code, person.code, now)
+
+    first_day = now.date() + timedelta(days=21)
+    bimtek = event_services.create_event(
+        organizer,
+        kotim_office,
+        event_services.EventData(
+            title="Bimtek Jurnalistik Warga bagi KIM Kotawaringin Timur",
+            kind=EventKind.BIMTEK,
+            mode=EventMode.LURING,
+            audience=Audience.KIM,
+            region_id=kotim.id,
+            description="Dua hari praktik menulis berita, wawancara dan foto untuk media KIM.",
+            venue_name="Aula Diskominfo Kabupaten Kotawaringin Timur, Sampit",
+            venue_address="Jl. Jenderal Sudirman Km 5,5, Sampit",
+            venue_capacity=30,
+            contact_name="Rina Kartika",
+            contact_phone="081250099001",
+        ),
+        [
+            event_services.SessionData(
+                day=first_day, start=time(8), end=time(15), title="Hari 1: Menulis berita"
+            ),
+            event_services.SessionData(
+                day=first_day + timedelta(days=1),
+                start=time(8),
+                end=time(15),
+                title="Hari 2: Foto dan wawancara",
+            ),
+        ],
+    )
+    event_services.add_person(
+        organizer,
+        bimtek,
+        event_services.PersonData(
+            role=PersonRole.NARASUMBER,
+            name="Yuni Lestari, S.I.Kom.",
+            title="Redaktur",
+            institution="Radar Sampit",
+            topic="Menulis berita desa yang dipercaya warga",
+        ),
+    )
+    event_services.publish_event(organizer, bimtek)
+
+
 def load(upload_dir) -> None:
     """Create regions, offices, accounts, KIM and events for a first look at the app."""
     import_regions("Kalimantan Tengah")
@@ -342,3 +443,4 @@ def load(upload_dir) -> None:
             )
     _demo_events(organizer, kotim_office, kotim, admin, province_office)
     _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_dir)
+    _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims)

@@ -112,12 +112,13 @@ def test_every_error_page_is_indonesian_styled_and_fits_a_phone(app):
         assert "Method Not Allowed" not in text and "Not Found" not in text, status
 
 
-def test_demo_data_shows_the_whole_product_on_first_login(app, db):
+def test_demo_data_shows_the_whole_product_on_first_login(app, db, client):
     from sqlalchemy import func, select
 
     from eventapp.certificates.models import Certificate
-    from eventapp.demo import load
+    from eventapp.demo import DEMO_ACCOUNTS, load
     from eventapp.events.models import Event
+    from eventapp.i18n import format_days
     from eventapp.registration.models import Invitation
 
     load(app.config["UPLOAD_DIR"])
@@ -129,6 +130,23 @@ def test_demo_data_shows_the_whole_product_on_first_login(app, db):
     rakor = events["Rapat Koordinasi Ketua KIM se-Kotawaringin Timur"]
     assert rakor.audience == "undangan"
     assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.event_id == rakor.id)) >= 2
+    webinar = events["Webinar Cek Fakta untuk Pengelola KIM"]
+    upcoming = events["Bimtek Jurnalistik Warga bagi KIM Kotawaringin Timur"]
+    assert webinar.starts_at <= utcnow() < webinar.ends_at and len(upcoming.sessions) == 2
+
+    email, password, _role = DEMO_ACCOUNTS[1]
+    post_form(client, "/kelola/masuk", {"email": email, "password": password})
+    start = client.get("/kelola/acara/").get_data(as_text=True)
+    today = start[start.index('id="today"') : start.index("</section>")]
+    assert "Webinar Cek Fakta untuk Pengelola KIM" in today and "berlangsung" in today
+    assert "8 terdaftar" in today and "3 menunggu" in today and "5 dari 8 hadir" in today
+    assert format_days(*upcoming.local_days, "id") in start  # "15–16 Desember 2026"
+    assert "Rapat Koordinasi Ketua KIM" in start
+    finished = client.get("/kelola/acara/?waktu=lalu").get_data(as_text=True)
+    assert "Bimtek Pengelolaan Konten Informasi Desa" in finished
+    assert "sertifikat sudah terbit" in client.get(f"/kelola/acara/{bimtek.id}/sertifikat/").get_data(
+        as_text=True
+    )
 
 
 def test_sessions_read_the_indonesian_way():
