@@ -72,24 +72,23 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.events.views import bp as events_bp
     from eventapp.kim.views import bp as kim_bp
     from eventapp.public.views import bp as public_bp
-    from eventapp.registration.organizer_views import bp as registrants_bp
-    from eventapp.registration.views import bp as registration_bp
+    from eventapp.registration.views import init_app as registration_init_app
 
     for blueprint in (
         public_bp,
         public_events_bp,
-        registration_bp,
         accounts_bp,
         users_bp,
         messages_bp,
         organizations_bp,
         kim_bp,
         events_bp,
-        registrants_bp,
     ):
         app.register_blueprint(blueprint)
-    # Attendance, calendar files and reminders build on the features above; nothing imports
-    # them back, so they register their own pages and template helpers.
+    # Registration, attendance, certificates and calendar files build on the features above;
+    # nothing imports them back, so they register their own pages, template helpers and the
+    # receivers of the lower features' signals.
+    registration_init_app(app)
     attendance_init_app(app)
     certificates_init_app(app)
     calendar_init_app(app)

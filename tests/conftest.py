@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
 from eventapp.accounts import services as accounts  # noqa: E402
@@ -212,6 +213,40 @@ def login(client):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def count_commits(app):
+    """Context manager listing the transactions committed while it is open, each as the names
+    of the models it wrote: one action of a service is one unit of work. The delivery job's
+    own commits (outbox rows only, run at once in tests) are left out."""
+
+    @contextmanager
+    def counting():
+        commits: list[list[str]] = []
+        written: set[str] = set()
+
+        def flushed(session, flush_context):
+            written.update(type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted))
+
+        def committed(session):
+            if written - {"OutboxMessage"}:
+                commits.append(sorted(written))
+            written.clear()
+
+        def rolled_back(session):
+            written.clear()
+
+        hooks = (("after_flush", flushed), ("after_commit", committed), ("after_rollback", rolled_back))
+        for name, hook in hooks:
+            event.listen(Session, name, hook)
+        try:
+            yield commits
+        finally:
+            for name, hook in hooks:
+                event.remove(Session, name, hook)
+
+    return counting
 
 
 @pytest.fixture

@@ -127,24 +127,40 @@ def test_search_by_name_and_check_in(client, login, desk):
     assert "Terdaftar" in client.get(f"/kelola/acara/{event.id}/presensi?q=budi").get_data(as_text=True)
 
 
-def test_walk_in_is_registered_and_checked_in_even_when_full(client, login, db, desk):
+def test_walk_in_is_registered_and_checked_in_even_when_full(client, login, db, desk, count_commits, mailbox):
     login(desk["staff"])
     event = desk["event"]
-    response = post_form(
+    walk_in = {
+        "name": "Tamu Datang",
+        "phone": "0813 7777 0099",
+        "gender": "L",
+        "occupation": "petani",
+        "kim_id": "-1",
+        "institution": "Desa Soren",
+        "position": "Warga",
+        "email": "tamu@example.org",
+    }
+    with count_commits() as commits:
+        response = post_form(client, f"/kelola/acara/{event.id}/presensi/walkin", walk_in)
+    assert "Tercatat hadir" in response.get_data(as_text=True)
+    assert len(commits) == 1  # registered, confirmed and checked in as one unit of work
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+    walked_in = db.session.scalar(
+        select(registration.Registration).where(registration.Registration.name == "Tamu Datang")
+    )
+    assert walked_in.status == "confirmed"
+    assert [m["Subject"] for m in mailbox if m["To"] == "tamu@example.org"] == [
+        f"Pendaftaran diterima: {event.title}"
+    ]  # one message: no "waiting list" followed by "you have a seat"
+    # Someone on the waiting list who comes anyway is confirmed at the door.
+    waiting = desk["waiting"]
+    post_form(
         client,
         f"/kelola/acara/{event.id}/presensi/walkin",
-        {
-            "name": "Tamu Datang",
-            "phone": "0813 7777 0099",
-            "gender": "L",
-            "occupation": "petani",
-            "kim_id": "-1",
-            "institution": "Desa Soren",
-            "position": "Warga",
-        },
+        {**walk_in, "name": waiting.name, "phone": waiting.phone, "email": ""},
     )
-    assert "Tercatat hadir" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+    db.session.refresh(waiting)
+    assert waiting.status == "confirmed" and db.session.scalar(select(func.count(Attendance.id))) == 2
 
 
 def test_checkin_staff_reach_only_the_desk(client, login, desk):
@@ -331,13 +347,13 @@ def test_attendance_rule_by_sessions_and_by_time(db, desk):
     assert services.person_attendance(siti).meets_rule  # default: at least 1 session
     data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
     data.attendance_min_sessions = 2
-    events.update_event(_admin_actor(), event, data)
+    events.update_event(_admin_actor(), event, data, utcnow())
     assert not services.person_attendance(siti).meets_rule
     data.attendance_rule, data.attendance_min_percent = "persen", 50
-    events.update_event(_admin_actor(), event, data)
+    events.update_event(_admin_actor(), event, data, utcnow())
     assert services.person_attendance(siti).meets_rule  # 4 of 8 hours
     data.attendance_min_percent = 60
-    events.update_event(_admin_actor(), event, data)
+    events.update_event(_admin_actor(), event, data, utcnow())
     assert not services.person_attendance(siti).meets_rule
 
 
@@ -408,7 +424,7 @@ def _pdf_text(data: bytes) -> tuple[int, list[str]]:
 def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     event = desk["event"]
     now = utcnow()
-    registration.save_event(
+    events.update_event(
         _admin_actor(),
         event,
         events.EventData(

@@ -125,7 +125,7 @@ def test_moving_a_session_sends_an_update_and_a_typo_does_not(
     mailbox.clear()
     data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
     data.description = "Perbaikan salah ketik"
-    registration.save_event(_admin_actor(), event, data, utcnow())
+    events.update_event(_admin_actor(), event, data, utcnow())
     assert mailbox == []
 
 
@@ -153,7 +153,7 @@ def test_cancelling_sends_cancel_with_the_same_uids(make_org, make_event, mailbo
     ]
 
     mailbox.clear()
-    registration.cancel_event(_admin_actor(), event, "Narasumber berhalangan", utcnow())
+    events.cancel_event(_admin_actor(), event, "Narasumber berhalangan", utcnow())
     (told,) = mailbox
     assert told["To"] == budi.registration.email
     cancelled = read(told.get_payload()[1].get_payload(decode=True))[0].events[0]
@@ -214,6 +214,7 @@ def tomorrow_event(make_org, make_event):
             start.astimezone(ZoneInfo("Asia/Jakarta")).time(),
             (start + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Jakarta")).time(),
         ),
+        utcnow(),
     )
     return event
 
@@ -241,7 +242,7 @@ def test_reminders_can_be_turned_off(db, tomorrow_event, mailbox):
     registration.register(event, registrant(email="siti@example.org"), utcnow())
     data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
     data.reminders_enabled = False
-    events.update_event(_admin_actor(), event, data)
+    events.update_event(_admin_actor(), event, data, utcnow())
     mailbox.clear()
     assert send_due_reminders(event.sessions[0].starts_at - timedelta(hours=23)) == 0
     assert mailbox == []

@@ -5,7 +5,7 @@ import io
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
@@ -144,7 +144,7 @@ def test_changing_the_time_zone_keeps_the_typed_hours(db, make_event, kotim):
     event = make_event(kotim["org"])
     data = services.EventData(**{f: getattr(event, f) for f in services.EventData.__dataclass_fields__})
     data.timezone = "Asia/Jayapura"
-    services.update_event(_admin_actor(), event, data)
+    services.update_event(_admin_actor(), event, data, utcnow())
     assert event.sessions[0].starts_at.time() == time(0, 0)  # 09.00 WIT is 00.00 UTC
 
 
@@ -374,3 +374,75 @@ def test_the_organizers_start_page_shows_todays_sessions_with_check_ins(
     assert "Bimtek Hari Ini" in today and "berlangsung" in today
     assert "2 terdaftar" in today and "1 menunggu" in today and "1 dari 2 hadir" in today
     assert "Sosialisasi Besok" not in today and "Acara Kantor Lain" not in today
+
+
+def _edited(event, **changes):
+    data = services.EventData(**{f: getattr(event, f) for f in services.EventData.__dataclass_fields__})
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def test_an_edit_whose_consequences_fail_saves_nothing_and_sends_nothing(db, kotim, make_event, mailbox):
+    from eventapp.audit.models import AuditEntry
+    from eventapp.outbox.models import OutboxMessage
+    from eventapp.outbox.services import queue_email
+
+    event = make_event(kotim["org"], title="Sosialisasi Awal")
+    registration.register(event, registrant(email="siti@example.org"), utcnow())
+    mailbox.clear()
+
+    def failing_feature(sender, **kwargs):
+        queue_email("panitia@example.org", "Perubahan", "Acara diubah")
+        raise RuntimeError("a feature reacting to the edit failed")
+
+    services.event_changed.connect(failing_feature)
+    try:
+        with pytest.raises(RuntimeError):
+            services.update_event(
+                _admin_actor(),
+                event,
+                _edited(event, title="Sosialisasi Diubah", venue_name="Aula Lain"),
+                utcnow(),
+            )
+    finally:
+        services.event_changed.disconnect(failing_feature)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).venue_name == "Aula Kecamatan Kota Besi"
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1  # the confirmation only
+    assert not db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "updated"))
+    assert mailbox == []
+
+
+def test_each_change_to_an_event_is_one_commit_with_its_messages(
+    db, kotim, make_event, mailbox, count_commits
+):
+    event = make_event(kotim["org"], venue_capacity=1)
+    registration.register(event, registrant(phone="081377770001", email="siti@example.org"), utcnow())
+    waiting = registration.register(
+        event, registrant(phone="081377770002", email="budi@example.org"), utcnow()
+    )
+    mailbox.clear()
+    day = (utcnow() + timedelta(days=2)).date()
+    actions = {
+        "more seats and a new hall": lambda: services.update_event(
+            _admin_actor(), event, _edited(event, venue_capacity=2, venue_name="Aula Baru"), utcnow()
+        ),
+        "a session added": lambda: services.add_session(
+            _admin_actor(), event, services.SessionData(day, time(9), time(12)), utcnow()
+        ),
+        "a session moved": lambda: services.update_session(
+            _admin_actor(), event.sessions[1], services.SessionData(day, time(13), time(15)), utcnow()
+        ),
+        "a session removed": lambda: services.remove_session(_admin_actor(), event.sessions[1], utcnow()),
+        "the event cancelled": lambda: services.cancel_event(_admin_actor(), event, "Banjir", utcnow()),
+    }
+    for name, action in actions.items():
+        sent_before = len(mailbox)
+        with count_commits() as commits:
+            action()
+        assert len(commits) == 1, name
+        assert len(mailbox) > sent_before, name  # and its messages left after that one commit
+    db.session.refresh(waiting.registration)
+    assert waiting.registration.promoted_at is not None  # the added seat went to the waiting list

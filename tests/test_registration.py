@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from eventapp.dbtypes import utcnow
+from eventapp.events import services as event_services
 from eventapp.extensions import db as _db
 from eventapp.registration import services
 from eventapp.registration.models import Registration
@@ -196,7 +197,7 @@ def test_closed_registration_gets_a_clear_page(client, make_event, kotim, overri
 
 def test_cancelled_event_refuses_registration(client, make_event, kotim):
     event = make_event(kotim["org"])
-    services.cancel_event(_admin_actor(), event, "Cuaca buruk", utcnow())
+    event_services.cancel_event(_admin_actor(), event, "Cuaca buruk", utcnow())
     page = client.get(f"/acara/{event.slug}/daftar")
     assert page.status_code == 403 and "Acara ini dibatalkan." in page.get_data(as_text=True)
 
@@ -405,8 +406,6 @@ def test_recap_counts_by_region_kim_gender_and_occupation(client, login, make_ev
 
 
 def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, kotim):
-    from eventapp.events import services as event_services
-
     event = make_event(kotim["org"], venue_capacity=1)
     now = utcnow()
     services.register(event, registrant(phone="081377770001"), now)
@@ -415,7 +414,7 @@ def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, 
         **{f: getattr(event, f) for f in event_services.EventData.__dataclass_fields__}
     )
     data.venue_capacity = 2
-    services.save_event(_admin_actor(), event, data, now)
+    event_services.update_event(_admin_actor(), event, data, now)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
 

@@ -21,6 +21,7 @@ from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span, format_time, utc_to_local
 from eventapp.kim.models import Kim
+from eventapp.outbox.jobs import commit
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region
 from eventapp.registration import services as registration_services
@@ -164,7 +165,7 @@ def check_in(
         db.session.flush()
     attendance = _record(actor, registration, session, method, now)
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:  # scanned at two desks at once: the other desk was first
         db.session.rollback()
         found = _existing(registration, session)
@@ -311,10 +312,7 @@ def walk_in(
     require_manager(actor, event.organization_id)
     if not any_day and (problem := other_day(event, session, now)):
         return CheckInResult("other_day", problem)
-    result = registration_services.add_by_organizer(actor, event, data, now)
-    registration = result.registration
-    if registration.status != RegistrationStatus.CONFIRMED:
-        registration_services.set_status(actor, registration, RegistrationStatus.CONFIRMED, now)
+    registration = registration_services.add_at_door(actor, event, data, now).registration
     return check_in(actor, event, session, registration, now, AttendanceMethod.WALK_IN, any_day=True)
 
 

@@ -13,7 +13,6 @@ from eventapp.events.models import AUDIENCE_LABELS, KIND_LABELS, MODE_LABELS, RO
 from eventapp.extensions import db
 from eventapp.forms import optional_int
 from eventapp.regions.models import Region, RegionLevel
-from eventapp.registration import services as registration
 
 bp = Blueprint("public_events", __name__)
 
@@ -68,8 +67,7 @@ def detail(slug: str):
         "events/public_detail.html",
         event=event,
         labels=LABELS,
-        seats=registration.seats(event),
-        closed_reason=registration.closed_reason(event, now),
+        closed_reason=services.closed_reason(event, now),
         now=now,
         whatsapp_share=f"https://wa.me/?text={quote(share_text)}",
     )

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
@@ -31,9 +32,21 @@ from eventapp.events.models import (
 )
 from eventapp.extensions import db
 from eventapp.i18n import local_to_utc
+from eventapp.outbox.jobs import commit
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.uploads import delete_image, store_image
+
+# What happened to an event, sent inside the service's unit of work before it commits: higher
+# features (registration tells participants and moves the waiting list) add their rows to the
+# same transaction, so the change and its consequences are saved, or not, together.
+_signals = Namespace()
+event_changed = _signals.signal("event-changed")  # event; changes={field: [old, new]}, now
+session_added = _signals.signal("session-added")  # event; session, now
+session_changed = _signals.signal("session-changed")  # event; session, changes, now
+session_removed = _signals.signal("session-removed")  # event; session (already detached), now
+# Receivers return how many people they told; cancel_event adds those up.
+event_cancelled = _signals.signal("event-cancelled")  # event; now
 
 POSTER_MAX_BYTES = 3 * 1024 * 1024
 
@@ -210,10 +223,16 @@ def create_event(
 
 
 def update_event(
-    actor: User, event: Event, data: EventData, poster: bytes | None = None, upload_dir: Path | None = None
+    actor: User,
+    event: Event,
+    data: EventData,
+    now: datetime,
+    poster: bytes | None = None,
+    upload_dir: Path | None = None,
 ) -> dict:
-    """Save edits to an event (and a new poster) and return what changed ({field: [old, new]}),
-    for the history and for deciding whether participants must be told."""
+    """Save edits to an event (and a new poster) and return what changed ({field: [old, new]}).
+    Participants are told of a new time, place or link, and added seats go to people waiting
+    (event_changed), in the same commit."""
     require_manager(actor, event.organization_id)
     _validate(data)
     values = _event_values(data)
@@ -237,7 +256,8 @@ def update_event(
         for session in event.sessions:
             session.sequence += 1
     record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
-    db.session.commit()
+    event_changed.send(event, changes=changes, now=now)
+    commit()
     # A duplicated event shares its original's poster file until either gets a new one.
     still_shown = select(Event.id).where(Event.poster_filename == old_poster).limit(1)
     if "poster_filename" in changes and upload_dir is not None and db.session.scalar(still_shown) is None:
@@ -263,8 +283,8 @@ def needs_notice(changes: dict) -> bool:
     return bool(NOTICE_FIELDS & changes.keys())
 
 
-def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
-    """Add a dated session (a further day of a bimtek, say)."""
+def add_session(actor: User, event: Event, data: SessionData, now: datetime) -> EventSession:
+    """Add a dated session (a further day of a bimtek, say); participants' invites follow."""
     require_manager(actor, event.organization_id)
     starts, ends = _session_times(data, event.timezone)
     session = EventSession(event=event, title=data.title.strip(), starts_at=starts, ends_at=ends)
@@ -279,12 +299,14 @@ def add_session(actor: User, event: Event, data: SessionData) -> EventSession:
         {"starts_at": starts, "ends_at": ends},
         event_id=event.id,
     )
-    db.session.commit()
+    session_added.send(event, session=session, now=now)
+    commit()
     return session
 
 
-def update_session(actor: User, session: EventSession, data: SessionData) -> dict:
-    """Move or rename a session; returns what changed."""
+def update_session(actor: User, session: EventSession, data: SessionData, now: datetime) -> dict:
+    """Move or rename a session; returns what changed. A new time reaches participants'
+    calendars in the same commit."""
     event = session.event
     require_manager(actor, event.organization_id)
     starts, ends = _session_times(data, event.timezone)
@@ -294,12 +316,13 @@ def update_session(actor: User, session: EventSession, data: SessionData) -> dic
         if needs_notice(changes):
             session.sequence += 1
         record(actor, event.organization_id, "session", session.id, "updated", changes, event_id=event.id)
-        db.session.commit()
+        session_changed.send(event, session=session, changes=changes, now=now)
+        commit()
     return changes
 
 
-def remove_session(actor: User, session: EventSession) -> None:
-    """Delete a session; an event always keeps at least one."""
+def remove_session(actor: User, session: EventSession, now: datetime) -> None:
+    """Delete a session (an event always keeps at least one); participants' calendars drop it."""
     event = session.event
     require_manager(actor, event.organization_id)
     if len(event.sessions) <= 1:
@@ -314,7 +337,8 @@ def remove_session(actor: User, session: EventSession) -> None:
         event_id=event.id,
     )
     event.sessions.remove(session)  # delete-orphan removes the row
-    db.session.commit()
+    session_removed.send(event, session=session, now=now)
+    commit()
 
 
 @dataclass
@@ -395,6 +419,32 @@ def finish_event(actor: User, event: Event) -> None:
     event.status = EventStatus.FINISHED
     record(actor, event.organization_id, "event", event.id, "finished", {}, event_id=event.id)
     db.session.commit()
+
+
+def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
+    """Cancel an event with a reason, which everyone registered or waiting receives (through
+    event_cancelled). Returns how many people were told."""
+    require_manager(actor, event.organization_id)
+    if not reason.strip():
+        raise ValidationFailed(_("Tuliskan alasan pembatalan; peserta akan membacanya."), "reason_required")
+    if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
+        raise ValidationFailed(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = reason.strip()
+    for session in event.sessions:
+        session.sequence += 1
+    record(
+        actor,
+        event.organization_id,
+        "event",
+        event.id,
+        "cancelled",
+        {"reason": event.cancel_reason},
+        event_id=event.id,
+    )
+    told = sum(result or 0 for _receiver, result in event_cancelled.send(event, now=now))
+    commit()
+    return told
 
 
 def duplicate_event(actor: User, event: Event, first_day: date) -> Event:
@@ -521,6 +571,24 @@ def organizer_events(actor: User, filters: OrganizerFilters, now: datetime) -> S
     if filters.kind in set(EventKind):
         stmt = stmt.where(Event.kind == filters.kind)
     return stmt
+
+
+def closed_reason(event: Event, now: datetime, invited: bool = False) -> str | None:
+    """Why people cannot register right now, in words for them; None when they can. Holders of
+    a personal invitation (`invited`) may register for an invitation-only event."""
+    if event.status == EventStatus.CANCELLED:
+        return _("Acara ini dibatalkan.")
+    if event.status == EventStatus.DRAFT:
+        return _("Acara ini belum diterbitkan.")
+    if event.status == EventStatus.FINISHED or (event.ends_at and event.ends_at < now):
+        return _("Acara ini sudah selesai.")
+    if event.invitation_only and not invited:
+        return _("Acara ini khusus undangan. Gunakan tautan undangan pribadi Anda.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _("Pendaftaran belum dibuka.")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return _("Pendaftaran sudah ditutup.")
+    return None
 
 
 def find_published(slug: str) -> Event | None:

@@ -39,7 +39,6 @@ from eventapp.extensions import db
 from eventapp.forms import select_choices
 from eventapp.i18n import local_to_utc, utc_to_local
 from eventapp.regions.services import kabupaten_in
-from eventapp.registration import services as registration
 
 bp = Blueprint("events", __name__, url_prefix="/kelola/acara")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -186,8 +185,6 @@ def _detail_page(event: Event, person_form: PersonForm, status: int = 200):
         "events/detail.html",
         event=event,
         labels=LABELS,
-        seats=registration.seats(event),
-        counts=registration.status_counts(event),
         person_form=person_form,
     )
     return page, status
@@ -207,7 +204,7 @@ def edit(event_id: int):
     _bind_region_choices(form, event.organization)
     if form.validate_on_submit():
         try:
-            registration.save_event(current_user, event, _event_data(form), utcnow(), *_poster_upload(form))
+            services.update_event(current_user, event, _event_data(form), utcnow(), *_poster_upload(form))
         except DomainError as error:
             _attach_error(form, error)
         else:
@@ -248,7 +245,7 @@ def cancel(event_id: int):
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            told = registration.cancel_event(current_user, event, form.reason.data, utcnow())
+            told = services.cancel_event(current_user, event, form.reason.data, utcnow())
         except DomainError as error:
             form.reason.errors.append(error.message)
         else:
@@ -293,7 +290,7 @@ def session_create(event_id: int):
     form = SessionForm()
     if form.validate_on_submit():
         try:
-            registration.add_session(current_user, event, _session_data(form))
+            services.add_session(current_user, event, _session_data(form), utcnow())
         except DomainError as error:
             form.end.errors.append(error.message)
         else:
@@ -317,7 +314,7 @@ def session_edit(event_id: int, session_id: int):
         form.title.data = session.title
     if form.validate_on_submit():
         try:
-            registration.change_session(current_user, session, _session_data(form))
+            services.update_session(current_user, session, _session_data(form), utcnow())
         except DomainError as error:
             form.end.errors.append(error.message)
         else:
@@ -331,7 +328,7 @@ def session_delete(event_id: int, session_id: int):
     """Delete a session."""
     event = managed_event_or_404(event_id)
     try:
-        registration.remove_session(current_user, _session_of(event, session_id))
+        services.remove_session(current_user, _session_of(event, session_id), utcnow())
         flash(_("Sesi dihapus."), "success")
     except DomainError as error:
         flash(error.message, "error")

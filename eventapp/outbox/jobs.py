@@ -6,7 +6,7 @@ from datetime import datetime
 from huey import crontab
 
 from eventapp.dbtypes import utcnow
-from eventapp.extensions import huey
+from eventapp.extensions import db, huey
 from eventapp.outbox import services
 from eventapp.outbox.models import OutboxMessage
 
@@ -31,6 +31,15 @@ def sweep(now: datetime) -> int:
     for message_id in ids:
         services.deliver(message_id, now)
     return len(ids)
+
+
+def commit() -> None:
+    """End a unit of work: commit it, then hand every message it queued to the delivery job.
+    Services and the features reacting to their signals only queue; this is the one place
+    that sends, and only after the change is saved."""
+    queued = services.take_queued()
+    db.session.commit()
+    send_committed(*queued)
 
 
 def send_committed(*messages: OutboxMessage) -> None:

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage, EmailMultiAlternatives
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from eventapp.extensions import db
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
@@ -15,6 +16,8 @@ from eventapp.outbox.models import OutboxMessage, OutboxStatus
 RETRY_FIRST_DELAY = timedelta(minutes=1)
 RETRY_MAX_DELAY = timedelta(hours=6)
 GIVE_UP_AFTER = timedelta(days=3)
+# Where a unit of work keeps the messages it queued until it commits (Session.info).
+_QUEUED = "outbox.queued"
 
 
 class CalendarMessage(EmailMultiAlternatives):
@@ -50,7 +53,20 @@ def queue_email(
         message.calendar_method, ics = calendar
         message.calendar_ics = ics.decode("utf-8")
     db.session.add(message)
+    db.session.info.setdefault(_QUEUED, []).append(message)
     return message
+
+
+def take_queued() -> list[OutboxMessage]:
+    """The messages queued in the current unit of work, for delivery once it has committed."""
+    return db.session.info.pop(_QUEUED, [])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_queued(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Work that was rolled back sends nothing (a savepoint's rollback leaves the rest)."""
+    if not previous_transaction.nested:
+        session.info.pop(_QUEUED, None)
 
 
 def _email(message: OutboxMessage) -> EmailMessage:

@@ -4,7 +4,6 @@ promotion, group registration by a KIM chair, invitations, and the organizers' l
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
@@ -32,8 +31,7 @@ from eventapp.kim.models import (
     Occupation,
     Position,
 )
-from eventapp.outbox.jobs import send_committed
-from eventapp.outbox.models import OutboxMessage
+from eventapp.outbox.jobs import commit
 from eventapp.phones import InvalidPhone, display_phone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
@@ -108,23 +106,6 @@ class RegistrationResult:
 
 
 # --- Who may register, and seats ------------------------------------------------------------
-
-
-def closed_reason(event: Event, now: datetime, invitation: Invitation | None = None) -> str | None:
-    """Why the public cannot register right now, in words for people; None when they can."""
-    if event.status == EventStatus.CANCELLED:
-        return _("Acara ini dibatalkan.")
-    if event.status == EventStatus.DRAFT:
-        return _("Acara ini belum diterbitkan.")
-    if event.status == EventStatus.FINISHED or (event.ends_at and event.ends_at < now):
-        return _("Acara ini sudah selesai.")
-    if event.invitation_only and invitation is None:
-        return _("Acara ini khusus undangan. Gunakan tautan undangan pribadi Anda.")
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return _("Pendaftaran belum dibuka.")
-    if event.registration_closes_at and now >= event.registration_closes_at:
-        return _("Pendaftaran sudah ditutup.")
-    return None
 
 
 @dataclass
@@ -292,10 +273,19 @@ def _queue_state(event: Event, mode: str) -> tuple[str, int]:
 
 
 def _admit(
-    event: Event, values: dict, now: datetime, source: str, consent: bool, existing: Registration | None
-) -> tuple[Registration, list[OutboxMessage]]:
-    """Give a seat or a waiting-list place; the caller holds the event lock."""
+    event: Event,
+    values: dict,
+    now: datetime,
+    source: str,
+    consent: bool,
+    existing: Registration | None,
+    seat_assured: bool = False,
+) -> Registration:
+    """Give a seat or a waiting-list place and queue the message that says which; the caller
+    holds the event lock. `seat_assured`: confirmed even when full (the door decides)."""
     status, queue_number = _queue_state(event, values["attendance_mode"])
+    if seat_assured:
+        status = RegistrationStatus.CONFIRMED
     registration = existing or Registration(event_id=event.id, code=new_code(), token=new_token())
     for key, value in values.items():
         setattr(registration, key, value)
@@ -308,7 +298,8 @@ def _admit(
     if existing is None:
         db.session.add(registration)
     db.session.flush()
-    return registration, messages.registered(event, registration, lambda: waitlist_position(registration))
+    messages.registered(event, registration, lambda: waitlist_position(registration))
+    return registration
 
 
 def register(
@@ -324,50 +315,54 @@ def register(
     instead of a second seat. Seats are counted under a lock on the event, so two people can
     never take the last seat together; who does not fit goes onto the waiting list.
     """
-    reason = closed_reason(event, now, invitation)
+    reason = events.closed_reason(event, now, invited=invitation is not None)
     if reason:
         raise RegistrationClosed(reason)
     values = _clean(event, data, require_consent=True)
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         # Whoever typed a registered phone or e-mail learns only that; the owner gets the link.
-        outgoing = messages.link_again(event, existing)
-        db.session.commit()
-        send_committed(*outgoing)
-        return RegistrationResult(existing, existing=True, link_sent=bool(outgoing))
+        link_sent = bool(messages.link_again(event, existing))
+        commit()
+        return RegistrationResult(existing, existing=True, link_sent=link_sent)
     checking_contact.send(event, phone=values["phone"], email=values["email"], now=now)
-    lock_for_update(Event, event.id)
-    if existing is not None:
-        # Someone may have brought the cancelled registration back while this request waited.
-        db.session.refresh(existing)
-        if existing.status != RegistrationStatus.CANCELLED:
-            db.session.rollback()
-            return RegistrationResult(existing, existing=True)
-    # A new person registering twice at once is stopped by the unique (event, phone/e-mail) keys.
     if invitation is not None:
         source = RegistrationSource.INVITATION
+    # A new person registering twice at once is stopped by the unique (event, phone/e-mail) keys.
     try:
-        registration, outgoing = _admit(event, values, now, source, data.consent, existing)
-        if invitation is not None:
-            invitation.registration_id = registration.id
+        result = _enrol(event, values, now, source, data.consent, existing)
+        if invitation is not None and not result.existing:
+            invitation.registration_id = result.registration.id
             invitation.excused_at, invitation.excuse = None, ""
-        db.session.commit()
+        commit()
     except IntegrityError:
         db.session.rollback()
         found = _find_existing(event.id, values["phone"], values["email"])
         if found is None:
             raise
         return RegistrationResult(found, existing=True)
-    send_committed(*outgoing)
-    return RegistrationResult(registration)
+    return result
 
 
-def _promote_waiting(event: Event, mode: str, now: datetime) -> list[OutboxMessage]:
-    """Fill free seats in `mode` from the front of its waiting list; the caller holds the lock."""
-    outgoing: list[OutboxMessage] = []
+def _enrol(
+    event: Event, values: dict, now: datetime, source: str, consent: bool, existing: Registration | None
+) -> RegistrationResult:
+    """Take the event's lock and admit the person (seat or waiting list); the caller commits."""
+    lock_for_update(Event, event.id)
+    if existing is not None:
+        # Someone may have brought the cancelled registration back while this request waited.
+        db.session.refresh(existing)
+        if existing.status != RegistrationStatus.CANCELLED:
+            return RegistrationResult(existing, existing=True)
+    return RegistrationResult(_admit(event, values, now, source, consent, existing))
+
+
+def _promote_waiting(event: Event, mode: str, now: datetime) -> None:
+    """Fill free seats in `mode` from the front of its waiting list, telling each person
+    promoted; the caller holds the lock."""
     while True:
         if _queue_state(event, mode)[0] != RegistrationStatus.CONFIRMED:
-            return outgoing
+            return
         first = db.session.scalar(
             select(Registration)
             .where(
@@ -379,11 +374,11 @@ def _promote_waiting(event: Event, mode: str, now: datetime) -> list[OutboxMessa
             .limit(1)
         )
         if first is None:
-            return outgoing
+            return
         first.status = RegistrationStatus.CONFIRMED
         first.promoted_at = now
         db.session.flush()
-        outgoing += messages.promoted(event, first)
+        messages.promoted(event, first)
 
 
 def cancel(registration: Registration, now: datetime, actor: User | None = None) -> Registration:
@@ -402,9 +397,9 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
-    outgoing = messages.cancelled(event, registration, had_invite=was_confirmed)
+    messages.cancelled(event, registration, had_invite=was_confirmed)
     if was_confirmed:
-        outgoing += _promote_waiting(event, registration.attendance_mode, now)
+        _promote_waiting(event, registration.attendance_mode, now)
     by_organizer = actor is not None
     reason = _("Dibatalkan oleh panitia.") if by_organizer else _("Dibatalkan oleh peserta.")
     registrations_cancelled.send(event, registrations=[registration], now=now, reason=reason)
@@ -417,8 +412,7 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
         {"by": "panitia" if by_organizer else "peserta"},
         event_id=event.id,
     )
-    db.session.commit()
-    send_committed(*outgoing)
+    commit()
     return registration
 
 
@@ -442,9 +436,8 @@ def cancel_as_spam(actor: User, event: Event, registration_ids: list[int], now: 
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
     db.session.flush()
-    outgoing: list[OutboxMessage] = []
     for mode in sorted(freed_modes):
-        outgoing += _promote_waiting(event, mode, now)
+        _promote_waiting(event, mode, now)
     registrations_cancelled.send(event, registrations=chosen, now=now, reason=_("Dibatalkan sebagai spam."))
     if chosen:
         codes = [r.code for r in chosen]
@@ -457,8 +450,7 @@ def cancel_as_spam(actor: User, event: Event, registration_ids: list[int], now: 
             {"codes": codes},
             event_id=event.id,
         )
-    db.session.commit()
-    send_committed(*outgoing)
+    commit()
     return len(chosen)
 
 
@@ -480,15 +472,34 @@ def find_by_token(token: str) -> Registration | None:
 def add_by_organizer(actor: User, event: Event, data: RegistrantData, now: datetime) -> RegistrationResult:
     """An organizer registers someone by hand (a phone call, a letter): no window applies, and
     the person is confirmed or waitlisted like everyone else."""
+    result = _add_by_hand(actor, event, data, now, at_door=False)
+    commit()
+    return result
+
+
+def add_at_door(actor: User, event: Event, data: RegistrantData, now: datetime) -> RegistrationResult:
+    """Register someone who turned up at the door, confirmed even when the event is full (and
+    confirm them if they were waiting). Part of the desk's walk-in: attendance.walk_in
+    commits it together with the check-in."""
+    return _add_by_hand(actor, event, data, now, at_door=True)
+
+
+def _add_by_hand(
+    actor: User, event: Event, data: RegistrantData, now: datetime, *, at_door: bool
+) -> RegistrationResult:
     require_manager(actor, event.organization_id)
     if event.status == EventStatus.CANCELLED:
         raise RegistrationClosed(_("Acara ini dibatalkan."))
     values = _clean(event, data, require_consent=False)
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        if at_door and existing.status == RegistrationStatus.WAITLISTED:
+            _change_status(actor, existing, RegistrationStatus.CONFIRMED, now)
         return RegistrationResult(existing, existing=True)
     lock_for_update(Event, event.id)
-    registration, outgoing = _admit(event, values, now, RegistrationSource.MANUAL, False, existing)
+    registration = _admit(
+        event, values, now, RegistrationSource.MANUAL, False, existing, seat_assured=at_door
+    )
     record(
         actor,
         event.organization_id,
@@ -498,8 +509,6 @@ def add_by_organizer(actor: User, event: Event, data: RegistrantData, now: datet
         {"name": registration.name},
         event_id=event.id,
     )
-    db.session.commit()
-    send_committed(*outgoing)
     return RegistrationResult(registration)
 
 
@@ -529,10 +538,9 @@ def correct_registrant(actor: User, registration: Registration, data: Registrant
     for key, value in changed.items():
         setattr(registration, key, value)
     registration.requested_name = None
-    outgoing: list[OutboxMessage] = []
     if "attendance_mode" in changes and registration.status == RegistrationStatus.CONFIRMED:
         db.session.flush()
-        outgoing = _promote_waiting(event, old_mode, now)
+        _promote_waiting(event, old_mode, now)
     if changes:
         registration_corrected.send(event, registration=registration, now=now)
         record(
@@ -544,8 +552,7 @@ def correct_registrant(actor: User, registration: Registration, data: Registrant
             changes,
             event_id=event.id,
         )
-    db.session.commit()
-    send_committed(*outgoing)
+    commit()
     return changes
 
 
@@ -572,18 +579,25 @@ def set_status(actor: User, registration: Registration, status: str, now: dateti
     if status == RegistrationStatus.CANCELLED:
         cancel(registration, now, actor)
         return
+    _change_status(actor, registration, status, now)
+    commit()
+
+
+def _change_status(actor: User, registration: Registration, status: str, now: datetime) -> None:
+    """Confirm or waitlist by hand, telling the person confirmed and moving the waiting list up
+    when a seat is freed; the caller commits."""
+    event = registration.event
     lock_for_update(Event, event.id)
     old = registration.status
     registration.status = status
     registration.cancelled_at = None
     if status == RegistrationStatus.WAITLISTED:
         registration.queue_number = _queue_state(event, registration.attendance_mode)[1]
-    outgoing: list[OutboxMessage] = []
     if status == RegistrationStatus.CONFIRMED:
         registration.promoted_at = now
-        outgoing = messages.promoted(event, registration)
+        messages.promoted(event, registration)
     elif old == RegistrationStatus.CONFIRMED:
-        outgoing = _promote_waiting(event, registration.attendance_mode, now)
+        _promote_waiting(event, registration.attendance_mode, now)
     record(
         actor,
         event.organization_id,
@@ -593,117 +607,67 @@ def set_status(actor: User, registration: Registration, status: str, now: dateti
         {"status": [old, status]},
         event_id=event.id,
     )
-    db.session.commit()
-    send_committed(*outgoing)
 
 
 def resend_confirmation(actor: User, registration: Registration) -> bool:
     """Send the registration message again; False when the person has no e-mail address."""
     event = registration.event
     require_manager(actor, event.organization_id)
-    outgoing = messages.registered(event, registration, lambda: waitlist_position(registration))
-    if not outgoing:
+    if not messages.registered(event, registration, lambda: waitlist_position(registration)):
         return False
-    db.session.commit()
-    send_committed(*outgoing)
+    commit()
     return True
 
 
-def save_event(
-    actor: User,
-    event: Event,
-    data: events.EventData,
-    now: datetime,
-    poster: bytes | None = None,
-    upload_dir: Path | None = None,
-) -> dict:
-    """Save an organizer's edits to an event. When seats were added, people waiting move up;
-    when the time, place or link changed, confirmed participants get the updated invite."""
-    changes = events.update_event(actor, event, data, poster, upload_dir)
-    outgoing: list[OutboxMessage] = []
-    if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
-        outgoing += _tell_confirmed(event, messages.event_updated)
-    if {"venue_capacity", "online_capacity", "mode"} & changes.keys():
-        lock_for_update(Event, event.id)
-        outgoing += [message for mode in event.modes for message in _promote_waiting(event, mode, now)]
-    db.session.commit()
-    send_committed(*outgoing)
-    return changes
+# --- What an event's changes mean for its participants (receivers of events' signals) -------------
 
 
-def _tell_confirmed(event: Event, message_for) -> list[OutboxMessage]:
+def _tell_confirmed(event: Event, message_for) -> None:
     """Queue `message_for(event, registration)` for every confirmed participant."""
     confirmed = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
         )
     )
-    return [message for registration in confirmed for message in message_for(event, registration)]
+    for registration in confirmed:
+        message_for(event, registration)
 
 
-def change_session(actor: User, session: EventSession, data: events.SessionData) -> dict:
-    """Move or rename a session; a new time reaches confirmed participants' calendars."""
-    changes = events.update_session(actor, session, data)
-    event = session.event
+def on_event_changed(event: Event, *, changes: dict, now: datetime) -> None:
+    """A new time, place or link reaches confirmed participants; added seats (or a new mode)
+    go to the people waiting."""
     if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
-        outgoing = _tell_confirmed(event, messages.event_updated)
-        db.session.commit()
-        send_committed(*outgoing)
-    return changes
+        _tell_confirmed(event, messages.event_updated)
+    if {"venue_capacity", "online_capacity", "mode"} & changes.keys():
+        lock_for_update(Event, event.id)
+        for mode in event.modes:
+            _promote_waiting(event, mode, now)
 
 
-def add_session(actor: User, event: Event, data: events.SessionData) -> EventSession:
-    """Add a session; confirmed participants get an invite that now includes it."""
-    session = events.add_session(actor, event, data)
+def on_session_added(event: Event, *, session: EventSession, now: datetime) -> None:
     if event.status == EventStatus.PUBLISHED:
-        outgoing = _tell_confirmed(event, messages.event_updated)
-        db.session.commit()
-        send_committed(*outgoing)
-    return session
+        _tell_confirmed(event, messages.event_updated)
 
 
-def remove_session(actor: User, session: EventSession) -> None:
-    """Delete a session; its calendar entry is cancelled for confirmed participants."""
-    event = session.event
-    published = event.status == EventStatus.PUBLISHED
-    # The session's identity is needed for the cancellation after the row is gone.
-    events.remove_session(actor, session)
-    if published:
-        outgoing = _tell_confirmed(event, lambda e, r: messages.session_removed(e, session, r))
-        db.session.commit()
-        send_committed(*outgoing)
+def on_session_changed(event: Event, *, session: EventSession, changes: dict, now: datetime) -> None:
+    if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
+        _tell_confirmed(event, messages.event_updated)
 
 
-def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
-    """Cancel an event with a reason; everyone registered or waiting is told. Returns how many."""
-    require_manager(actor, event.organization_id)
-    if not reason.strip():
-        raise ValidationFailed(_("Tuliskan alasan pembatalan; peserta akan membacanya."), "reason_required")
-    if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
-        raise ValidationFailed(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
-    event.status = EventStatus.CANCELLED
-    event.cancel_reason = reason.strip()
-    for session in event.sessions:
-        session.sequence += 1
+def on_session_removed(event: Event, *, session: EventSession, now: datetime) -> None:
+    if event.status == EventStatus.PUBLISHED:
+        _tell_confirmed(event, lambda e, r: messages.session_removed(e, session, r))
+
+
+def on_event_cancelled(event: Event, *, now: datetime) -> int:
+    """Everyone registered or waiting learns of the cancellation and its reason."""
     people = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
         )
     ).all()
-    outgoing = [
-        message for registration in people for message in messages.event_cancelled(event, registration)
-    ]
-    record(
-        actor,
-        event.organization_id,
-        "event",
-        event.id,
-        "cancelled",
-        {"reason": event.cancel_reason},
-        event_id=event.id,
-    )
-    db.session.commit()
-    send_committed(*outgoing)
+    for registration in people:
+        messages.event_cancelled(event, registration)
     return len(people)
 
 
@@ -778,14 +742,16 @@ def group_defaults(event: Event) -> tuple[str, bool]:
 def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetime) -> GroupResult:
     """A KIM chair registers chosen members of their KIM at once, each in the mode chosen for
     them ({member id: mode}), with the contact details in the registry. Each member gets a
-    registration (and page) of their own."""
-    reason = closed_reason(event, now)
+    registration (and page) of their own; members whose registry data cannot be used are
+    listed with the reason. One unit of work for the whole group."""
+    reason = events.closed_reason(event, now)
     if reason:
         raise RegistrationClosed(reason)
     chosen = [m for m in kim.members if m.id in choices]
     if not chosen:
         raise ValidationFailed(_("Pilih sedikitnya satu anggota."), "members_required")
     result = GroupResult()
+    admitted: list[dict] = []
     for member in chosen:
         if not member.phone and not member.email:
             result.skipped.append((member.name, _("tidak ada nomor HP atau e-mail di data KIM")))
@@ -802,9 +768,13 @@ def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetim
             consent=True,
         )
         try:
-            result.registered.append(register(event, data, now, source=RegistrationSource.GROUP))
+            admitted.append(_clean(event, data, require_consent=True))
         except ValidationFailed as error:
             result.skipped.append((member.name, error.message))
+    for values in admitted:
+        existing = _find_existing(event.id, values["phone"], values["email"])
+        result.registered.append(_enrol(event, values, now, RegistrationSource.GROUP, True, existing))
+    commit()
     return result
 
 

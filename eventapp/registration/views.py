@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from eventapp.registration.forms import (
     validate_registrant,
 )
 from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
+from eventapp.registration.organizer_views import bp as registrants_bp
 
 bp = Blueprint("registration", __name__)
 
@@ -39,7 +40,7 @@ def _published_or_404(slug: str) -> Event:
 
 def _register_page(event: Event, invitation: Invitation | None, excuse_form: ExcuseForm | None = None):
     now = utcnow()
-    reason = services.closed_reason(event, now, invitation)
+    reason = events.closed_reason(event, now, invited=invitation is not None)
     if reason:
         return render_template("registration/closed.html", event=event, reason=reason), 403
     form = RegistrationForm()
@@ -133,7 +134,7 @@ def register_group(slug: str):
     chooses how each takes part."""
     event = _published_or_404(slug)
     now = utcnow()
-    reason = services.closed_reason(event, now)
+    reason = events.closed_reason(event, now)
     if reason:
         return render_template("registration/closed.html", event=event, reason=reason), 403
     chair_form = GroupChairForm()
@@ -284,3 +285,16 @@ def cancel(token: str):
     if not services.can_cancel(registration):
         return redirect(url_for("registration.participant", token=token))
     return render_template("registration/cancel.html", registration=registration, event=registration.event)
+
+
+def init_app(app: Flask) -> None:
+    """Register the public and organizer pages, the seat counts the event pages show, and what
+    registration does when an event changes (tell participants, move the waiting list)."""
+    app.register_blueprint(bp)
+    app.register_blueprint(registrants_bp)
+    app.jinja_env.globals.update(seats_of=services.seats, status_counts_of=services.status_counts)
+    events.event_changed.connect(services.on_event_changed)
+    events.session_added.connect(services.on_session_added)
+    events.session_changed.connect(services.on_session_changed)
+    events.session_removed.connect(services.on_session_removed)
+    events.event_cancelled.connect(services.on_event_cancelled)
