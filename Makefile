@@ -54,7 +54,7 @@ translations: $(VENV)/.installed
 
 ## Extract new UI strings and merge them into the catalogs for translating.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o eventapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --ignore-dirs=".* __pycache__" -k _lp:1c,2 -o eventapp/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -i eventapp/translations/messages.pot -d eventapp/translations
 
 lint: $(VENV)/.dev-installed

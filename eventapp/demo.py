@@ -9,7 +9,7 @@ from eventapp.events import services as event_services
 from eventapp.events.models import Audience, EventKind, EventMode, PersonRole
 from eventapp.i18n import utc_to_local
 from eventapp.kim import services as kim_services
-from eventapp.kim.models import POSITION_LABELS, Position
+from eventapp.kim.models import Position
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.regions.services import find_child_by_name, import_regions
 
@@ -204,7 +204,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
                 gender=member.gender,
                 occupation=member.occupation,
                 kim_id=member.kim_id,
-                position=str(POSITION_LABELS[member.position]),
+                position=registration.registry_position(member),
             ),
             now,
         )
@@ -226,6 +226,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
         upload_dir=upload_dir,
     )
     certificates.issue_all(organizer, bimtek, now)
+    event_services.finish_event(organizer, bimtek)
 
     rakor = event_services.create_event(
         organizer,
@@ -290,7 +291,7 @@ def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:
                 gender=member.gender,
                 occupation=member.occupation,
                 kim_id=member.kim_id,
-                position=str(POSITION_LABELS[member.position]),
+                position=registration.registry_position(member),
                 attendance_mode=EventMode.DARING,
                 consent=True,
             ),

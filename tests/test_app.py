@@ -142,8 +142,8 @@ def test_demo_data_shows_the_whole_product_on_first_login(app, db, client):
     assert "8 terdaftar" in today and "3 menunggu" in today and "5 dari 8 hadir" in today
     assert format_days(*upcoming.local_days, "id") in start  # "15–16 Desember 2026"
     assert "Rapat Koordinasi Ketua KIM" in start
-    finished = client.get("/kelola/acara/?waktu=lalu").get_data(as_text=True)
-    assert "Bimtek Pengelolaan Konten Informasi Desa" in finished
+    finished = client.get("/kelola/acara/?waktu=lalu&status=finished").get_data(as_text=True)
+    assert "Bimtek Pengelolaan Konten Informasi Desa" in finished  # held, and marked finished
     assert "sertifikat sudah terbit" in client.get(f"/kelola/acara/{bimtek.id}/sertifikat/").get_data(
         as_text=True
     )
@@ -168,3 +168,18 @@ def test_event_days_read_the_indonesian_way():
     assert format_days(date(2026, 11, 30), date(2026, 12, 2), "id") == "30 November – 2 Desember 2026"
     assert format_days(date(2026, 12, 30), date(2027, 1, 2), "id") == "30 Desember 2026 – 2 Januari 2027"
     assert format_days(date(2026, 12, 15), date(2026, 12, 15), "id") == "Selasa, 15 Desember 2026"
+
+
+def test_the_english_catalogue_leaves_nothing_in_indonesian():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "eventapp/translations/en/LC_MESSAGES/messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    untranslated = [
+        m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
+    assert untranslated == []
+    assert any(m.id == "Periksa kembali isian yang ditandai di bawah." for m in catalog)  # _macros/ is read

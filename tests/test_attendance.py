@@ -489,7 +489,9 @@ def test_the_desk_asks_before_checking_in_on_another_day(client, login, db, desk
     page = client.get(f"/kelola/acara/{event.id}/presensi?sesi={tomorrow.id}").get_data(as_text=True)
     assert "bukan hari ini" in page and "Tetap catat presensi untuk sesi ini" in page
     refused = _scan(client, desk, desk["siti"].code, tomorrow)
-    assert refused.status_code == 422 and "bukan hari ini" in refused.get_data(as_text=True)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Belum dicatat. Sesi ini dijadwalkan" in text
+    assert f"Tetap catat {desk['siti'].name} untuk sesi ini" in text  # one button for this person
     found = post_form(
         client,
         f"/kelola/acara/{event.id}/presensi/hadir/{desk['siti'].id}?sesi={tomorrow.id}",
@@ -514,6 +516,23 @@ def test_a_walk_in_on_another_day_keeps_the_form_and_registers_nobody(client, lo
     fields["institution"] = "Desa Camba"
     page = post_form(client, url, fields).get_data(as_text=True)
     assert "bukan hari ini" in page and 'value="Rudi Datang Awal"' in page
+    assert "Belum didaftarkan: centang kotak ini" in page
     assert db.session.scalar(select(func.count()).select_from(registration.Registration)) == before
     done = post_form(client, url, {**fields, "luar_hari": "1"}).get_data(as_text=True)
     assert "Tercatat hadir" in done and "Rudi Datang Awal" in done
+
+
+def test_door_staff_see_todays_event_first_and_not_past_ones(client, login, desk, make_event):
+    later = make_event(
+        desk["org"],
+        title="Sosialisasi Bulan Depan",
+        sessions=[events.SessionData((utcnow() + timedelta(days=30)).date(), time(9), time(12))],
+    )
+    past = make_event(
+        desk["org"],
+        title="Sosialisasi Bulan Lalu",
+        sessions=[events.SessionData((utcnow() - timedelta(days=30)).date(), time(9), time(12))],
+    )
+    login(desk["staff"])
+    page = client.get("/kelola/presensi").get_data(as_text=True)
+    assert page.index(desk["event"].title) < page.index(later.title) and past.title not in page

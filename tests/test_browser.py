@@ -149,28 +149,10 @@ def test_door_staff_check_in_by_typing_a_code_at_phone_width(
 def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
     app, live_server, phone_page, make_org, make_event
 ):
-    from eventapp.attendance import services as attendance
-    from eventapp.certificates import services as certificates
-    from eventapp.dbtypes import utcnow
-    from eventapp.registration import services as registration
-    from tests.conftest import _admin_actor, arrived, registrant, took_place
-
-    event = make_event(make_org(signatory_name="Marjuki"), title="Bimtek Literasi Digital")
-    siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
-    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
-    certificates.save_settings(
-        _admin_actor(),
-        event,
-        enabled=True,
-        design="modern",
-        number_pattern="{seq:03d}/SERT/{tahun}",
-        event_code="BLD",
-        wording={str(k): dict(v) for k, v in certificates.DEFAULT_WORDING.items()},
-        signatories=[certificates.SignatoryData("Marjuki", "Kepala Dinas")],
-        upload_dir=app.config["UPLOAD_DIR"],
+    certificate = _held_with_a_certificate(
+        app, make_event(make_org(signatory_name="Marjuki"), title="Bimtek")
     )
-    took_place(event)
-    (certificate,) = certificates.issue_all(_admin_actor(), event, utcnow()).issued
+    siti = certificate.registration
 
     page = phone_page
     page.goto(f"{live_server}/p/{siti.token}")
@@ -186,7 +168,33 @@ def test_attendee_downloads_the_certificate_and_verifies_it_at_phone_width(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, make_event):
+def _held_with_a_certificate(app, event):
+    """Siti Rahmah attended `event`, which took place; her certificate is issued."""
+    from eventapp.attendance import services as attendance
+    from eventapp.certificates import services as certificates
+    from eventapp.dbtypes import utcnow
+    from eventapp.registration import services as registration
+    from tests.conftest import _admin_actor, arrived, registrant, took_place
+
+    siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
+    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
+    certificates.save_settings(
+        _admin_actor(),
+        event,
+        enabled=True,
+        design="modern",
+        number_pattern="{seq:03d}/SERT/{tahun}",
+        event_code="BLD",
+        wording={str(k): dict(v) for k, v in certificates.DEFAULT_WORDING.items()},
+        signatories=[certificates.SignatoryData("Marjuki", "Kepala Dinas")],
+        upload_dir=app.config["UPLOAD_DIR"],
+    )
+    took_place(event)
+    (certificate,) = certificates.issue_all(_admin_actor(), event, utcnow()).issued
+    return certificate
+
+
+def test_staff_pages_fit_a_phone(app, live_server, phone_page, make_org, make_user, make_event, make_kim):
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
@@ -199,6 +207,8 @@ def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, m
     )
     registration.invite_person(make_user(org), event, "Kepala Desa Camba", "081377770123", "")
     under_way(event.sessions[0])  # on the start page's "Hari ini"
+    held = _held_with_a_certificate(app, make_event(org, title="Bimtek Yang Sudah Lewat")).event
+    kim = make_kim(org, members=3, chair=True)
     admin = make_user(None, role=Role.ADMIN, email="admin@kalteng.example")
     page = phone_page
     _sign_in(page, live_server, admin.email)
@@ -208,8 +218,11 @@ def test_staff_pages_fit_a_phone(live_server, phone_page, make_org, make_user, m
         f"/kelola/acara/{event.id}/peserta",
         f"/kelola/acara/{event.id}/undangan",
         f"/kelola/acara/{event.id}/riwayat",
+        f"/kelola/acara/{held.id}/sertifikat/",
         "/kelola/pesan/",
         "/kelola/kim/",
+        f"/kelola/kim/{kim.id}",
+        "/kelola/laporan/presensi",
     ):
         page.goto(f"{live_server}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -248,6 +248,12 @@ def test_preview_and_settings_page(client, login, held):
     preview = client.get(f"/kelola/acara/{event.id}/sertifikat/pratinjau?peran=moderator")
     text = PdfReader(io.BytesIO(preview.get_data())).pages[0].extract_text()
     assert "Siti Rahmah, S.Pd." in text and "sebagai Moderator" in text
+    # The sample carries the next number, never one a person already holds.
+    issued = services.issue_all(_admin_actor(), event, utcnow()).issued
+    preview = client.get(f"/kelola/acara/{event.id}/sertifikat/pratinjau?peran=peserta")
+    text = PdfReader(io.BytesIO(preview.get_data())).pages[0].extract_text()
+    assert f"{len(issued) + 1:03d}/SERT/KIM-KTB" in text
+    assert not any(c.number in text for c in issued)
 
 
 def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, make_org, make_event):

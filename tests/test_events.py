@@ -301,7 +301,10 @@ def test_organizers_correct_someone_on_the_programme(client, login, db, kotim, m
         "agus@example.org",
     )
     history = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
-    assert "Data orang di susunan acara diubah" in history and "Jabatan: — → Kepala Bidang IKP" in history
+    assert (
+        "Data Dr. Agus Siswadi, M.Kom. di susunan acara diubah" in history
+        and "Jabatan: — → Kepala Bidang IKP" in history
+    )
 
 
 def test_a_two_day_event_reads_as_one_span_of_days(client, login, make_event, kotim):
@@ -341,6 +344,7 @@ def test_the_organizers_list_searches_filters_and_keeps_past_events(client, logi
     assert "Rakor Bulan Lalu" in past and "Sosialisasi Literasi Digital" not in past
     found = client.get("/kelola/acara/?waktu=semua&q=hoaks").get_data(as_text=True)
     assert "Webinar Hoaks" in found and "Sosialisasi Literasi Digital" not in found
+    assert 'href="/kelola/acara/?waktu=lalu&amp;q=hoaks"' in found  # the tabs keep the search
     webinars = client.get("/kelola/acara/?jenis=webinar").get_data(as_text=True)
     assert "Webinar Hoaks" in webinars and "Sosialisasi Literasi Digital" not in webinars
     drafts = client.get("/kelola/acara/?waktu=semua&status=draft").get_data(as_text=True)
@@ -446,3 +450,30 @@ def test_each_change_to_an_event_is_one_commit_with_its_messages(
         assert len(mailbox) > sent_before, name  # and its messages left after that one commit
     db.session.refresh(waiting.registration)
     assert waiting.registration.promoted_at is not None  # the added seat went to the waiting list
+
+
+def test_a_provincial_office_runs_events_for_the_whole_province(client, login, db, make_user):
+    from eventapp.accounts import services as accounts
+    from eventapp.accounts.models import OrganizationLevel
+    from eventapp.regions.models import RegionLevel
+    from eventapp.regions.services import find_child_by_name
+
+    kalteng = find_child_by_name(None, RegionLevel.PROVINSI, "Kalimantan Tengah")
+    province = accounts.create_organization(
+        None,
+        accounts.OrganizationData(
+            "Diskominfosantik Kalimantan Tengah", OrganizationLevel.PROVINSI, kalteng.id
+        ),
+    )
+    login(make_user(province))
+    page = client.get("/kelola/acara/baru?jenis=webinar").get_data(as_text=True)
+    assert 'value="">Seluruh provinsi</option>' in page
+    post_form(client, "/kelola/acara/baru?jenis=webinar", _new_event_form(region_id=""))
+    event = db.session.scalar(select(Event))
+    assert event.region_id is None
+    response = post_form(
+        client, f"/kelola/acara/{event.id}/ubah", _new_event_form(region_id="", online_capacity="500")
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.online_capacity == 500 and event.region_id is None

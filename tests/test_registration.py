@@ -505,6 +505,9 @@ def test_invitation_only_events_stay_private_and_invitees_can_answer_izin(
     assert "khusus undangan" in public
     login(kotim["user"])
     invitations_url = f"/kelola/acara/{event.id}/undangan"
+    assert re.search(
+        r'<input checked id="kim-chairs_only"', client.get(invitations_url).get_data(as_text=True)
+    )
     post_form(client, invitations_url, {"kim-kim_ids": [str(kim.id)], "kim-chairs_only": "y"})
     page = client.get(invitations_url).get_data(as_text=True)
     links = re.findall(r"http://localhost(/undangan/[\w-]+)", page)

@@ -159,7 +159,7 @@ def check_in(
             found,
         )
     if not any_day and (problem := other_day(event, session, now)):
-        return CheckInResult("other_day", problem, registration)
+        return CheckInResult("other_day", _("Belum dicatat. %(why)s", why=problem), registration)
     if found is not None:
         db.session.delete(found)
         db.session.flush()
@@ -311,7 +311,7 @@ def walk_in(
     event still confirms them. Nobody is registered on another day unless the desk confirmed it."""
     require_manager(actor, event.organization_id)
     if not any_day and (problem := other_day(event, session, now)):
-        return CheckInResult("other_day", problem)
+        return CheckInResult("other_day", _("Belum dicatat. %(why)s", why=problem))
     registration = registration_services.add_at_door(actor, event, data, now).registration
     return check_in(actor, event, session, registration, now, AttendanceMethod.WALK_IN, any_day=True)
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import per_account, require_roles, scoped
+from eventapp.accounts.access import per_account, require_roles
 from eventapp.accounts.models import Role
 from eventapp.attendance import services
 from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImportForm, ScanForm
@@ -17,6 +17,7 @@ from eventapp.attendance.models import STATUS_LABELS, Attendance, AttendanceMeth
 from eventapp.attendance.pdf import attendance_sheet
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
+from eventapp.events import services as event_services
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event, EventSession, EventStatus
 from eventapp.extensions import db, limiter
@@ -79,10 +80,10 @@ def _desk(event: Event, session: EventSession, result=None, status: int = 200):
 
 @desk_bp.route("/presensi")
 def events():
-    """Door staff's start page: the office's events to check people in for."""
-    items = db.session.scalars(
-        scoped(Event, current_user).where(Event.status == EventStatus.PUBLISHED).order_by(Event.id.desc())
-    ).all()
+    """Door staff's start page: the office's published events that are not over, today's and
+    the next ones first."""
+    filters = event_services.OrganizerFilters(status=EventStatus.PUBLISHED, when="mendatang")
+    items = db.session.scalars(event_services.organizer_events(current_user, filters, utcnow())).all()
     return render_template("attendance/events.html", events=items)
 
 
@@ -147,6 +148,7 @@ def walk_in(event_id: int):
     event = managed_event_or_404(event_id)
     session = _session(event)
     form = RegistrantForm()
+    refused = False
     if request.method == "POST" and not form.refresh_kim.data and validate_registrant(form, event, False):
         try:
             result = services.walk_in(current_user, event, session, form.registrant(), utcnow(), _any_day())
@@ -155,6 +157,7 @@ def walk_in(event_id: int):
         else:
             if result.outcome != "other_day":
                 return _desk(event, session, result)
+            refused = True
     form.bind_choices(event)
     return render_template(
         "attendance/walk_in.html",
@@ -163,6 +166,7 @@ def walk_in(event_id: int):
         session=session,
         any_day=_any_day(),
         day_problem=services.other_day(event, session, utcnow()),
+        refused=refused,
     )
 
 

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,10 +20,10 @@ class HolderRole(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    HolderRole.PESERTA: _l("Peserta"),
-    HolderRole.NARASUMBER: _l("Narasumber"),
-    HolderRole.MODERATOR: _l("Moderator"),
-    HolderRole.PANITIA: _l("Panitia"),
+    HolderRole.PESERTA: _lp("peran", "Peserta"),
+    HolderRole.NARASUMBER: _lp("peran", "Narasumber"),
+    HolderRole.MODERATOR: _lp("peran", "Moderator"),
+    HolderRole.PANITIA: _lp("peran", "Panitia"),
 }
 DESIGNS = {"klasik": _l("Klasik (bingkai)"), "modern": _l("Modern (pita samping)")}
 

@@ -290,8 +290,7 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     ).all()
     have_registration = {r for r, _ in held if r}
     have_person = {p for _, p in held if p}
-    # The month and year in the number are the event's (its last day), whenever it is issued.
-    event_day = utc_to_local(event.ends_at, event.timezone)
+    event_day = _numbering_day(event)
     issued = []
     for candidate in candidates:
         if (candidate.registration and candidate.registration.id in have_registration) or (
@@ -546,18 +545,19 @@ class Sample:
     revoked_at: None = None
 
 
+def _numbering_day(event: Event) -> datetime:
+    """The month and year in a number are the event's (its last day), whenever it is issued."""
+    return utc_to_local(event.ends_at, event.timezone)
+
+
 def preview(event: Event, role: str, upload_dir: Path) -> bytes:
+    """A sample certificate with the number the next one issued will get (never one that a
+    person already holds)."""
     settings = settings_for(event)
-    sample = Sample(
-        role=role,
-        number=format_number(
-            settings.number_pattern,
-            1,
-            settings.event_code,
-            utc_to_local(event.starts_at or datetime.now(), event.timezone),
-        ),
+    number = format_number(
+        settings.number_pattern, settings.next_seq, settings.event_code, _numbering_day(event)
     )
-    return render([sample], event, upload_dir)
+    return render([Sample(role=role, number=number)], event, upload_dir)
 
 
 def _chunks(

@@ -386,7 +386,16 @@ def update_person(actor: User, person: EventPerson, data: PersonData) -> None:
     changes = diff(person, values)
     for key, value in values.items():
         setattr(person, key, value)
-    record(actor, event.organization_id, "person", person.id, "updated", changes, event_id=event.id)
+    # "who" names the person in the history's sentence; it has no label, so no detail line.
+    record(
+        actor,
+        event.organization_id,
+        "person",
+        person.id,
+        "updated",
+        {**changes, "who": person.name},
+        event_id=event.id,
+    )
     db.session.commit()
 
 
@@ -550,7 +559,7 @@ class OrganizerFilters:
     status: str = ""
     kind: str = ""
     # "mendatang": not over yet (and drafts without a session), soonest first;
-    # "lalu": over, latest first; anything else: all, newest created first.
+    # "lalu": over, latest first; anything else: all, latest date first.
     when: str = "mendatang"
 
 
@@ -563,7 +572,7 @@ def organizer_events(actor: User, filters: OrganizerFilters, now: datetime) -> S
     elif filters.when == "lalu":
         stmt = stmt.where(has_sessions, ~_not_over(now)).order_by(_first_start().desc())
     else:
-        stmt = stmt.order_by(Event.created_at.desc())
+        stmt = stmt.order_by(_first_start().desc().nulls_first(), Event.id.desc())
     if filters.q.strip():
         stmt = stmt.where(Event.title.ilike(f"%{filters.q.strip()}%"))
     if filters.status in set(EventStatus):
@@ -617,7 +626,7 @@ sentence_for("person", "created")(
         role=ROLE_LABELS.get(c.get("role"), ""),
     )
 )
-sentence_for("person", "updated")(lambda c: _("Data orang di susunan acara diubah"))
+sentence_for("person", "updated")(lambda c: _("Data %(name)s di susunan acara diubah", name=c.get("who", "")))
 sentence_for("person", "deleted")(lambda c: _("%(name)s dihapus dari susunan acara", name=c.get("name", "")))
 FIELD_LABELS.update(
     {

@@ -6,10 +6,11 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.validators import Optional
 
 from eventapp.accounts.access import require_roles
 from eventapp.accounts.forms import bind_organization_field
-from eventapp.accounts.models import Role
+from eventapp.accounts.models import OrganizationLevel, Role
 from eventapp.audit.services import describe, event_history
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
@@ -96,6 +97,13 @@ def _poster_upload(form: EventForm) -> tuple[bytes | None, Path]:
 
 def _bind_region_choices(form: EventForm, organization) -> None:
     options = kabupaten_in(organization.region if organization else None)
+    if organization is not None and organization.level == OrganizationLevel.PROVINSI:
+        # A provincial office also runs events for the whole province (a webinar for every KIM).
+        whole = _("Seluruh provinsi")
+        form.region_id.choices = select_choices([("", whole)] + [(r.id, r.name) for r in options])
+        form.region_id.validators = [Optional()]
+        form.region_id.flags.required = False
+        return
     form.region_id.choices = select_choices([("", _("— pilih —"))] + [(r.id, r.name) for r in options])
     if form.region_id.data is None and len(options) == 1:
         form.region_id.data = options[0].id

@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -122,10 +123,11 @@ class KimMember(db.Model):
 
 
 POSITION_LABELS = {
-    Position.KETUA: _l("Ketua"),
-    Position.SEKRETARIS: _l("Sekretaris"),
-    Position.BENDAHARA: _l("Bendahara"),
-    Position.ANGGOTA: _l("Anggota"),
+    # Contexts tell translators these are one person's roles, not column headings.
+    Position.KETUA: _lp("jabatan KIM", "Ketua"),
+    Position.SEKRETARIS: _lp("jabatan KIM", "Sekretaris"),
+    Position.BENDAHARA: _lp("jabatan KIM", "Bendahara"),
+    Position.ANGGOTA: _lp("jabatan KIM", "Anggota"),
 }
 GENDER_LABELS = {Gender.LAKI_LAKI: _l("Laki-laki"), Gender.PEREMPUAN: _l("Perempuan")}
 OCCUPATION_LABELS = {

@@ -11,7 +11,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate, safe_next
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import MODE_LABELS, Event
+from eventapp.events.models import MODE_LABELS, Event, EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember, Position
@@ -231,8 +231,10 @@ def invitations(event_id: int):
         ]
     )
     if request.method == "GET":
-        # The KIM already invited are ticked, so the page shows who the event reaches.
+        # The KIM already invited are ticked, so the page shows who the event reaches; a rakor
+        # is the chairs' meeting, so it starts with "chairs only".
         kim_form.kim_ids.data = list(invited)
+        kim_form.chairs_only.data = event.kind == EventKind.RAKOR
     if "kim-kim_ids" in request.form and kim_form.validate_on_submit():
         chosen = {k.id for k in kims} & set(kim_form.kim_ids.data or [])
         stmt = select(KimMember).where(KimMember.kim_id.in_(chosen))

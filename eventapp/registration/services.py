@@ -7,6 +7,7 @@ from datetime import datetime
 
 from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -739,6 +740,13 @@ def group_defaults(event: Event) -> tuple[str, bool]:
     return event.modes[0], False
 
 
+def registry_position(member: KimMember) -> str:
+    """A member's KIM role as stored on a registration: in Indonesian, whatever language the
+    person who registered them reads (it is printed on lists and certificates)."""
+    with force_locale("id"):
+        return str(POSITION_LABELS[member.position])
+
+
 def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetime) -> GroupResult:
     """A KIM chair registers chosen members of their KIM at once, each in the mode chosen for
     them ({member id: mode}), with the contact details in the registry. Each member gets a
@@ -763,7 +771,7 @@ def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetim
             gender=member.gender,
             occupation=member.occupation,
             kim_id=kim.id,
-            position=str(POSITION_LABELS[member.position]),
+            position=registry_position(member),
             attendance_mode=choices[member.id],
             consent=True,
         )
