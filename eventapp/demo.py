@@ -441,6 +441,7 @@ def load(upload_dir) -> None:
                     occupation=occupation,
                     phone=phone,
                 ),
+                utcnow(),
             )
     _demo_events(organizer, kotim_office, kotim, admin, province_office)
     _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_dir)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from eventapp import create_app  # noqa: E402
 from eventapp.accounts import services as accounts  # noqa: E402
 from eventapp.accounts.models import OrganizationLevel, Role  # noqa: E402
+from eventapp.dbtypes import utcnow  # noqa: E402
 from eventapp.extensions import db as _db  # noqa: E402
 from eventapp.extensions import limiter  # noqa: E402
 from eventapp.kim import services as kim_services  # noqa: E402
@@ -335,6 +336,7 @@ def make_kim(app):
                     position="ketua" if chair and m == 0 else "anggota",
                     phone=f"08139{n:03d}{m:04d}",
                 ),
+                utcnow(),
             )
         return kim
 

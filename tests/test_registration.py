@@ -208,7 +208,7 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
     kim = make_kim(kotim["org"], members=3, chair=True)
     chair = kim.members[0]
     no_contact = kim_services.add_member(
-        _admin_actor(), kim, kim_services.MemberData(name="Tanpa Kontak", gender="L")
+        _admin_actor(), kim, kim_services.MemberData(name="Tanpa Kontak", gender="L"), utcnow()
     )
     event = make_event(kotim["org"])
     url = f"/acara/{event.slug}/daftar-kelompok"

@@ -402,6 +402,7 @@ def test_kim_numbers_and_phones_of_other_offices_are_not_revealed(
         },
     )
     assert "KIM-PKY-001 sudah terdaftar" not in page.get_data(as_text=True)
+    from eventapp.dbtypes import utcnow
     from eventapp.kim import services as kim_services
 
     ours = make_kim(kotim["org"], registration_number="KIM-PKY-001")  # each office numbers its own
@@ -410,6 +411,7 @@ def test_kim_numbers_and_phones_of_other_offices_are_not_revealed(
             kotim["user"],
             ours,
             kim_services.MemberData(name="Orang Baru", gender="L", phone=theirs.members[0].phone),
+            utcnow(),
         )
     assert "kantor lain" in str(error.value) and theirs.members[0].name not in str(error.value)
 

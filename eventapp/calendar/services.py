@@ -86,10 +86,10 @@ def google_calendar_url(event: Event, base_url: str) -> str | None:
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
 
-def participant_file(registration: Registration) -> bytes:
+def participant_file(registration: Registration, now: datetime) -> bytes:
     """The file a confirmed participant downloads from their page to add every session to
     their calendar (PUBLISH: an invite is what the mail carries)."""
-    return messages.invite(registration.event, registration, "PUBLISH")
+    return messages.invite(registration.event, registration, now, "PUBLISH")
 
 
 # --- Reminders ----------------------------------------------------------------------------------

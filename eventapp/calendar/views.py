@@ -40,7 +40,7 @@ def participant_file(token: str):
     registration = registration_services.find_by_token(token)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    return _ics(services.participant_file(registration), f"undangan-{registration.code}.ics")
+    return _ics(services.participant_file(registration, utcnow()), f"undangan-{registration.code}.ics")
 
 
 @bp.route("/kalender.ics")

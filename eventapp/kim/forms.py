@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, NumberRange, Optional
+from wtforms.validators import Optional
 
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS
@@ -40,20 +40,16 @@ class MemberForm(Form):
         choices=select_choices({"": _l("— pilih —"), **GENDER_LABELS}),
         validators=[ChoiceRequired()],
     )
-    birth_year = IntegerField(
-        _l("Tahun lahir"),
-        validators=[Optional(), NumberRange(1900, 2100, message=_l("Tahun tidak masuk akal."))],
-    )
+    # The member rules (a real birth year, a valid e-mail) are kim.services.check_member's,
+    # applied with the form's own checks by the view, so both show in one round trip.
+    birth_year = IntegerField(_l("Tahun lahir"), validators=[Optional()])
     occupation = SelectField(_l("Pekerjaan"), choices=select_choices(OCCUPATION_LABELS), default="lainnya")
     phone = StringField(
         _l("Nomor HP/WhatsApp"),
         validators=[Optional(), max_length(30)],
         render_kw={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0812 3456 7890"},
     )
-    email = EmailField(
-        _l("E-mail (opsional)"),
-        validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
-    )
+    email = EmailField(_l("E-mail (opsional)"), validators=[Optional(), max_length(254)])
 
 
 class ImportForm(Form):

@@ -163,32 +163,56 @@ def set_kim_active(actor: User, kim: Kim, active: bool) -> Kim:
     return kim
 
 
-def _clean_member(data: MemberData, kim: Kim, existing: KimMember | None) -> dict:
+class InvalidMember(ValidationFailed):
+    """Everything wrong with a member's details, at once: {field: message}."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(next(iter(problems.values())), "member_invalid")
+        self.problems = problems
+
+
+def birth_year_message(this_year: int) -> str:
+    return _("Tahun lahir harus empat angka antara 1900 dan %(year)d, misalnya 1990.", year=this_year)
+
+
+def check_member(data: MemberData, this_year: int) -> tuple[dict, dict[str, str]]:
+    """The rules for a member's details, the same for the form and the spreadsheet import:
+    the values to store, and {field: message} for every rule broken."""
+    problems: dict[str, str] = {}
     if not data.name.strip():
-        raise ValidationFailed(_("Nama anggota wajib diisi."), "name_required")
+        problems["name"] = _("Nama anggota wajib diisi.")
     if data.gender not in set(Gender):
-        raise ValidationFailed(_("Pilih jenis kelamin."), "gender_required")
+        problems["gender"] = _("Jenis kelamin wajib diisi: L (laki-laki) atau P (perempuan).")
     if data.position not in set(Position):
-        raise ValidationFailed(_("Jabatan tidak dikenal."), "position_unknown")
+        problems["position"] = _("Jabatan harus ketua, sekretaris, bendahara atau anggota.")
     if data.occupation not in set(Occupation):
-        raise ValidationFailed(_("Pekerjaan tidak dikenal."), "occupation_unknown")
-    if data.birth_year is not None and not 1900 <= data.birth_year <= date.today().year:
-        raise ValidationFailed(_("Tahun lahir tidak masuk akal."), "birth_year_invalid")
-    phone = _optional_phone(data.phone)
-    if phone:
-        other = db.session.scalar(select(KimMember).where(KimMember.phone == phone))
-        if other is not None and other is not existing:
-            raise ValidationFailed(_phone_taken_message(other, kim.organization_id), "phone_taken")
-    email = _optional_email(data.email)
-    return {
+        problems["occupation"] = _('Pekerjaan "%(value)s" tidak dikenal.', value=data.occupation)
+    if data.birth_year is not None and not 1900 <= data.birth_year <= this_year:
+        problems["birth_year"] = birth_year_message(this_year)
+    values = {
         "name": data.name.strip(),
         "gender": data.gender,
         "position": data.position,
         "birth_year": data.birth_year,
         "occupation": data.occupation,
-        "phone": phone,
-        "email": email,
     }
+    for key, clean in (("phone", _optional_phone), ("email", _optional_email)):
+        try:
+            values[key] = clean(getattr(data, key))
+        except ValidationFailed as error:
+            problems[key] = error.message
+    return values, problems
+
+
+def _clean_member(data: MemberData, kim: Kim, existing: KimMember | None, now: datetime) -> dict:
+    values, problems = check_member(data, now.year)
+    if values.get("phone") and "phone" not in problems:
+        other = db.session.scalar(select(KimMember).where(KimMember.phone == values["phone"]))
+        if other is not None and other is not existing:
+            problems["phone"] = _phone_taken_message(other, kim.organization_id)
+    if problems:
+        raise InvalidMember(problems)
+    return values
 
 
 def _optional_email(raw: str) -> str | None:
@@ -200,19 +224,19 @@ def _optional_email(raw: str) -> str | None:
         raise ValidationFailed(_("Alamat e-mail tidak valid."), "email_invalid")
 
 
-def add_member(actor: User, kim: Kim, data: MemberData) -> KimMember:
+def add_member(actor: User, kim: Kim, data: MemberData, now: datetime) -> KimMember:
     """Add a member to a KIM."""
     require_manager(actor, kim.organization_id)
-    member = KimMember(kim=kim, **_clean_member(data, kim, None))
+    member = KimMember(kim=kim, **_clean_member(data, kim, None, now))
     db.session.add(member)
     db.session.commit()
     return member
 
 
-def update_member(actor: User, member: KimMember, data: MemberData) -> KimMember:
+def update_member(actor: User, member: KimMember, data: MemberData, now: datetime) -> KimMember:
     """Edit a member's details."""
     require_manager(actor, member.kim.organization_id)
-    for key, value in _clean_member(data, member.kim, member).items():
+    for key, value in _clean_member(data, member.kim, member, now).items():
         setattr(member, key, value)
     db.session.commit()
     return member
@@ -532,46 +556,46 @@ def _parse_kim_row(record: dict, line: int, matcher: _RegionMatcher, errors: lis
     return values
 
 
-def _parse_member_row(record: dict, line: int, errors: list[RowError]) -> dict | None:
+# The import's columns for the member fields that check_member judges.
+MEMBER_COLUMN_OF = {
+    "name": "nama_anggota",
+    "gender": "jenis_kelamin",
+    "position": "jabatan",
+    "occupation": "pekerjaan",
+    "birth_year": "tahun_lahir",
+    "phone": "no_hp",
+    "email": "email",
+}
+
+
+def _parse_member_row(record: dict, line: int, errors: list[RowError], this_year: int) -> dict | None:
+    """A row's member, read into the form's terms (a label or a code becomes its value; text
+    that matches nothing is passed on as typed, for check_member to name it)."""
     if not any(_text(record.get(column)) for column in MEMBER_COLUMNS):
         return None
-
-    def fail(column: str, message: str) -> None:
-        errors.append(RowError(line, column, message))
-
-    member: dict = {"name": _text(record.get("nama_anggota"))}
-    if not member["name"]:
-        fail("nama_anggota", _("Nama anggota wajib diisi bila kolom anggota lain terisi."))
     position = _text(record.get("jabatan")).lower() or Position.ANGGOTA
-    member["position"] = _POSITIONS.get(position)
-    if member["position"] is None:
-        fail("jabatan", _("Jabatan harus ketua, sekretaris, bendahara atau anggota."))
-    member["gender"] = _GENDERS.get(_text(record.get("jenis_kelamin")).lower())
-    if member["gender"] is None:
-        fail("jenis_kelamin", _("Jenis kelamin harus L atau P."))
-    year = _text(record.get("tahun_lahir"))
-    member["birth_year"] = None
-    if year:
-        if year.isdigit() and 1900 <= int(year) <= date.today().year:
-            member["birth_year"] = int(year)
-        else:
-            fail("tahun_lahir", _("Tahun lahir harus empat angka, misalnya 1990."))
+    gender = _text(record.get("jenis_kelamin")).lower()
     occupation = _text(record.get("pekerjaan")).lower() or Occupation.LAINNYA
-    member["occupation"] = _OCCUPATIONS.get(occupation)
-    if member["occupation"] is None:
-        fail("pekerjaan", _('Pekerjaan "%(value)s" tidak dikenal.', value=occupation))
-    try:
-        member["phone"] = _optional_phone(_text(record.get("no_hp")))
-    except ValidationFailed as exc:
-        fail("no_hp", exc.message)
-    try:
-        member["email"] = _optional_email(_text(record.get("email")))
-    except ValidationFailed as exc:
-        fail("email", exc.message)
-    return member
+    year = _text(record.get("tahun_lahir"))
+    values, problems = check_member(
+        MemberData(
+            name=_text(record.get("nama_anggota")),
+            gender=_GENDERS.get(gender, gender),
+            position=_POSITIONS.get(position, position),
+            occupation=_OCCUPATIONS.get(occupation, occupation),
+            birth_year=int(year) if year.isdigit() else None,
+            phone=_text(record.get("no_hp")),
+            email=_text(record.get("email")),
+        ),
+        this_year,
+    )
+    if year and not year.isdigit():
+        problems["birth_year"] = birth_year_message(this_year)
+    errors.extend(RowError(line, MEMBER_COLUMN_OF[field], message) for field, message in problems.items())
+    return values
 
 
-def import_kims(actor: User, organization: Organization, records: list[dict]) -> ImportResult:
+def import_kims(actor: User, organization: Organization, records: list[dict], now: datetime) -> ImportResult:
     """Add KIM and their members from spreadsheet rows: all of them, or none.
 
     One row per member; rows with the same nomor induk belong to one KIM and the KIM columns
@@ -620,7 +644,7 @@ def import_kims(actor: User, organization: Organization, records: list[dict]) ->
                     ),
                 )
             )
-        member = _parse_member_row(record, line, result.errors)
+        member = _parse_member_row(record, line, result.errors, now.year)
         if member is None:
             continue
         if member.get("phone"):

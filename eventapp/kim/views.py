@@ -7,6 +7,7 @@ from flask_login import current_user
 from eventapp.accounts.access import get_scoped_or_404, require_roles
 from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
+from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
 from eventapp.errors import DomainError
 from eventapp.extensions import db
@@ -175,7 +176,7 @@ def renew_chair_code(kim_id: int):
 
 def _member_data(form: MemberForm) -> services.MemberData:
     return services.MemberData(
-        name=form.name.data,
+        name=form.name.data or "",
         gender=form.gender.data,
         position=form.position.data,
         birth_year=form.birth_year.data,
@@ -183,6 +184,18 @@ def _member_data(form: MemberForm) -> services.MemberData:
         phone=form.phone.data or "",
         email=form.email.data or "",
     )
+
+
+def _member_form_ok(form: MemberForm) -> bool:
+    """The form's checks and the member rules together, so every problem shows at once."""
+    valid = form.validate_on_submit()
+    if request.method != "POST":
+        return False
+    _values, problems = services.check_member(_member_data(form), utcnow().year)
+    for field, message in problems.items():
+        if not form[field].errors:
+            form[field].errors.append(message)
+    return valid and not problems
 
 
 def _member_of(kim: Kim, member_id: int) -> KimMember:
@@ -193,14 +206,10 @@ def _member_of(kim: Kim, member_id: int) -> KimMember:
 
 
 def _attach_member_error(form: MemberForm, error: DomainError) -> None:
-    field = {
-        "phone_invalid": form.phone,
-        "phone_taken": form.phone,
-        "email_invalid": form.email,
-        "gender_required": form.gender,
-        "birth_year_invalid": form.birth_year,
-    }.get(error.code, form.name)
-    field.errors.append(error.message)
+    """Each broken member rule next to its field (all of them at once)."""
+    problems = error.problems if isinstance(error, services.InvalidMember) else {"name": error.message}
+    for field, message in problems.items():
+        form[field].errors.append(message)
 
 
 @bp.route("/<int:kim_id>/anggota/baru", methods=["GET", "POST"])
@@ -208,9 +217,9 @@ def member_create(kim_id: int):
     """Add a member to a KIM."""
     kim = get_scoped_or_404(Kim, kim_id, current_user)
     form = MemberForm()
-    if form.validate_on_submit():
+    if _member_form_ok(form):
         try:
-            member = services.add_member(current_user, kim, _member_data(form))
+            member = services.add_member(current_user, kim, _member_data(form), utcnow())
         except DomainError as error:
             _attach_member_error(form, error)
         else:
@@ -227,9 +236,9 @@ def member_edit(kim_id: int, member_id: int):
     form = MemberForm(obj=member)
     if request.method == "GET":
         form.phone.data = display_phone(member.phone)
-    if form.validate_on_submit():
+    if _member_form_ok(form):
         try:
-            services.update_member(current_user, member, _member_data(form))
+            services.update_member(current_user, member, _member_data(form), utcnow())
         except DomainError as error:
             _attach_member_error(form, error)
         else:
@@ -258,7 +267,7 @@ def import_file():
         upload = form.file.data
         try:
             records = read_table(upload.filename, upload.read())
-            result = services.import_kims(current_user, organization, records)
+            result = services.import_kims(current_user, organization, records, utcnow())
         except DomainError as error:
             form.file.errors.append(error.message)
         else:

@@ -1,13 +1,13 @@
 """What participants are told, by e-mail through the outbox and as WhatsApp share text."""
 
 from collections.abc import Callable
+from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from eventapp.calendar import ics
-from eventapp.dbtypes import utcnow
 from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import OutboxMessage
@@ -80,16 +80,18 @@ def _sender() -> str:
     return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
-def invite(event: Event, registration: Registration, method: str = "REQUEST") -> bytes:
-    """A confirmed participant's calendar file: the mailed invite (REQUEST), or the one they
-    download from their page (PUBLISH)."""
+def invite(event: Event, registration: Registration, now: datetime, method: str = "REQUEST") -> bytes:
+    """A confirmed participant's calendar file, stamped `now`: the mailed invite (REQUEST), or
+    the one they download from their page (PUBLISH)."""
     links = _links(event, registration)
-    return ics.personal(event, registration, _base_url(), _sender(), utcnow(), links, method)
+    return ics.personal(event, registration, _base_url(), _sender(), now, links, method)
 
 
-def _cancellation(event: Event, registration: Registration, bump: int, sessions=None) -> tuple[str, bytes]:
+def _cancellation(
+    event: Event, registration: Registration, now: datetime, bump: int, sessions=None
+) -> tuple[str, bytes]:
     return "CANCEL", ics.cancel(
-        event, registration, _base_url(), _sender(), utcnow(), _links(event, registration), bump, sessions
+        event, registration, _base_url(), _sender(), now, _links(event, registration), bump, sessions
     )
 
 
@@ -128,7 +130,7 @@ def link_again(event: Event, registration: Registration) -> list[OutboxMessage]:
 
 
 def registered(
-    event: Event, registration: Registration, position: Callable[[], int | None]
+    event: Event, registration: Registration, position: Callable[[], int | None], now: datetime
 ) -> list[OutboxMessage]:
     """The confirmation or waiting-list message; `position` is asked only when a mail is written."""
     if not registration.email:
@@ -151,14 +153,14 @@ def registered(
         ]
     )
     calendar = (
-        ("REQUEST", invite(event, registration))
+        ("REQUEST", invite(event, registration, now))
         if registration.status == RegistrationStatus.CONFIRMED
         else None
     )
     return _mail(registration, subject, body, calendar)
 
 
-def promoted(event: Event, registration: Registration) -> list[OutboxMessage]:
+def promoted(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
     subject = _("Anda mendapat tempat: %(title)s", title=event.title)
     body = "\n\n".join(
         [
@@ -167,10 +169,12 @@ def promoted(event: Event, registration: Registration) -> list[OutboxMessage]:
             summary_text(event, registration, None),
         ]
     )
-    return _mail(registration, subject, body, ("REQUEST", invite(event, registration)))
+    return _mail(registration, subject, body, ("REQUEST", invite(event, registration, now)))
 
 
-def cancelled(event: Event, registration: Registration, had_invite: bool) -> list[OutboxMessage]:
+def cancelled(
+    event: Event, registration: Registration, had_invite: bool, now: datetime
+) -> list[OutboxMessage]:
     """Told to a participant who cancelled (or was cancelled); their calendar entry is removed."""
     subject = _("Pendaftaran dibatalkan: %(title)s", title=event.title)
     body = "\n\n".join(
@@ -183,10 +187,11 @@ def cancelled(event: Event, registration: Registration, had_invite: bool) -> lis
             ),
         ]
     )
-    return _mail(registration, subject, body, _cancellation(event, registration, 1) if had_invite else None)
+    calendar = _cancellation(event, registration, now, 1) if had_invite else None
+    return _mail(registration, subject, body, calendar)
 
 
-def event_cancelled(event: Event, registration: Registration) -> list[OutboxMessage]:
+def event_cancelled(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
     subject = _("Acara dibatalkan: %(title)s", title=event.title)
     body = "\n\n".join(
         [
@@ -198,10 +203,12 @@ def event_cancelled(event: Event, registration: Registration) -> list[OutboxMess
     )
     # The event's stored SEQUENCE was raised with the cancellation, so no further bump here.
     had_invite = registration.status == RegistrationStatus.CONFIRMED
-    return _mail(registration, subject, body, _cancellation(event, registration, 0) if had_invite else None)
+    return _mail(
+        registration, subject, body, _cancellation(event, registration, now, 0) if had_invite else None
+    )
 
 
-def event_updated(event: Event, registration: Registration) -> list[OutboxMessage]:
+def event_updated(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
     """The new time, place or link, with the updated invite that replaces the old entry."""
     subject = _("Perubahan acara: %(title)s", title=event.title)
     body = "\n\n".join(
@@ -214,10 +221,12 @@ def event_updated(event: Event, registration: Registration) -> list[OutboxMessag
             summary_text(event, registration, None),
         ]
     )
-    return _mail(registration, subject, body, ("REQUEST", invite(event, registration)))
+    return _mail(registration, subject, body, ("REQUEST", invite(event, registration, now)))
 
 
-def session_removed(event: Event, session: EventSession, registration: Registration) -> list[OutboxMessage]:
+def session_removed(
+    event: Event, session: EventSession, registration: Registration, now: datetime
+) -> list[OutboxMessage]:
     """A session was taken off the programme: its calendar entry is cancelled."""
     subject = _("Sesi dibatalkan: %(title)s", title=event.title)
     body = "\n\n".join(
@@ -230,4 +239,4 @@ def session_removed(event: Event, session: EventSession, registration: Registrat
             *schedule_lines(event),
         ]
     )
-    return _mail(registration, subject, body, _cancellation(event, registration, 1, [session]))
+    return _mail(registration, subject, body, _cancellation(event, registration, now, 1, [session]))

@@ -193,7 +193,7 @@ def resend(event_id: int, registration_id: int):
     """Send the confirmation e-mail again."""
     event = managed_event_or_404(event_id)
     registration = _registration_of(event, registration_id)
-    if services.resend_confirmation(current_user, registration):
+    if services.resend_confirmation(current_user, registration, utcnow()):
         flash(_("Konfirmasi dikirim ulang ke %(email)s.", email=registration.email), "success")
     else:
         flash(

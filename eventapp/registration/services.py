@@ -299,7 +299,7 @@ def _admit(
     if existing is None:
         db.session.add(registration)
     db.session.flush()
-    messages.registered(event, registration, lambda: waitlist_position(registration))
+    messages.registered(event, registration, lambda: waitlist_position(registration), now)
     return registration
 
 
@@ -379,7 +379,7 @@ def _promote_waiting(event: Event, mode: str, now: datetime) -> None:
         first.status = RegistrationStatus.CONFIRMED
         first.promoted_at = now
         db.session.flush()
-        messages.promoted(event, first)
+        messages.promoted(event, first, now)
 
 
 def cancel(registration: Registration, now: datetime, actor: User | None = None) -> Registration:
@@ -398,7 +398,7 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
-    messages.cancelled(event, registration, had_invite=was_confirmed)
+    messages.cancelled(event, registration, was_confirmed, now)
     if was_confirmed:
         _promote_waiting(event, registration.attendance_mode, now)
     by_organizer = actor is not None
@@ -596,7 +596,7 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
         registration.queue_number = _queue_state(event, registration.attendance_mode)[1]
     if status == RegistrationStatus.CONFIRMED:
         registration.promoted_at = now
-        messages.promoted(event, registration)
+        messages.promoted(event, registration, now)
     elif old == RegistrationStatus.CONFIRMED:
         _promote_waiting(event, registration.attendance_mode, now)
     record(
@@ -610,11 +610,11 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
     )
 
 
-def resend_confirmation(actor: User, registration: Registration) -> bool:
+def resend_confirmation(actor: User, registration: Registration, now: datetime) -> bool:
     """Send the registration message again; False when the person has no e-mail address."""
     event = registration.event
     require_manager(actor, event.organization_id)
-    if not messages.registered(event, registration, lambda: waitlist_position(registration)):
+    if not messages.registered(event, registration, lambda: waitlist_position(registration), now):
         return False
     commit()
     return True
@@ -638,7 +638,7 @@ def on_event_changed(event: Event, *, changes: dict, now: datetime) -> None:
     """A new time, place or link reaches confirmed participants; added seats (or a new mode)
     go to the people waiting."""
     if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
-        _tell_confirmed(event, messages.event_updated)
+        _tell_confirmed(event, lambda e, r: messages.event_updated(e, r, now))
     if {"venue_capacity", "online_capacity", "mode"} & changes.keys():
         lock_for_update(Event, event.id)
         for mode in event.modes:
@@ -647,17 +647,17 @@ def on_event_changed(event: Event, *, changes: dict, now: datetime) -> None:
 
 def on_session_added(event: Event, *, session: EventSession, now: datetime) -> None:
     if event.status == EventStatus.PUBLISHED:
-        _tell_confirmed(event, messages.event_updated)
+        _tell_confirmed(event, lambda e, r: messages.event_updated(e, r, now))
 
 
 def on_session_changed(event: Event, *, session: EventSession, changes: dict, now: datetime) -> None:
     if events.needs_notice(changes) and event.status == EventStatus.PUBLISHED:
-        _tell_confirmed(event, messages.event_updated)
+        _tell_confirmed(event, lambda e, r: messages.event_updated(e, r, now))
 
 
 def on_session_removed(event: Event, *, session: EventSession, now: datetime) -> None:
     if event.status == EventStatus.PUBLISHED:
-        _tell_confirmed(event, lambda e, r: messages.session_removed(e, session, r))
+        _tell_confirmed(event, lambda e, r: messages.session_removed(e, session, r, now))
 
 
 def on_event_cancelled(event: Event, *, now: datetime) -> int:
@@ -668,7 +668,7 @@ def on_event_cancelled(event: Event, *, now: datetime) -> int:
         )
     ).all()
     for registration in people:
-        messages.event_cancelled(event, registration)
+        messages.event_cancelled(event, registration, now)
     return len(people)
 
 
