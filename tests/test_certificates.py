@@ -474,3 +474,33 @@ def test_a_background_that_is_not_an_image_is_refused_and_nothing_is_kept(client
     ).get_data(as_text=True)
     assert "Gambar harus berupa berkas PNG atau JPEG." in page and 'value="Marjuki"' in page
     assert services.settings_for(event).background_filename is None
+
+
+def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, held, mailbox):
+    """issue_all commits; the job that mails the PDFs is enqueued after it. If that enqueue is
+    lost, the sweep finds the certificates not mailed yet and mails each exactly once."""
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())  # and no mail job
+    mailbox.clear()
+    upload_dir = app.config["UPLOAD_DIR"]
+    assert services.mail_certificates(None, upload_dir, utcnow()) == 0  # too soon: the job may still run
+    later = utcnow() + timedelta(minutes=2)
+    assert services.mail_certificates(None, upload_dir, later) == 2  # Siti and the speaker have e-mail
+    assert sorted(m["To"] for m in mailbox) == ["agus@example.org", "siti@example.org"]
+    assert services.mail_certificates(None, upload_dir, later) == 0
+    assert len(mailbox) == 2
+
+
+def test_a_bulk_download_whose_job_was_lost_is_started_again(app, db, held):
+    from eventapp.certificates import jobs
+
+    event = held["event"]
+    services.issue_all(_admin_actor(), event, utcnow())
+    job = services.start_bulk(_admin_actor(), event, "pdf", utcnow())  # and no build job
+    assert services.lost_bulk_jobs(utcnow()) == []
+    lost = services.lost_bulk_jobs(utcnow() + timedelta(minutes=2))
+    assert lost == [job.id]
+    jobs.build_bulk(lost[0])
+    jobs.build_bulk(lost[0])  # enqueued twice: claimed once
+    db.session.refresh(job)
+    assert job.status == "done" and (app.config["EXPORT_DIR"] / job.filename).exists()

@@ -1,55 +1,33 @@
 """Background work for certificates: mailing them, and building bulk downloads."""
 
 from flask import current_app
-from flask_babel import gettext as _
 from huey import crontab
 
 from eventapp.certificates import services
-from eventapp.certificates.models import Certificate
 from eventapp.dbtypes import utcnow
-from eventapp.extensions import db, huey
-from eventapp.outbox.jobs import send_committed
-from eventapp.outbox.services import queue_email
+from eventapp.extensions import huey
 
 
 @huey.task()
 def mail_certificates(certificate_ids: list[int]) -> int:
-    """E-mail each newly issued certificate whose holder (participant, speaker, moderator or
-    panitia) has an address, as a PDF."""
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    sent = []
-    for certificate in db.session.scalars(db.select(Certificate).where(Certificate.id.in_(certificate_ids))):
-        address = certificate.holder_email
-        if not address:
-            continue
-        pdf = services.render([certificate], certificate.event, upload_dir)
-        body = "\n\n".join(
-            [
-                _("Halo %(name)s,", name=certificate.holder_name),
-                _(
-                    "Terlampir sertifikat Anda untuk %(title)s, nomor %(number)s.",
-                    title=certificate.event.title,
-                    number=certificate.number,
-                ),
-                _("Keaslian sertifikat dapat diperiksa di %(url)s", url=services.verify_url(certificate)),
-            ]
-        )
-        message = queue_email(
-            address,
-            _("Sertifikat: %(title)s", title=certificate.event.title),
-            body,
-            attachment=(f"sertifikat-{certificate.code}.pdf", pdf),
-        )
-        db.session.commit()
-        sent.append(message)
-    send_committed(*sent)
-    return len(sent)
+    """E-mail newly issued certificates to their holders, each with its PDF."""
+    return services.mail_certificates(certificate_ids, current_app.config["UPLOAD_DIR"], utcnow())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_certificate_mail() -> int:
+    """Every minute, mail the certificates whose mail job was lost."""
+    return services.mail_certificates(None, current_app.config["UPLOAD_DIR"], utcnow())
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_bulk_jobs() -> int:
-    """Every minute, give up on bulk downloads whose worker died; their pages offer 'coba lagi'."""
-    return services.fail_stale_jobs(current_app.config["EXPORT_DIR"], utcnow())
+    """Every minute, start again the bulk downloads whose job was lost, and give up on those
+    whose worker died (their pages offer 'coba lagi')."""
+    now = utcnow()
+    for job_id in services.lost_bulk_jobs(now):
+        build_bulk(job_id)
+    return services.fail_stale_jobs(current_app.config["EXPORT_DIR"], now)
 
 
 @huey.task()

@@ -74,6 +74,9 @@ class Certificate(db.Model):
     # Public verification code printed under the QR: /verifikasi/<code>.
     code: Mapped[str] = mapped_column(String(12), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the certificate's mail was queued (or found to have no address to go to); the
+    # sweep mails every certificate still without it, so a lost job loses no mail.
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
 

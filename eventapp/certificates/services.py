@@ -28,6 +28,8 @@ from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventPerson, EventStatus
 from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_day, format_days, utc_to_local
+from eventapp.outbox.jobs import commit
+from eventapp.outbox.services import queue_email
 from eventapp.pdf import render_pdf
 from eventapp.pdfwriter import PdfWriter
 from eventapp.phones import InvalidPhone, normalize_phone
@@ -628,6 +630,70 @@ RUNNING_STALE_AFTER = timedelta(minutes=5)
 QUEUED_STALE_AFTER = timedelta(minutes=30)
 
 
+# A job enqueued right after its commit normally runs within seconds; one not picked up by
+# then is enqueued again by the sweep (running a job twice is harmless: it is claimed once).
+LOST_AFTER = timedelta(minutes=1)
+
+
+def mail_certificates(certificate_ids: list[int] | None, upload_dir: Path, now: datetime) -> int:
+    """Queue the mail of issued certificates not mailed yet, each with its PDF, to the holder's
+    address (participant, speaker, moderator or panitia): the ones given, or (None) every one
+    issued more than LOST_AFTER ago, for the sweep. Returns how many messages were queued."""
+    stmt = select(Certificate.id).where(Certificate.mailed_at.is_(None), Certificate.revoked_at.is_(None))
+    if certificate_ids is None:
+        stmt = stmt.where(Certificate.issued_at < now - LOST_AFTER)
+    else:
+        stmt = stmt.where(Certificate.id.in_(certificate_ids))
+    queued = 0
+    for certificate_id in db.session.scalars(stmt.order_by(Certificate.id)).all():
+        # One certificate per unit of work, claimed under its row lock: two workers never
+        # mail the same certificate, and a failure half-way keeps what was already sent.
+        certificate = db.session.scalar(
+            select(Certificate).where(Certificate.id == certificate_id).with_for_update()
+        )
+        if certificate is None or certificate.mailed_at is not None:
+            db.session.rollback()
+            continue
+        certificate.mailed_at = now
+        if certificate.holder_email:
+            _queue_certificate_mail(certificate, upload_dir)
+            queued += 1
+        commit()
+    return queued
+
+
+def _queue_certificate_mail(certificate: Certificate, upload_dir: Path) -> None:
+    body = "\n\n".join(
+        [
+            _("Halo %(name)s,", name=certificate.holder_name),
+            _(
+                "Terlampir sertifikat Anda untuk %(title)s, nomor %(number)s.",
+                title=certificate.event.title,
+                number=certificate.number,
+            ),
+            _("Keaslian sertifikat dapat diperiksa di %(url)s", url=verify_url(certificate)),
+        ]
+    )
+    queue_email(
+        certificate.holder_email,
+        _("Sertifikat: %(title)s", title=certificate.event.title),
+        body,
+        attachment=(
+            f"sertifikat-{certificate.code}.pdf",
+            render([certificate], certificate.event, upload_dir),
+        ),
+    )
+
+
+def lost_bulk_jobs(now: datetime) -> list[int]:
+    """Bulk downloads still queued LOST_AFTER after they were asked for: their job was lost."""
+    return list(
+        db.session.scalars(
+            select(BulkJob.id).where(BulkJob.status == "queued", BulkJob.created_at < now - LOST_AFTER)
+        )
+    )
+
+
 def start_bulk(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
     """Queue a 'download all' of the event's valid certificates as a ZIP or one PDF."""
     require_manager(actor, event.organization_id)
@@ -644,8 +710,9 @@ def start_bulk(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
 
 def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
     """Build a bulk download, saving progress as it goes (the page shows it)."""
-    job = db.session.get(BulkJob, job_id)
-    if job is None or job.status != "queued":  # given up on by the sweep, or run already
+    job = db.session.scalar(select(BulkJob).where(BulkJob.id == job_id).with_for_update())
+    if job is None or job.status != "queued":  # given up on by the sweep, or claimed already
+        db.session.rollback()
         return
     event = db.session.get(Event, job.event_id)
     certificates = [c for c in event_certificates(event) if c.revoked_at is None]
