@@ -102,10 +102,10 @@ def register_template_helpers(app: Flask) -> None:
 
     from eventapp import i18n
     from eventapp.markdown import render_markdown
-    from eventapp.phones import display_phone, mask_phone
+    from eventapp.phones import display_phone, mask_phone, whatsapp_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(get_locale=get_locale, whatsapp_url=whatsapp_url)
     app.jinja_env.filters.update(
         dict_without=lambda args, *keys: {k: v for k, v in args.items() if k not in keys},
         date=i18n.format_date,

@@ -7,7 +7,7 @@ page is kept by a browser or proxy cache unless it says so itself.
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.routing import IntegerConverter
@@ -48,6 +48,14 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     plain_path = not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
     return target if plain_path and not target.startswith("//") else None
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute address on the public site (BASE_URL) for a page of the URL map, also in
+    jobs and mails written outside any request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def paginate(stmt: Select, per_page: int) -> Pagination:

@@ -1,5 +1,7 @@
 """Indonesian phone numbers: one normal form (E.164) for storage, matching and wa.me links."""
 
+from urllib.parse import quote
+
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 
@@ -46,3 +48,10 @@ def mask_phone(e164: str | None) -> str:
         else:
             masked.append(ch)
     return "".join(masked)
+
+
+def whatsapp_url(phone: str | None = None, text: str = "") -> str:
+    """A wa.me link: a chat with `phone` (E.164), or with nobody chosen yet (to share), with
+    `text` typed in. The one place these links are built."""
+    number = (phone or "").lstrip("+")
+    return f"https://wa.me/{number}" + (f"?text={quote(text)}" if text else "")

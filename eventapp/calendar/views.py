@@ -1,7 +1,5 @@
 """Calendar downloads and feeds, and the calendar links shown on event and participant pages."""
 
-from urllib.parse import quote
-
 from flask import Blueprint, Flask, Response, abort, current_app, url_for
 from sqlalchemy import select
 
@@ -10,6 +8,7 @@ from eventapp.calendar import services
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as events
 from eventapp.extensions import db
+from eventapp.phones import whatsapp_url
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import services as registration_services
 from eventapp.registration.models import Registration, RegistrationStatus
@@ -77,7 +76,7 @@ def webcal_url(endpoint: str, **values) -> str:
 def reminder_whatsapp_url(registration: Registration) -> str | None:
     """The next reminder's text as a WhatsApp message to oneself, for people without e-mail."""
     text = services.next_reminder_text(registration, utcnow()) if registration.phone else None
-    return f"https://wa.me/{registration.phone.lstrip('+')}?text={quote(text)}" if text else None
+    return whatsapp_url(registration.phone, text) if text else None
 
 
 def feed_links() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from eventapp.attendance import services as attendance
 from eventapp.audit.services import record, sentence_for
 from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
 from eventapp.dbtypes import lock_for_update
+from eventapp.edges import public_url
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventPerson, EventStatus
 from eventapp.extensions import db
@@ -422,7 +423,7 @@ def find_own(contact: str, registration_code: str) -> Certificate | None:
 
 
 def verify_url(certificate: Certificate) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/verifikasi/{certificate.code}"
+    return public_url("certificates_public.verify", code=certificate.code)
 
 
 def event_dates(event: Event) -> str:

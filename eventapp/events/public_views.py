@@ -1,7 +1,5 @@
 """Public event pages: the list at / and /acara, and one event at /acara/<slug>."""
 
-from urllib.parse import quote
-
 from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
 
@@ -12,6 +10,7 @@ from eventapp.events import services
 from eventapp.events.models import AUDIENCE_LABELS, KIND_LABELS, MODE_LABELS, ROLE_LABELS, Event
 from eventapp.extensions import db
 from eventapp.forms import optional_int
+from eventapp.phones import whatsapp_url
 from eventapp.regions.models import Region, RegionLevel
 
 bp = Blueprint("public_events", __name__)
@@ -69,5 +68,5 @@ def detail(slug: str):
         labels=LABELS,
         closed_reason=services.closed_reason(event, now),
         now=now,
-        whatsapp_share=f"https://wa.me/?text={quote(share_text)}",
+        whatsapp_share=whatsapp_url(text=share_text),
     )

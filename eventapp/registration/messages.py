@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from eventapp.calendar import ics
+from eventapp.edges import public_url
 from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import OutboxMessage
@@ -17,7 +18,7 @@ from eventapp.registration.models import Registration, RegistrationStatus
 
 
 def participant_url(registration: Registration) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/p/{registration.token}"
+    return public_url("registration.participant", token=registration.token)
 
 
 def schedule_lines(event: Event) -> list[str]:
@@ -72,7 +73,8 @@ def _base_url() -> str:
 
 def _links(event: Event, registration: Registration) -> ics.Links:
     return ics.Links(
-        event_url=f"{_base_url()}/acara/{event.slug}", participant_url=participant_url(registration)
+        event_url=public_url("public_events.detail", slug=event.slug),
+        participant_url=participant_url(registration),
     )
 
 

@@ -1,7 +1,5 @@
 """Public registration pages: the form, group registration, invitations and /p/<token>."""
 
-from urllib.parse import quote
-
 import segno
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +13,7 @@ from eventapp.events.models import MODE_LABELS, Event
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import POSITION_LABELS, Kim
+from eventapp.phones import whatsapp_url
 from eventapp.registration import messages, services
 from eventapp.registration.forms import (
     ExcuseForm,
@@ -228,11 +227,7 @@ def participant(token: str):
     event = registration.event
     position = services.waitlist_position(registration)
     summary = messages.summary_text(event, registration, position)
-    whatsapp_to_self = (
-        f"https://wa.me/{registration.phone.lstrip('+')}?text={quote(summary)}"
-        if registration.phone
-        else None
-    )
+    whatsapp_to_self = whatsapp_url(registration.phone, summary) if registration.phone else None
     qr = Markup(
         segno.make_qr(registration.code, error="m").svg_inline(omitsize=True, title=registration.code)
     )
