@@ -1,5 +1,6 @@
 """Form pieces shared by every feature."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask import current_app, request
@@ -13,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from eventapp import textrules
+from eventapp.errors import DomainError
 
 # WTForms ships no Indonesian messages; ours live in translations/id/LC_MESSAGES/wtforms.po.
 _wtforms_messages = Domain(domain="wtforms")
@@ -153,3 +155,27 @@ class HumanCheck:
         elapsed = (datetime.now(signed_at.tzinfo) - signed_at).total_seconds()
         if elapsed < current_app.config["FORM_MIN_FILL_SECONDS"]:
             raise ValidationError(_l("Formulir terkirim terlalu cepat. Periksa isian lalu kirim lagi."))
+
+
+def show_problems(form, problems, fields: Mapping[str, str], default: str) -> None:
+    """Put each (code, message) next to the field it is about, unless the form already says
+    what is wrong with that field. `fields` maps an error code, or a prefix written 'code*',
+    to a field name; a code that is itself a field name (as in {field: message} problems)
+    goes to that field; anything else to `default`."""
+    for code, message in problems:
+        name = fields.get(code) or next(
+            (field for key, field in fields.items() if key.endswith("*") and code.startswith(key[:-1])),
+            code if code in form else default,
+        )
+        field = form[name if name in form else default]
+        if not field.errors:
+            field.errors = [message]
+
+
+def show_error(form, error: DomainError, fields: Mapping[str, str], default: str) -> None:
+    """A service's refusal next to the field it is about; an error that carries several
+    problems (`problems`: [(code, message)] or {field: message}) shows each of them."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, dict):
+        problems = list(problems.items())
+    show_problems(form, problems or [(error.code, error.message)], fields, default)

@@ -22,7 +22,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import safe_next
 from eventapp.errors import DomainError
 from eventapp.extensions import db, limiter
-from eventapp.forms import select_choices
+from eventapp.forms import select_choices, show_error
 from eventapp.outbox import services as outbox
 from eventapp.outbox.jobs import send_committed
 from eventapp.regions.models import Region, RegionLevel
@@ -95,8 +95,7 @@ def account():
         try:
             services.change_own_password(current_user, form.current.data, form.password.data)
         except DomainError as error:
-            field = form.current if error.code == "bad_current_password" else form.password
-            field.errors.append(error.message)
+            show_error(form, error, {"bad_current_password": "current"}, "password")
         else:
             # Every other session has ended; this one goes on under the new version.
             login_user(current_user._get_current_object())

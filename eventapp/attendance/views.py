@@ -21,9 +21,9 @@ from eventapp.events import services as event_services
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event, EventSession, EventStatus
 from eventapp.extensions import db, limiter
-from eventapp.forms import optional_int
+from eventapp.forms import optional_int, show_error
 from eventapp.i18n import local_to_utc
-from eventapp.registration.forms import RegistrantForm, show_error, validate_registrant
+from eventapp.registration.forms import RegistrantForm, show_registrant_error, validate_registrant
 from eventapp.registration.models import STATUS_LABELS as REGISTRATION_STATUS_LABELS
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.tabular import read_rows, spreadsheet_response
@@ -153,7 +153,7 @@ def walk_in(event_id: int):
         try:
             result = services.walk_in(current_user, event, session, form.registrant(), utcnow(), _any_day())
         except DomainError as error:
-            show_error(form, error)
+            show_registrant_error(form, error)
         else:
             if result.outcome != "other_day":
                 return _desk(event, session, result)
@@ -368,8 +368,7 @@ def enter_code():
         try:
             done = services.submit_code(form.code.data, form.identifier.data, utcnow())
         except DomainError as error:
-            field = form.identifier if error.code == "person_unknown" else form.code
-            field.errors.append(error.message)
+            show_error(form, error, {"person_unknown": "identifier"}, "code")
     return render_template("attendance/public_code.html", form=form, done=done)
 
 

@@ -26,6 +26,7 @@ from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import Event
 from eventapp.extensions import db, limiter
+from eventapp.forms import show_error
 from eventapp.registration import services as registration_services
 from eventapp.registration.services import registration_corrected, registrations_cancelled
 
@@ -106,12 +107,8 @@ def index(event_id: int):
                 remove_background=form.remove_background.data,
             )
         except DomainError as error:
-            field = form.number_pattern if error.code.startswith("pattern") else form.sig1_name
-            if error.code.startswith("signature"):
-                field = form.sig1_file
-            elif error.code.startswith("background"):
-                field = form.background
-            field.errors.append(error.message)
+            fields = {"pattern*": "number_pattern", "signature*": "sig1_file", "background*": "background"}
+            show_error(form, error, fields, "sig1_name")
         else:
             flash(_("Pengaturan sertifikat disimpan."), "success")
             return redirect(url_for("certificates.index", event_id=event.id))

@@ -37,7 +37,7 @@ from eventapp.events.models import (
     EventSession,
 )
 from eventapp.extensions import db
-from eventapp.forms import select_choices
+from eventapp.forms import select_choices, show_error
 from eventapp.i18n import local_to_utc, utc_to_local
 from eventapp.regions.services import kabupaten_in
 
@@ -109,20 +109,19 @@ def _bind_region_choices(form: EventForm, organization) -> None:
         form.region_id.data = options[0].id
 
 
-def _attach_error(form, error: DomainError) -> None:
-    field = {
-        "title_required": "title",
-        "venue_required": "venue_name",
-        "registration_window": "registration_closes_at",
-        "timezone_unknown": "timezone",
-        "session_order": "end",
-        "region_unknown": "region_id",
-        "attendance_rule": "attendance_min_sessions",
-        "poster_too_large": "poster",
-        "contact_phone_invalid": "contact_phone",
-        "poster_bad_type": "poster",
-    }.get(error.code, "title")
-    getattr(form, field, form.title).errors.append(error.message)
+# Where each refusal of the event services is shown on the event form.
+EVENT_FIELD_OF_ERROR = {
+    "title_required": "title",
+    "venue_required": "venue_name",
+    "registration_window": "registration_closes_at",
+    "timezone_unknown": "timezone",
+    "session_order": "end",
+    "region_unknown": "region_id",
+    "attendance_rule": "attendance_min_sessions",
+    "poster_too_large": "poster",
+    "contact_phone_invalid": "contact_phone",
+    "poster_bad_type": "poster",
+}
 
 
 @bp.route("/")
@@ -175,7 +174,7 @@ def create():
                 current_user, organization, _event_data(form), sessions, *_poster_upload(form)
             )
         except DomainError as error:
-            _attach_error(form, error)
+            show_error(form, error, EVENT_FIELD_OF_ERROR, "title")
         else:
             flash(_("Acara dibuat sebagai draf. Periksa sesi dan narasumber, lalu terbitkan."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -214,7 +213,7 @@ def edit(event_id: int):
         try:
             services.update_event(current_user, event, _event_data(form), utcnow(), *_poster_upload(form))
         except DomainError as error:
-            _attach_error(form, error)
+            show_error(form, error, EVENT_FIELD_OF_ERROR, "title")
         else:
             flash(_("Acara disimpan."), "success")
             return redirect(url_for("events.detail", event_id=event.id))

@@ -11,7 +11,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
 from eventapp.errors import DomainError
 from eventapp.extensions import db
-from eventapp.forms import optional_int
+from eventapp.forms import optional_int, show_error
 from eventapp.kim import services
 from eventapp.kim.forms import ImportForm, KimForm, MemberForm
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS, Kim, KimMember
@@ -94,15 +94,14 @@ def _kim_data(form: KimForm) -> services.KimData:
     )
 
 
-def _attach_kim_error(form: KimForm, error: DomainError) -> None:
-    field = {
-        "number_taken": form.registration_number,
-        "number_required": form.registration_number,
-        "village_required": form.village_id,
-        "village_outside_area": form.village_id,
-        "phone_invalid": form.phone,
-    }.get(error.code, form.name)
-    field.errors.append(error.message)
+# Where each refusal of the KIM services is shown on the KIM form.
+KIM_FIELD_OF_ERROR = {
+    "number_taken": "registration_number",
+    "number_required": "registration_number",
+    "village_required": "village_id",
+    "village_outside_area": "village_id",
+    "phone_invalid": "phone",
+}
 
 
 def _wants_region_refresh(form) -> bool:
@@ -119,7 +118,7 @@ def create():
         try:
             kim = services.create_kim(current_user, organization, _kim_data(form))
         except DomainError as error:
-            _attach_kim_error(form, error)
+            show_error(form, error, KIM_FIELD_OF_ERROR, "name")
         else:
             flash(_("KIM %(name)s terdaftar. Tambahkan anggotanya.", name=kim.name), "success")
             return redirect(url_for("kim.detail", kim_id=kim.id))
@@ -148,7 +147,7 @@ def edit(kim_id: int):
         try:
             services.update_kim(current_user, kim, _kim_data(form))
         except DomainError as error:
-            _attach_kim_error(form, error)
+            show_error(form, error, KIM_FIELD_OF_ERROR, "name")
         else:
             flash(_("Data KIM disimpan."), "success")
             return redirect(url_for("kim.detail", kim_id=kim.id))
@@ -205,13 +204,6 @@ def _member_of(kim: Kim, member_id: int) -> KimMember:
     return member
 
 
-def _attach_member_error(form: MemberForm, error: DomainError) -> None:
-    """Each broken member rule next to its field (all of them at once)."""
-    problems = error.problems if isinstance(error, services.InvalidMember) else {"name": error.message}
-    for field, message in problems.items():
-        form[field].errors.append(message)
-
-
 @bp.route("/<int:kim_id>/anggota/baru", methods=["GET", "POST"])
 def member_create(kim_id: int):
     """Add a member to a KIM."""
@@ -221,7 +213,7 @@ def member_create(kim_id: int):
         try:
             member = services.add_member(current_user, kim, _member_data(form), utcnow())
         except DomainError as error:
-            _attach_member_error(form, error)
+            show_error(form, error, {}, "name")
         else:
             flash(_("%(name)s ditambahkan sebagai anggota.", name=member.name), "success")
             return redirect(url_for("kim.detail", kim_id=kim.id))
@@ -240,7 +232,7 @@ def member_edit(kim_id: int, member_id: int):
         try:
             services.update_member(current_user, member, _member_data(form), utcnow())
         except DomainError as error:
-            _attach_member_error(form, error)
+            show_error(form, error, {}, "name")
         else:
             flash(_("Data anggota disimpan."), "success")
             return redirect(url_for("kim.detail", kim_id=kim.id))

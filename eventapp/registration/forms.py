@@ -25,6 +25,8 @@ from eventapp.forms import (
     optional_int,
     required,
     select_choices,
+    show_error,
+    show_problems,
 )
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.kim.services import active_kims_in
@@ -50,18 +52,9 @@ FIELD_OF_ERROR = {
 }
 
 
-def show_error(form, error: DomainError) -> None:
+def show_registrant_error(form, error: DomainError) -> None:
     """Put a registration rule's message next to the field it is about (else the name)."""
-    show_problems(form, getattr(error, "problems", [(error.code, error.message)]))
-
-
-def show_problems(form, problems: list[tuple[str, str]]) -> None:
-    """Put each (code, message) next to its field, unless the form already said what is wrong
-    with that field."""
-    for code, message in problems:
-        field = getattr(form, FIELD_OF_ERROR.get(code, "name"), form.name)
-        if not field.errors:
-            field.errors = [message]
+    show_error(form, error, FIELD_OF_ERROR, "name")
 
 
 def validate_registrant(form: "RegistrantForm", event: Event, require_consent: bool) -> bool:
@@ -71,7 +64,9 @@ def validate_registrant(form: "RegistrantForm", event: Event, require_consent: b
     once (InvalidRegistrant), so a valid form is checked only once."""
     if form.validate_on_submit():
         return True
-    show_problems(form, registrant_problems(event, form.registrant(), require_consent))
+    show_problems(
+        form, registrant_problems(event, form.registrant(), require_consent), FIELD_OF_ERROR, "name"
+    )
     return False
 
 

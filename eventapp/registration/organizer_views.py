@@ -23,7 +23,7 @@ from eventapp.registration.forms import (
     RegistrantForm,
     SpamForm,
     StatusForm,
-    show_error,
+    show_registrant_error,
     validate_registrant,
 )
 from eventapp.registration.models import STATUS_LABELS, Registration
@@ -96,7 +96,7 @@ def create(event_id: int):
         try:
             result = services.add_by_organizer(current_user, event, form.registrant(), utcnow())
         except DomainError as error:
-            show_error(form, error)
+            show_registrant_error(form, error)
         else:
             registration = result.registration
             if result.existing:
@@ -133,7 +133,7 @@ def correct(event_id: int, registration_id: int):
         try:
             changes = services.correct_registrant(current_user, registration, form.registrant(), utcnow())
         except DomainError as error:
-            show_error(form, error)
+            show_registrant_error(form, error)
         else:
             if changes:
                 flash(_("Data %(name)s diperbaiki.", name=registration.name), "success")
@@ -254,7 +254,7 @@ def invitations(event_id: int):
                 person_form.email.data or "",
             )
         except DomainError as error:
-            show_error(person_form, error)
+            show_registrant_error(person_form, error)
         else:
             flash(_("Undangan untuk %(name)s dibuat.", name=person_form.name.data), "success")
             return redirect(url_for("registrants.invitations", event_id=event.id))

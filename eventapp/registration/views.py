@@ -21,7 +21,7 @@ from eventapp.registration.forms import (
     GroupMembersForm,
     NameRequestForm,
     RegistrationForm,
-    show_error,
+    show_registrant_error,
     validate_registrant,
 )
 from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
@@ -53,7 +53,7 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
         except services.RegistrationClosed as error:
             return render_template("registration/closed.html", event=event, reason=error.message), 403
         except DomainError as error:
-            show_error(form, error)
+            show_registrant_error(form, error)
         else:
             if result.existing:
                 return render_template(
