@@ -345,7 +345,7 @@ def test_attendance_rule_by_sessions_and_by_time(db, desk):
     event, siti = desk["event"], desk["siti"]
     services.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     assert services.person_attendance(siti).meets_rule  # default: at least 1 session
-    data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
+    data = events.EventData.from_event(event)
     data.attendance_min_sessions = 2
     events.update_event(_admin_actor(), event, data, utcnow())
     assert not services.person_attendance(siti).meets_rule
@@ -427,12 +427,7 @@ def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     events.update_event(
         _admin_actor(),
         event,
-        events.EventData(
-            **{
-                **{f: getattr(event, f) for f in events.EventData.__dataclass_fields__},
-                "venue_capacity": None,
-            }
-        ),
+        events.EventData.from_event(event, venue_capacity=None),
         now,
     )
     for n in range(40):

@@ -123,7 +123,7 @@ def test_moving_a_session_sends_an_update_and_a_typo_does_not(
     assert client.get(f"/p/{first.registration.token}/kalender.ics").status_code == 200
 
     mailbox.clear()
-    data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
+    data = events.EventData.from_event(event)
     data.description = "Perbaikan salah ketik"
     events.update_event(_admin_actor(), event, data, utcnow())
     assert mailbox == []
@@ -240,7 +240,7 @@ def test_reminders_go_out_once_even_when_the_task_runs_twice(db, tomorrow_event,
 def test_reminders_can_be_turned_off(db, tomorrow_event, mailbox):
     event = tomorrow_event
     registration.register(event, registrant(email="siti@example.org"), utcnow())
-    data = events.EventData(**{f: getattr(event, f) for f in events.EventData.__dataclass_fields__})
+    data = events.EventData.from_event(event)
     data.reminders_enabled = False
     events.update_event(_admin_actor(), event, data, utcnow())
     mailbox.clear()

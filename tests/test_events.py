@@ -142,7 +142,7 @@ def test_poster_must_be_an_image(client, login, kotim, make_event):
 
 def test_changing_the_time_zone_keeps_the_typed_hours(db, make_event, kotim):
     event = make_event(kotim["org"])
-    data = services.EventData(**{f: getattr(event, f) for f in services.EventData.__dataclass_fields__})
+    data = services.EventData.from_event(event)
     data.timezone = "Asia/Jayapura"
     services.update_event(_admin_actor(), event, data, utcnow())
     assert event.sessions[0].starts_at.time() == time(0, 0)  # 09.00 WIT is 00.00 UTC
@@ -380,13 +380,6 @@ def test_the_organizers_start_page_shows_todays_sessions_with_check_ins(
     assert "Sosialisasi Besok" not in today and "Acara Kantor Lain" not in today
 
 
-def _edited(event, **changes):
-    data = services.EventData(**{f: getattr(event, f) for f in services.EventData.__dataclass_fields__})
-    for key, value in changes.items():
-        setattr(data, key, value)
-    return data
-
-
 def test_an_edit_whose_consequences_fail_saves_nothing_and_sends_nothing(db, kotim, make_event, mailbox):
     from eventapp.audit.models import AuditEntry
     from eventapp.outbox.models import OutboxMessage
@@ -406,7 +399,7 @@ def test_an_edit_whose_consequences_fail_saves_nothing_and_sends_nothing(db, kot
             services.update_event(
                 _admin_actor(),
                 event,
-                _edited(event, title="Sosialisasi Diubah", venue_name="Aula Lain"),
+                services.EventData.from_event(event, title="Sosialisasi Diubah", venue_name="Aula Lain"),
                 utcnow(),
             )
     finally:
@@ -431,7 +424,10 @@ def test_each_change_to_an_event_is_one_commit_with_its_messages(
     day = (utcnow() + timedelta(days=2)).date()
     actions = {
         "more seats and a new hall": lambda: services.update_event(
-            _admin_actor(), event, _edited(event, venue_capacity=2, venue_name="Aula Baru"), utcnow()
+            _admin_actor(),
+            event,
+            services.EventData.from_event(event, venue_capacity=2, venue_name="Aula Baru"),
+            utcnow(),
         ),
         "a session added": lambda: services.add_session(
             _admin_actor(), event, services.SessionData(day, time(9), time(12)), utcnow()

@@ -410,11 +410,9 @@ def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, 
     now = utcnow()
     services.register(event, registrant(phone="081377770001"), now)
     waiting = services.register(event, registrant(phone="081377770002"), now).registration
-    data = event_services.EventData(
-        **{f: getattr(event, f) for f in event_services.EventData.__dataclass_fields__}
+    event_services.update_event(
+        _admin_actor(), event, event_services.EventData.from_event(event, venue_capacity=2), now
     )
-    data.venue_capacity = 2
-    event_services.update_event(_admin_actor(), event, data, now)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
 

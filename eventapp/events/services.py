@@ -76,6 +76,12 @@ class EventData:
     attendance_min_sessions: int = 1
     attendance_min_percent: int = 75
 
+    @classmethod
+    def from_event(cls, event: Event, **changes) -> "EventData":
+        """What the event holds now, with `changes` applied: the starting point of an edit."""
+        values = {f.name: getattr(event, f.name) for f in fields(cls)}
+        return cls(**(values | changes))
+
 
 @dataclass
 class SessionData:
@@ -464,7 +470,7 @@ def duplicate_event(actor: User, event: Event, first_day: date) -> Event:
         raise ValidationFailed(_("Acara ini tidak memiliki sesi."), "session_required")
     first_local = event.sessions[0].starts_at.astimezone(ZoneInfo(event.timezone)).date()
     shift = timedelta(days=(first_day - first_local).days)
-    copy_fields = {f.name: getattr(event, f.name) for f in fields(EventData)}
+    copy_fields = vars(EventData.from_event(event))
     for key in ("registration_opens_at", "registration_closes_at"):
         if copy_fields[key] is not None:
             copy_fields[key] = copy_fields[key] + shift
@@ -480,7 +486,9 @@ def duplicate_event(actor: User, event: Event, first_day: date) -> Event:
         for s in event.sessions
     ]
     copy.people = [
-        EventPerson(role=p.role, name=p.name, title=p.title, institution=p.institution, topic=p.topic)
+        EventPerson(
+            role=p.role, name=p.name, title=p.title, institution=p.institution, topic=p.topic, email=p.email
+        )
         for p in event.people
     ]
     db.session.add(copy)
