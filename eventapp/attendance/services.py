@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
-from eventapp.audit.services import record, sentence_for
+from eventapp.audit.services import record_for_event, sentence_for
 from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
 from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
@@ -197,14 +197,8 @@ def undo(actor: User, attendance: Attendance) -> None:
     """Take back a mistaken check-in."""
     event = attendance.registration.event
     require_manager(actor, event.organization_id)
-    record(
-        actor,
-        event.organization_id,
-        "attendance",
-        attendance.id,
-        "undone",
-        {"registration": attendance.registration.code},
-        event_id=event.id,
+    record_for_event(
+        actor, event, "attendance", attendance.id, "undone", {"registration": attendance.registration.code}
     )
     db.session.delete(attendance)
     db.session.commit()
@@ -356,15 +350,7 @@ def open_code_window(
         db.session.add(window)
     window.code = "".join(secrets.choice(WINDOW_CODE_ALPHABET) for _ in range(6))
     window.opens_at, window.closes_at = now, min(now + timedelta(minutes=minutes), latest)
-    record(
-        actor,
-        event.organization_id,
-        "code_window",
-        session.id,
-        "opened",
-        {"closes_at": window.closes_at},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "code_window", session.id, "opened", {"closes_at": window.closes_at})
     db.session.commit()
     return window
 
@@ -543,14 +529,13 @@ def import_meeting_report(
             _set_online(actor, person, session, min(minutes, session_minutes), now)
         else:
             result.short.append((person, minutes))
-    record(
+    record_for_event(
         actor,
-        event.organization_id,
+        event,
         "attendance",
         session.id,
         "report_imported",
         {"hadir": len(result.attended), "singkat": len(result.short), "tidak_cocok": len(result.unmatched)},
-        event_id=event.id,
     )
     db.session.commit()
     return result

@@ -57,6 +57,13 @@ def record(
     )
 
 
+def record_for_event(
+    actor, event, entity: str, entity_id: int, action: str, changes: dict | None = None
+) -> None:
+    """A history entry about `event` (or something of it), shown on the event's history."""
+    record(actor, event.organization_id, entity, entity_id, action, changes, event_id=event.id)
+
+
 def event_history(event_id: int) -> list[AuditEntry]:
     return list(
         db.session.scalars(

@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.attendance import services as attendance
-from eventapp.audit.services import record, sentence_for
+from eventapp.audit.services import record, record_for_event, sentence_for
 from eventapp.certificates.models import BulkJob, Certificate, CertificateSettings, HolderRole
 from eventapp.dbtypes import lock_for_update
 from eventapp.edges import public_url
@@ -217,15 +217,7 @@ def save_settings(
     elif remove_background:
         settings.background_filename = None
     db.session.add(settings)
-    record(
-        actor,
-        event.organization_id,
-        "certificate_settings",
-        event.id,
-        "saved",
-        {"enabled": enabled},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "certificate_settings", event.id, "saved", {"enabled": enabled})
     db.session.commit()
     if settings.background_filename != old_background:
         delete_image(upload_dir / BACKGROUNDS, old_background)
@@ -315,15 +307,7 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
         )
         db.session.add(certificate)
         issued.append(certificate)
-    record(
-        actor,
-        event.organization_id,
-        "certificate",
-        event.id,
-        "issued",
-        {"count": len(issued)},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "certificate", event.id, "issued", {"count": len(issued)})
     db.session.commit()
     return IssueResult(issued, len(held))
 

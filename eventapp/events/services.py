@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from eventapp import textrules
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import Organization, User
-from eventapp.audit.services import FIELD_LABELS, diff, record, sentence_for
+from eventapp.audit.services import FIELD_LABELS, diff, record, record_for_event, sentence_for
 from eventapp.errors import ValidationFailed
 from eventapp.events.models import (
     ROLE_LABELS,
@@ -261,7 +261,7 @@ def update_event(
     if needs_notice(changes):
         for session in event.sessions:
             session.sequence += 1
-    record(actor, event.organization_id, "event", event.id, "updated", changes, event_id=event.id)
+    record_for_event(actor, event, "event", event.id, "updated", changes)
     event_changed.send(event, changes=changes, now=now)
     commit()
     # A duplicated event shares its original's poster file until either gets a new one.
@@ -296,15 +296,7 @@ def add_session(actor: User, event: Event, data: SessionData, now: datetime) -> 
     session = EventSession(event=event, title=data.title.strip(), starts_at=starts, ends_at=ends)
     db.session.add(session)
     db.session.flush()
-    record(
-        actor,
-        event.organization_id,
-        "session",
-        session.id,
-        "created",
-        {"starts_at": starts, "ends_at": ends},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "session", session.id, "created", {"starts_at": starts, "ends_at": ends})
     session_added.send(event, session=session, now=now)
     commit()
     return session
@@ -321,7 +313,7 @@ def update_session(actor: User, session: EventSession, data: SessionData, now: d
         session.title, session.starts_at, session.ends_at = data.title.strip(), starts, ends
         if needs_notice(changes):
             session.sequence += 1
-        record(actor, event.organization_id, "session", session.id, "updated", changes, event_id=event.id)
+        record_for_event(actor, event, "session", session.id, "updated", changes)
         session_changed.send(event, session=session, changes=changes, now=now)
         commit()
     return changes
@@ -333,15 +325,7 @@ def remove_session(actor: User, session: EventSession, now: datetime) -> None:
     require_manager(actor, event.organization_id)
     if len(event.sessions) <= 1:
         raise ValidationFailed(_("Acara harus memiliki sedikitnya satu sesi."), "last_session")
-    record(
-        actor,
-        event.organization_id,
-        "session",
-        session.id,
-        "deleted",
-        {"starts_at": session.starts_at},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "session", session.id, "deleted", {"starts_at": session.starts_at})
     event.sessions.remove(session)  # delete-orphan removes the row
     session_removed.send(event, session=session, now=now)
     commit()
@@ -371,15 +355,7 @@ def add_person(actor: User, event: Event, data: PersonData) -> EventPerson:
     person = EventPerson(event=event, **data.checked())
     db.session.add(person)
     db.session.flush()
-    record(
-        actor,
-        event.organization_id,
-        "person",
-        person.id,
-        "created",
-        {"role": person.role, "name": person.name},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "person", person.id, "created", {"role": person.role, "name": person.name})
     db.session.commit()
     return person
 
@@ -393,15 +369,7 @@ def update_person(actor: User, person: EventPerson, data: PersonData) -> None:
     for key, value in values.items():
         setattr(person, key, value)
     # "who" names the person in the history's sentence; it has no label, so no detail line.
-    record(
-        actor,
-        event.organization_id,
-        "person",
-        person.id,
-        "updated",
-        {**changes, "who": person.name},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "person", person.id, "updated", {**changes, "who": person.name})
     db.session.commit()
 
 
@@ -409,9 +377,7 @@ def remove_person(actor: User, person: EventPerson) -> None:
     """Take someone off the programme."""
     event = person.event
     require_manager(actor, event.organization_id)
-    record(
-        actor, event.organization_id, "person", person.id, "deleted", {"name": person.name}, event_id=event.id
-    )
+    record_for_event(actor, event, "person", person.id, "deleted", {"name": person.name})
     db.session.delete(person)
     db.session.commit()
 
@@ -422,7 +388,7 @@ def publish_event(actor: User, event: Event) -> None:
     if event.status != EventStatus.DRAFT:
         raise ValidationFailed(_("Hanya acara berstatus draf yang dapat diterbitkan."), "not_draft")
     event.status = EventStatus.PUBLISHED
-    record(actor, event.organization_id, "event", event.id, "published", {}, event_id=event.id)
+    record_for_event(actor, event, "event", event.id, "published")
     db.session.commit()
 
 
@@ -432,7 +398,7 @@ def finish_event(actor: User, event: Event) -> None:
     if event.status != EventStatus.PUBLISHED:
         raise ValidationFailed(_("Hanya acara yang terbit yang dapat ditandai selesai."), "not_published")
     event.status = EventStatus.FINISHED
-    record(actor, event.organization_id, "event", event.id, "finished", {}, event_id=event.id)
+    record_for_event(actor, event, "event", event.id, "finished")
     db.session.commit()
 
 
@@ -448,15 +414,7 @@ def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
     event.cancel_reason = reason.strip()
     for session in event.sessions:
         session.sequence += 1
-    record(
-        actor,
-        event.organization_id,
-        "event",
-        event.id,
-        "cancelled",
-        {"reason": event.cancel_reason},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "event", event.id, "cancelled", {"reason": event.cancel_reason})
     told = sum(result or 0 for _receiver, result in event_cancelled.send(event, now=now))
     commit()
     return told

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import can_manage, require_manager
 from eventapp.accounts.models import User
-from eventapp.audit.services import CHANGE_ONLY, FIELD_LABELS, diff, record, sentence_for
+from eventapp.audit.services import CHANGE_ONLY, FIELD_LABELS, diff, record_for_event, sentence_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
@@ -404,14 +404,13 @@ def cancel(registration: Registration, now: datetime, actor: User | None = None)
     by_organizer = actor is not None
     reason = _("Dibatalkan oleh panitia.") if by_organizer else _("Dibatalkan oleh peserta.")
     registrations_cancelled.send(event, registrations=[registration], now=now, reason=reason)
-    record(
+    record_for_event(
         actor,
-        event.organization_id,
+        event,
         "registration",
         registration.id,
         "cancelled",
         {"by": "panitia" if by_organizer else "peserta"},
-        event_id=event.id,
     )
     commit()
     return registration
@@ -442,15 +441,7 @@ def cancel_as_spam(actor: User, event: Event, registration_ids: list[int], now: 
     registrations_cancelled.send(event, registrations=chosen, now=now, reason=_("Dibatalkan sebagai spam."))
     if chosen:
         codes = [r.code for r in chosen]
-        record(
-            actor,
-            event.organization_id,
-            "registration",
-            event.id,
-            "spam",
-            {"codes": codes},
-            event_id=event.id,
-        )
+        record_for_event(actor, event, "registration", event.id, "spam", {"codes": codes})
     commit()
     return len(chosen)
 
@@ -501,15 +492,7 @@ def _add_by_hand(
     registration = _admit(
         event, values, now, RegistrationSource.MANUAL, False, existing, seat_assured=at_door
     )
-    record(
-        actor,
-        event.organization_id,
-        "registration",
-        registration.id,
-        "added",
-        {"name": registration.name},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "registration", registration.id, "added", {"name": registration.name})
     return RegistrationResult(registration)
 
 
@@ -544,15 +527,7 @@ def correct_registrant(actor: User, registration: Registration, data: Registrant
         _promote_waiting(event, old_mode, now)
     if changes:
         registration_corrected.send(event, registration=registration, now=now)
-        record(
-            actor,
-            event.organization_id,
-            "registration",
-            registration.id,
-            "updated",
-            changes,
-            event_id=event.id,
-        )
+        record_for_event(actor, event, "registration", registration.id, "updated", changes)
     commit()
     return changes
 
@@ -599,15 +574,7 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
         messages.promoted(event, registration, now)
     elif old == RegistrationStatus.CONFIRMED:
         _promote_waiting(event, registration.attendance_mode, now)
-    record(
-        actor,
-        event.organization_id,
-        "registration",
-        registration.id,
-        "status",
-        {"status": [old, status]},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "registration", registration.id, "status", {"status": [old, status]})
 
 
 def resend_confirmation(actor: User, registration: Registration, now: datetime) -> bool:
@@ -820,7 +787,7 @@ def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
             )
         )
         added += 1
-    record(actor, event.organization_id, "invitation", event.id, "added", {"count": added}, event_id=event.id)
+    record_for_event(actor, event, "invitation", event.id, "added", {"count": added})
     db.session.commit()
     return added
 
@@ -850,15 +817,7 @@ def invite_person(actor: User, event: Event, name: str, phone: str, email: str) 
     )
     db.session.add(invitation)
     db.session.flush()
-    record(
-        actor,
-        event.organization_id,
-        "invitation",
-        invitation.id,
-        "added",
-        {"name": invitation.name},
-        event_id=event.id,
-    )
+    record_for_event(actor, event, "invitation", invitation.id, "added", {"name": invitation.name})
     db.session.commit()
     return invitation
 
