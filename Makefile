@@ -20,6 +20,7 @@ test: setup $(VENV)/.dev-installed
 	@scripts/install-system-packages debian-packages-dev.txt
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## Print the performance figures (needs PostgreSQL; installs wrk).
@@ -60,6 +61,7 @@ messages: $(VENV)/.installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

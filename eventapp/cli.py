@@ -58,7 +58,7 @@ def load_demo() -> None:
         load(current_app.config["UPLOAD_DIR"])
         click.echo("Data contoh dimuat.")
     for email, password, role in DEMO_ACCOUNTS:
-        click.echo(f"  Akun {DEMO_ROLE_NAMES[role]:<17} {email}  kata sandi: {password}")
+        click.echo(f"  Akun {DEMO_ROLE_NAMES[Role(role)]:<17} {email}  kata sandi: {password}")
 
 
 @outbox_cli.command("failed")

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from flask_babel import Babel
@@ -15,6 +16,7 @@ from flask_wtf import CSRFProtect
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 
 from config import Config
 
@@ -55,11 +57,22 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+class Base(DeclarativeBase):
+    """The models' declarative base: constraint names follow NAMING_CONVENTION."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
 # Objects keep their loaded values after a commit: a request's session ends soon after, and
 # reading them again would cost a query per object.
-db = SQLAlchemy(
-    metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False}
-)
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# What models derive from. db.Model is Base plus Flask-SQLAlchemy's table naming and query
+# helpers, made at run time, which a type checker cannot follow; it checks against Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -42,7 +42,8 @@ class Form(FlaskForm):
             no JSON body read as a form."""
             if request.is_json:
                 return MultiDict()
-            wrapped = super().wrap_formdata(form, formdata)
+            # Flask-WTF has no type information: mypy cannot see the method it defines.
+            wrapped = super().wrap_formdata(form, formdata)  # type: ignore[misc]
             if not isinstance(wrapped, CombinedMultiDict):
                 return wrapped
             file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}

@@ -17,8 +17,8 @@ def select_locale() -> str:
     jobs and commands write Indonesian)."""
     chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def zone_label(tz_name: str) -> str:

@@ -3,6 +3,7 @@
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -21,6 +22,11 @@ class LocalFetcher(URLFetcher):
             if not any(path.is_relative_to(root) for root in self.roots):
                 raise ValueError(f"file outside the allowed folders: {url}")
         return super().fetch(url, headers)
+
+
+def static_dir() -> Path:
+    """The app's static files (fonts for documents), the second root every document reads."""
+    return Path(current_app.root_path) / "static"
 
 
 def render_pdf(html: str, roots: list[Path]) -> bytes:

@@ -95,7 +95,7 @@ class _Copy:
             number = self.known[obj.objgen]
             if isinstance(obj, Stream):
                 data = obj.read_raw_bytes()
-                entries = {key: value for key, value in obj.stream_dict.items() if key != "/Length"}
+                entries: dict[str, object] = {k: v for k, v in obj.stream_dict.items() if k != "/Length"}
                 if "/Filter" not in entries:
                     data, entries["/Filter"] = zlib.compress(data), Name.FlateDecode
                 entries["/Length"] = len(data)

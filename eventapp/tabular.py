@@ -151,7 +151,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple]:
         workbook.close()
 
 
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
+def _csv_rows(content: bytes) -> Iterator[tuple]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -162,7 +162,7 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
-        yield from reader
+        yield from (tuple(row) for row in reader)
     except csv.Error as error:
         if "field limit" in str(error):
             why = _("ada sel yang terlalu panjang")

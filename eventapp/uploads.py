@@ -42,8 +42,9 @@ def store_image(content: bytes, folder: Path, max_bytes: int, max_side: int, cod
         if max(width, height) > MAX_SIDE_PIXELS or width * height > MAX_PIXELS:
             raise too_many_pixels
         header.verify()
-        image = Image.open(io.BytesIO(content))
-        image.load()
+        opened = Image.open(io.BytesIO(content))
+        opened.load()
+        image: Image.Image | None = opened
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many_pixels
     except (UnidentifiedImageError, OSError, SyntaxError):

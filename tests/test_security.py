@@ -731,3 +731,19 @@ def test_contact_verification_can_refuse_a_registration(client, db, kotim, make_
         page = post_form(client, f"/acara/{event.slug}/daftar", _person(9)).get_data(as_text=True)
     assert "Masukkan kode yang dikirim ke WhatsApp Anda." in page
     assert _registrations(db) == 0
+
+
+def test_an_office_id_typed_into_a_form_by_hand_is_refused_not_a_crash(client, login, make_user):
+    import io
+
+    from eventapp.accounts.models import Role
+
+    login(make_user(None, role=Role.ADMIN, email="admin@kalteng.example"))
+    upload = (io.BytesIO(b"nomor_induk,nama_kim\nKIM-1,KIM Satu\n"), "kim.csv")
+    page = post_form(
+        client,
+        "/kelola/kim/impor",
+        {"organization_id": "999999", "file": upload},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200 and "Pilih organisasi pembina." in page.get_data(as_text=True)

@@ -121,7 +121,8 @@ def bind_organization_field(form, actor: User) -> Organization | None:
     form.organization_id.choices = select_choices([(org.id, org.name) for org in organizations])
     if form.organization_id.data is None and organizations:
         form.organization_id.data = organizations[0].id
-    return db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None
+    # An id that is not an office (typed into the request by hand) chooses nothing.
+    return next((org for org in organizations if org.id == form.organization_id.data), None)
 
 
 class RequeueForm(Form):

@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -9,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.regions.models import Region
 
 
 class OrganizationLevel(enum.StrEnum):
@@ -23,7 +27,7 @@ class Role(enum.StrEnum):
     CHECKIN = "checkin"  # door staff: may only check people in
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organizations"
     __table_args__ = (CheckConstraint("level IN ('provinsi', 'kabupaten_kota')", name="level_known"),)
 
@@ -47,7 +51,7 @@ class Organization(db.Model):
     signatory_title: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    region = relationship("Region")
+    region: Mapped["Region | None"] = relationship()
 
     @property
     def letterhead_lines(self) -> list[str]:
@@ -57,7 +61,7 @@ class Organization(db.Model):
         return f"<Organization {self.name}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'organizer', 'checkin')", name="role_known"),

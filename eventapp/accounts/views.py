@@ -253,8 +253,8 @@ def _organization_data(form: OrganizationForm, org: Organization | None) -> serv
                 "signatory_title",
             )
         },
-        level=form.level.data if "level" in form else org.level,
-        region_id=form.region_id.data if "region_id" in form else org.region_id,
+        level=form.level.data if org is None or "level" in form else org.level,
+        region_id=form.region_id.data if org is None or "region_id" in form else org.region_id,
     )
 
 

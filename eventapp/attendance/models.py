@@ -2,13 +2,18 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.events.models import EventSession
+    from eventapp.registration.models import Registration
 
 
 class AttendanceStatus(enum.StrEnum):
@@ -33,7 +38,7 @@ STATUS_LABELS = {
 }
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     __tablename__ = "attendances"
     __table_args__ = (
         # One record per person and session: a second scan finds the first.
@@ -53,11 +58,11 @@ class Attendance(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    registration = relationship("Registration")
-    session = relationship("EventSession")
+    registration: Mapped["Registration"] = relationship()
+    session: Mapped["EventSession"] = relationship()
 
 
-class CodeWindow(db.Model):
+class CodeWindow(Model):
     """The time in which online participants may enter a session's kode presensi."""
 
     __tablename__ = "code_windows"
@@ -68,4 +73,4 @@ class CodeWindow(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    session = relationship("EventSession")
+    session: Mapped["EventSession"] = relationship()

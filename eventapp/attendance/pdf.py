@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +10,7 @@ from eventapp.attendance.models import Attendance, AttendanceStatus
 from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_time, utc_to_local
-from eventapp.pdf import render_pdf
+from eventapp.pdf import render_pdf, static_dir
 from eventapp.registration.models import Registration, RegistrationStatus
 
 BLANK_ROWS = 10  # for people who register at the door
@@ -59,4 +59,4 @@ def attendance_sheet(event: Event, session: EventSession, filled: bool, upload_d
         blank_rows=0 if filled else BLANK_ROWS,
         logo_url=logo.as_uri() if logo and logo.exists() else None,
     )
-    return render_pdf(html, [upload_dir, Path(current_app.static_folder)])
+    return render_pdf(html, [upload_dir, static_dir()])

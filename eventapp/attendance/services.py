@@ -169,6 +169,8 @@ def check_in(
     except IntegrityError:  # scanned at two desks at once: the other desk was first
         db.session.rollback()
         found = _existing(registration, session)
+        if found is None:  # the other desk's check-in was undone meanwhile
+            raise
         return CheckInResult(
             "already",
             _("Sudah tercatat hadir pukul %(time)s.", time=_hhmm(found.recorded_at, event)),

@@ -1,15 +1,19 @@
 """Who changed what, for the organizers' history pages."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.accounts.models import User
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,4 +31,4 @@ class AuditEntry(db.Model):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor = relationship("User")
+    actor: Mapped["User | None"] = relationship()

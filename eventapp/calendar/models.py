@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
 
 
 class ReminderKind(enum.StrEnum):
@@ -15,7 +15,7 @@ class ReminderKind(enum.StrEnum):
     HOUR_BEFORE = "1j"
 
 
-class ReminderDelivery(db.Model):
+class ReminderDelivery(Model):
     __tablename__ = "reminder_deliveries"
     __table_args__ = (
         # The once-only rule: a second task run or a second worker cannot insert it again.

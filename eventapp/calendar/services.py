@@ -110,10 +110,11 @@ WINDOWS = (
 def reminder_text(event: Event, session: EventSession, registration: Registration, kind: str | None) -> str:
     """What a reminder says. Without a kind it is the text the participant page offers for
     WhatsApp, which may be sent any day, so it names the day and not 'besok'."""
-    first = {
+    openings: dict[str | None, str] = {
         ReminderKind.DAY_BEFORE: _("Besok: %(title)s", title=event.title),
         ReminderKind.HOUR_BEFORE: _("Satu jam lagi: %(title)s", title=event.title),
-    }.get(kind, _("Pengingat: %(title)s", title=event.title))
+    }
+    first = openings.get(kind, _("Pengingat: %(title)s", title=event.title))
     lines = [
         first,
         _("Waktu: %(when)s", when=format_span(session.starts_at, session.ends_at, event.timezone, "id")),

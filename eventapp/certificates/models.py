@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -9,7 +10,11 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.events.models import Event, EventPerson
+    from eventapp.registration.models import Registration
 
 
 class HolderRole(enum.StrEnum):
@@ -28,7 +33,7 @@ ROLE_LABELS = {
 DESIGNS = {"klasik": _l("Klasik (bingkai)"), "modern": _l("Modern (pita samping)")}
 
 
-class CertificateSettings(db.Model):
+class CertificateSettings(Model):
     __tablename__ = "certificate_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,10 +54,10 @@ class CertificateSettings(db.Model):
     # The next serial number; taken and raised under a row lock, so numbers never repeat or skip.
     next_seq: Mapped[int] = mapped_column(default=1)
 
-    event = relationship("Event")
+    event: Mapped["Event"] = relationship()
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("event_id", "registration_id", name="uq_certificates_event_id_registration_id"),
@@ -80,18 +85,18 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
 
-    event = relationship("Event")
-    registration = relationship("Registration")
-    person = relationship("EventPerson")
+    event: Mapped["Event"] = relationship()
+    registration: Mapped["Registration | None"] = relationship()
+    person: Mapped["EventPerson | None"] = relationship()
 
     @property
     def holder_email(self) -> str:
         """Where the certificate is mailed: the registration's or the programme entry's address."""
         holder = self.registration or self.person
-        return holder.email if holder is not None else ""
+        return (holder.email or "") if holder is not None else ""
 
 
-class BulkJob(db.Model):
+class BulkJob(Model):
     """A 'download all' being built in the background, with its progress."""
 
     __tablename__ = "certificate_bulk_jobs"
@@ -114,3 +119,5 @@ class BulkJob(db.Model):
     # worker died or the job was never picked up.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped["Event"] = relationship()

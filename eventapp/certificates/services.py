@@ -13,7 +13,7 @@ from itertools import groupby
 from pathlib import Path
 
 import segno
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Page, Pdf, Stream, String
 from sqlalchemy import and_, func, or_, select
@@ -31,7 +31,7 @@ from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_day, format_days, utc_to_local
 from eventapp.outbox.jobs import commit
 from eventapp.outbox.services import queue_email
-from eventapp.pdf import render_pdf
+from eventapp.pdf import render_pdf, static_dir
 from eventapp.pdfwriter import PdfWriter
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.registration.models import Registration, RegistrationStatus
@@ -412,7 +412,8 @@ def verify_url(certificate: Certificate) -> str:
 
 def event_dates(event: Event) -> str:
     """'15–16 Desember 2026' on the certificate and its verification page."""
-    return format_days(*event.local_days, locale="id")
+    first, last = event.local_days
+    return format_days(first, last, "id")
 
 
 def _page_context(certificate, settings: CertificateSettings) -> dict:
@@ -443,14 +444,14 @@ def _html(
         signed=", ".join(filter(None, [org.city, format_day(event.local_days[1], "id")])),
         logo_url=logo.as_uri() if logo and logo.exists() else None,
         background_url=background.as_uri() if background and background.exists() else None,
-        fonts_url=(Path(current_app.static_folder) / "fonts").as_uri(),
+        fonts_url=(static_dir() / "fonts").as_uri(),
         signature_url=lambda name: (upload_dir / "signatures" / name).as_uri() if name else None,
         qr_slot=QR_SLOT,
     )
 
 
 def _laid_out(html: str, upload_dir: Path) -> Pdf:
-    return Pdf.open(io.BytesIO(render_pdf(html, [upload_dir, Path(current_app.static_folder)])))
+    return Pdf.open(io.BytesIO(render_pdf(html, [upload_dir, static_dir()])))
 
 
 def _draw_qr(pdf: Pdf, page: Page, certificate) -> None:
@@ -534,6 +535,8 @@ class Sample:
 
 def _numbering_day(event: Event) -> datetime:
     """The month and year in a number are the event's (its last day), whenever it is issued."""
+    if event.ends_at is None:
+        raise ValidationFailed(_("Acara ini tidak memiliki sesi."), "session_required")
     return utc_to_local(event.ends_at, event.timezone)
 
 
@@ -699,7 +702,7 @@ def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
     if job is None or job.status != "queued":  # given up on by the sweep, or claimed already
         db.session.rollback()
         return
-    event = db.session.get(Event, job.event_id)
+    event = job.event
     certificates = [c for c in event_certificates(event) if c.revoked_at is None]
     job.status, job.total, job.heartbeat_at = "running", len(certificates), clock()
     job.filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"

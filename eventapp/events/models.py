@@ -2,14 +2,19 @@
 
 import enum
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
 from eventapp.i18n import utc_to_local
+
+if TYPE_CHECKING:
+    from eventapp.accounts.models import Organization
+    from eventapp.regions.models import Region
 
 
 class EventKind(enum.StrEnum):
@@ -83,7 +88,7 @@ ROLE_LABELS = {
 }
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint(
@@ -139,8 +144,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    organization = relationship("Organization")
-    region = relationship("Region")
+    organization: Mapped["Organization"] = relationship()
+    region: Mapped["Region | None"] = relationship()
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
     )
@@ -189,7 +194,7 @@ class Event(db.Model):
         return f"<Event {self.slug}>"
 
 
-class EventSession(db.Model):
+class EventSession(Model):
     __tablename__ = "event_sessions"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
@@ -205,7 +210,7 @@ class EventSession(db.Model):
     event: Mapped[Event] = relationship(back_populates="sessions")
 
 
-class EventPerson(db.Model):
+class EventPerson(Model):
     __tablename__ = "event_people"
     __table_args__ = (CheckConstraint("role IN ('narasumber', 'moderator', 'panitia')", name="role_known"),)
 

@@ -104,7 +104,7 @@ class KindDefaults:
     days: int = 1
 
 
-KIND_DEFAULTS = {
+KIND_DEFAULTS: dict[str, KindDefaults] = {
     EventKind.SOSIALISASI: KindDefaults(EventMode.LURING, Audience.UMUM, 100, None, time(9), time(12)),
     # A Zoom meeting licence commonly holds 300 people.
     EventKind.WEBINAR: KindDefaults(EventMode.DARING, Audience.UMUM, None, 300, time(9), time(11)),
@@ -194,6 +194,8 @@ def _store_poster(poster: bytes | None, upload_dir: Path | None) -> str | None:
     leaves the event as it was."""
     if not poster:
         return None
+    if upload_dir is None:
+        raise ValueError("a poster needs the upload folder")
     return store_image(poster, upload_dir / "posters", POSTER_MAX_BYTES, 1200, "poster")
 
 

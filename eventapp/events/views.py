@@ -14,7 +14,7 @@ from eventapp.accounts.models import OrganizationLevel, Role
 from eventapp.audit.services import describe, event_history
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services
 from eventapp.events.access import managed_event_or_404
 from eventapp.events.forms import (
@@ -121,6 +121,7 @@ EVENT_FIELD_OF_ERROR = {
     "poster_too_large": "poster",
     "contact_phone_invalid": "contact_phone",
     "poster_bad_type": "poster",
+    "organization_required": "organization_id",
 }
 
 
@@ -170,6 +171,8 @@ def create():
             for n in range(defaults.days)
         ]
         try:
+            if organization is None:
+                raise ValidationFailed(_("Pilih penyelenggara."), "organization_required")
             event = services.create_event(
                 current_user, organization, _event_data(form), sessions, *_poster_upload(form)
             )

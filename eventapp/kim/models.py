@@ -3,14 +3,20 @@
 import enum
 import secrets
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.accounts.models import Organization
+    from eventapp.regions.models import Region
 
 MIN_MEMBERS = 3
 MAX_MEMBERS = 30
@@ -47,7 +53,7 @@ class Occupation(enum.StrEnum):
     LAINNYA = "lainnya"
 
 
-class Kim(db.Model):
+class Kim(Model):
     __tablename__ = "kims"
     # Each office numbers its own KIM, so uniqueness (and what an error may reveal) stays within it.
     __table_args__ = (
@@ -80,8 +86,15 @@ class Kim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    organization = relationship("Organization")
-    village = relationship("Region")
+    organization: Mapped["Organization"] = relationship()
+    village: Mapped["Region"] = relationship()
+
+    @property
+    def kabupaten(self) -> "Region | None":
+        """The kabupaten/kota of the KIM's desa (desa → kecamatan → kabupaten)."""
+        kecamatan = self.village.parent
+        return kecamatan.parent if kecamatan is not None else None
+
     members: Mapped[list["KimMember"]] = relationship(
         back_populates="kim",
         cascade="all, delete-orphan",
@@ -97,7 +110,7 @@ def position_order(column):
     return case({p.value: rank for rank, p in enumerate(Position)}, value=column, else_=len(Position))
 
 
-class KimMember(db.Model):
+class KimMember(Model):
     __tablename__ = "kim_members"
     __table_args__ = (
         CheckConstraint("gender IN ('L', 'P')", name="gender_known"),
@@ -122,7 +135,7 @@ class KimMember(db.Model):
         return f"<KimMember {self.name}>"
 
 
-POSITION_LABELS = {
+POSITION_LABELS: dict[str, LazyString] = {
     # Contexts tell translators these are one person's roles, not column headings.
     Position.KETUA: _lp("jabatan KIM", "Ketua"),
     Position.SEKRETARIS: _lp("jabatan KIM", "Sekretaris"),

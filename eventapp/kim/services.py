@@ -460,6 +460,7 @@ class _RegionMatcher:
     def __init__(self, area: Region | None):
         self.area = area
         self.cache: dict[tuple, Region | None] = {}
+        self.provinces: list[Region] | None = None
 
     def find(self, parent_id: int | None, level: RegionLevel, name: str) -> Region | None:
         key = (parent_id, level, name.strip().lower())
@@ -481,11 +482,11 @@ class _RegionMatcher:
         return None
 
     def _provinces(self) -> list[Region]:
-        if "provinces" not in self.cache:
-            self.cache["provinces"] = list(
+        if self.provinces is None:
+            self.provinces = list(
                 db.session.scalars(select(Region).where(Region.level == RegionLevel.PROVINSI))
             )
-        return self.cache["provinces"]
+        return self.provinces
 
 
 def _parse_kim_row(record: dict, line: int, matcher: _RegionMatcher, errors: list[RowError]) -> dict:
@@ -682,9 +683,9 @@ def import_kims(actor: User, organization: Organization, records: list[dict], no
     taken_phones = db.session.scalars(
         select(KimMember).where(KimMember.phone.in_(list(phones))).options(selectinload(KimMember.kim))
     )
-    for member in taken_phones:
+    for holder in taken_phones:
         result.errors.append(
-            RowError(phones[member.phone], "no_hp", _phone_taken_message(member, organization.id))
+            RowError(phones[holder.phone or ""], "no_hp", _phone_taken_message(holder, organization.id))
         )
 
     if result.errors:

@@ -9,7 +9,7 @@ from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.extensions import db
 from eventapp.forms import optional_int, show_error
 from eventapp.kim import services
@@ -75,22 +75,17 @@ def template_file(fmt: str):
 
 def _kim_data(form: KimForm) -> services.KimData:
     return services.KimData(
-        **{
-            name: getattr(form, name).data or ""
-            for name in (
-                "name",
-                "registration_number",
-                "address",
-                "decree_number",
-                "phone",
-                "website_url",
-                "facebook_url",
-                "instagram_url",
-                "youtube_url",
-            )
-        },
+        name=form.name.data or "",
+        registration_number=form.registration_number.data or "",
         village_id=form.village_id.data,
+        address=form.address.data or "",
         founded_on=form.founded_on.data,
+        decree_number=form.decree_number.data or "",
+        phone=form.phone.data or "",
+        website_url=form.website_url.data or "",
+        facebook_url=form.facebook_url.data or "",
+        instagram_url=form.instagram_url.data or "",
+        youtube_url=form.youtube_url.data or "",
     )
 
 
@@ -101,6 +96,7 @@ KIM_FIELD_OF_ERROR = {
     "village_required": "village_id",
     "village_outside_area": "village_id",
     "phone_invalid": "phone",
+    "organization_required": "organization_id",
 }
 
 
@@ -116,6 +112,8 @@ def create():
     form.bind_region_choices(kabupaten_in(organization.region if organization else None))
     if not _wants_region_refresh(form) and form.validate_on_submit():
         try:
+            if organization is None:
+                raise ValidationFailed(_("Pilih organisasi pembina."), "organization_required")
             kim = services.create_kim(current_user, organization, _kim_data(form))
         except DomainError as error:
             show_error(form, error, KIM_FIELD_OF_ERROR, "name")
@@ -258,6 +256,8 @@ def import_file():
     if form.validate_on_submit():
         upload = form.file.data
         try:
+            if organization is None:
+                raise ValidationFailed(_("Pilih organisasi pembina."), "organization_required")
             records = read_table(upload.filename, upload.read())
             result = services.import_kims(current_user, organization, records, utcnow())
         except DomainError as error:

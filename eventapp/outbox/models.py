@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -16,7 +16,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # given up: last_error says why; an admin may send it again
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),)
 

@@ -76,7 +76,10 @@ def _email(message: OutboxMessage) -> EmailMessage:
             email.attach(message.attachment_name, message.attachment_content, "application/pdf")
         return email
     email = CalendarMessage(
-        message.subject, message.body_text, to=[message.recipient], calendar_method=message.calendar_method
+        message.subject,
+        message.body_text,
+        to=[message.recipient],
+        calendar_method=message.calendar_method or "REQUEST",
     )
     email.attach_alternative(message.calendar_ics, "text/calendar")
     return email

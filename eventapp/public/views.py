@@ -25,4 +25,4 @@ def upload(folder: str, filename: str):
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers and link previews ask for this address whatever the page declares."""
-    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=7 * 24 * 3600)
+    return current_app.send_static_file("favicon.svg")

@@ -5,7 +5,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventapp.extensions import db
+from eventapp.extensions import Model
 
 
 class RegionLevel(enum.StrEnum):
@@ -21,7 +21,7 @@ class RegionLevel(enum.StrEnum):
         return order[index + 1] if index + 1 < len(order) else None
 
 
-class Region(db.Model):
+class Region(Model):
     __tablename__ = "regions"
     __table_args__ = (
         UniqueConstraint("level", "source_id", name="uq_regions_level_source_id"),

@@ -2,6 +2,7 @@
 
 import json
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from sqlalchemy import insert, select
 
@@ -10,7 +11,7 @@ from eventapp.extensions import db
 from eventapp.regions.models import Region, RegionLevel
 
 
-def _dataset_files() -> dict[str, object]:
+def _dataset_files() -> dict[str, Traversable]:
     """The areaid data files, one per province, keyed by lower-case province name."""
     folder = resources.files("areaid") / "data"
     return {

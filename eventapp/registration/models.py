@@ -2,13 +2,20 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp.dbtypes import UTCDateTime, utcnow
-from eventapp.extensions import db
+from eventapp.extensions import Model
+
+if TYPE_CHECKING:
+    from eventapp.events.models import Event
+    from eventapp.kim.models import Kim, KimMember
+    from eventapp.regions.models import Region
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -31,14 +38,14 @@ SOURCE_LABELS = {
     RegistrationSource.MANUAL: _l("Panitia"),
 }
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, LazyString] = {
     RegistrationStatus.CONFIRMED: _l("Terdaftar"),
     RegistrationStatus.WAITLISTED: _l("Daftar tunggu"),
     RegistrationStatus.CANCELLED: _l("Dibatalkan"),
 }
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("event_id", "phone", name="uq_registrations_event_id_phone"),
@@ -80,15 +87,15 @@ class Registration(db.Model):
     # organizer approves (or replaces) it.
     requested_name: Mapped[str | None] = mapped_column(String(150))
 
-    event = relationship("Event")
-    kim = relationship("Kim")
-    region = relationship("Region")
+    event: Mapped["Event"] = relationship()
+    kim: Mapped["Kim | None"] = relationship()
+    region: Mapped["Region | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Registration {self.code} {self.status}>"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("event_id", "member_id", name="uq_invitations_event_id_member_id"),)
 
@@ -106,5 +113,6 @@ class Invitation(db.Model):
     excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     excuse: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    member = relationship("KimMember")
-    registration = relationship("Registration")
+    event: Mapped["Event"] = relationship()
+    member: Mapped["KimMember | None"] = relationship()
+    registration: Mapped["Registration | None"] = relationship()

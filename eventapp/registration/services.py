@@ -147,7 +147,7 @@ def waitlist_position(registration: Registration) -> int | None:
             Registration.queue_number < registration.queue_number,
         )
     )
-    return ahead + 1
+    return (ahead or 0) + 1
 
 
 def province_of(event: Event) -> Region | None:
@@ -161,7 +161,8 @@ def province_of(event: Event) -> Region | None:
 def _kim_in_reach(event: Event, kim: Kim) -> bool:
     """A KIM the form offers for this event: one in the organizing office's province."""
     province = province_of(event)
-    return province is None or kim.village.parent.parent.parent_id == province.id
+    kabupaten = kim.kabupaten
+    return province is None or (kabupaten is not None and kabupaten.parent_id == province.id)
 
 
 # --- Registering ------------------------------------------------------------------------------
@@ -227,7 +228,8 @@ def _clean(event: Event, data: RegistrantData, require_consent: bool) -> dict:
         raise InvalidRegistrant(problems)
     region_id = data.region_id
     if kim is not None:
-        region_id = kim.village.parent.parent_id
+        kecamatan = kim.village.parent
+        region_id = kecamatan.parent_id if kecamatan is not None else None
     elif region_id is not None and db.session.get(Region, region_id) is None:
         region_id = None
     return {

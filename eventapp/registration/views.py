@@ -9,8 +9,8 @@ from markupsafe import Markup
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services as events
-from eventapp.events.models import MODE_LABELS, Event
-from eventapp.extensions import db, limiter
+from eventapp.events.models import MODE_LABELS, Event, EventStatus
+from eventapp.extensions import limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import POSITION_LABELS, Kim
 from eventapp.phones import whatsapp_url
@@ -109,8 +109,8 @@ def invitation(token: str):
         abort(404)
     if found.registration is not None and found.registration.status != RegistrationStatus.CANCELLED:
         return redirect(url_for("registration.participant", token=found.registration.token))
-    event = db.session.get(Event, found.event_id)
-    if event.status == "draft":
+    event = found.event
+    if event.status == EventStatus.DRAFT:
         abort(404)
     excuse_form = ExcuseForm(formdata=None, excuse=found.excuse)
     if "excuse" in request.form:
