@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
 from eventapp.errors import ValidationFailed
-from eventapp.kim import services
+from eventapp.kim import services, spreadsheet
 from eventapp.kim.models import Kim, KimMember
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.tabular import to_xlsx
@@ -312,9 +312,9 @@ def test_list_marks_kim_outside_the_member_range(client, login, make_kim, two_of
 
 
 def _row(**values):
-    base = dict.fromkeys(services.COLUMNS, "")
+    base = dict.fromkeys(spreadsheet.COLUMNS, "")
     base.update(values)
-    return [base[column] for column in services.COLUMNS]
+    return [base[column] for column in spreadsheet.COLUMNS]
 
 
 GOOD_ROWS = [
@@ -363,7 +363,7 @@ def _upload(client, filename: str, content: bytes):
     )
 
 
-def _csv(rows, headers=services.COLUMNS) -> bytes:
+def _csv(rows, headers=spreadsheet.COLUMNS) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -378,7 +378,7 @@ def _counts(db):
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_import_adds_every_kim_and_member(client, login, db, two_offices, kind):
     login(two_offices["kotim_user"])
-    content = to_xlsx(services.COLUMNS, GOOD_ROWS, "KIM") if kind == "xlsx" else _csv(GOOD_ROWS)
+    content = to_xlsx(spreadsheet.COLUMNS, GOOD_ROWS, "KIM") if kind == "xlsx" else _csv(GOOD_ROWS)
     response = _upload(client, f"kim.{kind}", content)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -478,13 +478,13 @@ def test_export_opens_in_excel_and_imports_back(client, login, db, make_org, mak
     csv_body = client.get("/kelola/kim/ekspor.csv").get_data()
     assert csv_body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(csv_body.decode("utf-8-sig"))))
-    assert rows[0] == services.COLUMNS
+    assert rows[0] == spreadsheet.COLUMNS
     assert len(rows) == 1 + 3  # one row per member
 
     xlsx = client.get("/kelola/kim/ekspor.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == services.COLUMNS
+    assert list(values[0]) == spreadsheet.COLUMNS
     assert values[1][1] == "KIM Kotabesi Bersinar"
 
     # The same file, its numbers and phones freed, goes into another office of the same area.

@@ -12,7 +12,7 @@ from eventapp.edges import paginate
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.extensions import db
 from eventapp.forms import optional_int, show_error
-from eventapp.kim import services
+from eventapp.kim import services, spreadsheet
 from eventapp.kim.forms import ImportForm, KimForm, MemberForm
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS, Kim, KimMember
 from eventapp.phones import display_phone
@@ -63,14 +63,14 @@ def index():
 @bp.route("/ekspor.<any(xlsx, csv):fmt>")
 def export(fmt: str):
     """The filtered registry as a spreadsheet in the import layout."""
-    rows = services.export_rows(current_user, _filters())
-    return spreadsheet_response(fmt, services.COLUMNS, rows, "KIM", "kim")
+    rows = spreadsheet.export_rows(current_user, _filters())
+    return spreadsheet_response(fmt, spreadsheet.COLUMNS, rows, "KIM", "kim")
 
 
 @bp.route("/templat.<any(xlsx, csv):fmt>")
 def template_file(fmt: str):
     """An empty import file with the expected columns and two example rows."""
-    return spreadsheet_response(fmt, services.COLUMNS, services.EXAMPLE_ROWS, "KIM", "templat-kim")
+    return spreadsheet_response(fmt, spreadsheet.COLUMNS, spreadsheet.EXAMPLE_ROWS, "KIM", "templat-kim")
 
 
 def _kim_data(form: KimForm) -> services.KimData:
@@ -259,7 +259,7 @@ def import_file():
             if organization is None:
                 raise ValidationFailed(_("Pilih organisasi pembina."), "organization_required")
             records = read_table(upload.filename, upload.read())
-            result = services.import_kims(current_user, organization, records, utcnow())
+            result = spreadsheet.import_kims(current_user, organization, records, utcnow())
         except DomainError as error:
             form.file.errors.append(error.message)
         else:
@@ -279,6 +279,6 @@ def import_file():
         "kim/import.html",
         form=form,
         result=result,
-        columns=services.COLUMNS,
-        required_columns=services.REQUIRED_COLUMNS,
+        columns=spreadsheet.COLUMNS,
+        required_columns=spreadsheet.REQUIRED_COLUMNS,
     )
