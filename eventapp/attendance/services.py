@@ -1,10 +1,9 @@
-"""Attendance rules: door check-in, the online attendance code, meeting-report import, rakor
-marks, the attendance rule for certificates, the matrix and the offices' reports."""
+"""Attendance rules: door check-in, the online attendance code, rakor marks, the attendance
+rule for certificates, the matrix and the offices' reports (meeting reports: meeting_reports)."""
 
-import re
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
 from eventapp.audit.services import record_for_event, sentence_for
-from eventapp.errors import DomainError, PermissionDenied, ValidationFailed
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span, format_time, utc_to_local
@@ -77,7 +76,8 @@ def _lookup(typed: str, organization_id: int) -> Registration | None:
     )
 
 
-def _existing(registration: Registration, session: EventSession) -> Attendance | None:
+def existing_record(registration: Registration, session: EventSession) -> Attendance | None:
+    """What is recorded for a person at a session, if anything."""
     return db.session.scalar(
         select(Attendance).where(
             Attendance.registration_id == registration.id, Attendance.session_id == session.id
@@ -85,7 +85,7 @@ def _existing(registration: Registration, session: EventSession) -> Attendance |
     )
 
 
-def _record(
+def add_record(
     actor: User | None,
     registration: Registration,
     session: EventSession,
@@ -150,7 +150,7 @@ def check_in(
             _("Peserta ini masih di daftar tunggu; konfirmasi dulu bila ada kursi."),
             registration,
         )
-    found = _existing(registration, session)
+    found = existing_record(registration, session)
     if found is not None and found.status == AttendanceStatus.HADIR:
         return CheckInResult(
             "already",
@@ -163,12 +163,12 @@ def check_in(
     if found is not None:
         db.session.delete(found)
         db.session.flush()
-    attendance = _record(actor, registration, session, method, now)
+    attendance = add_record(actor, registration, session, method, now)
     try:
         commit()
     except IntegrityError:  # scanned at two desks at once: the other desk was first
         db.session.rollback()
-        found = _existing(registration, session)
+        found = existing_record(registration, session)
         if found is None:  # the other desk's check-in was undone meanwhile
             raise
         return CheckInResult(
@@ -398,13 +398,13 @@ def submit_code(code: str, identifier: str, now: datetime) -> Attendance:
             _("Anda terdaftar hadir di tempat (luring): presensi Anda dicatat di meja registrasi."),
             "person_in_person",
         )
-    found = _existing(registration, session)
+    found = existing_record(registration, session)
     if found is not None and found.status == AttendanceStatus.HADIR:
         return found
     if found is not None:
         db.session.delete(found)
         db.session.flush()
-    attendance = _record(None, registration, session, AttendanceMethod.CODE, now)
+    attendance = add_record(None, registration, session, AttendanceMethod.CODE, now)
     db.session.commit()
     return attendance
 
@@ -427,162 +427,6 @@ def _identify(event: Event, identifier: str) -> Registration | None:
     )
 
 
-# --- Online: meeting report import ------------------------------------------------------------
-
-
-@dataclass
-class ReportRow:
-    name: str
-    email: str
-    minutes: int
-
-
-@dataclass
-class ImportResult:
-    attended: list[tuple[Registration, int]] = field(default_factory=list)  # stayed long enough
-    short: list[tuple[Registration, int]] = field(default_factory=list)  # matched, stayed too briefly
-    unmatched: list[ReportRow] = field(default_factory=list)
-    required_minutes: int = 0
-
-
-_NAME_COLUMNS = ("name (original name)", "name (nama asli)", "name", "nama", "full name", "participant")
-_EMAIL_COLUMNS = ("user email", "email", "e-mail", "email address")
-_MINUTES_COLUMNS = (
-    "duration (minutes)",
-    "duration (menit)",
-    "total duration (minutes)",
-    "duration",
-    "durasi",
-)
-
-
-def parse_meeting_report(rows: list[tuple]) -> list[ReportRow]:
-    """People and minutes from a Zoom or Google Meet participant report; a person who joined
-    several times is counted once with the minutes added up."""
-
-    def is_header(row) -> bool:
-        cells = {str(c or "").strip().lower() for c in row}
-        return bool(cells & set(_MINUTES_COLUMNS)) and bool(cells & set(_NAME_COLUMNS))
-
-    # Zoom puts a meeting summary (with its own "Duration" column) above the participant table.
-    header_index = next((i for i, row in enumerate(rows) if is_header(row)), None)
-    if header_index is None:
-        raise ValidationFailed(
-            _("Kolom nama dan durasi tidak ditemukan. Unggah laporan peserta dari Zoom atau Google Meet."),
-            "report_columns",
-        )
-    header = [str(c or "").strip().lower() for c in rows[header_index]]
-
-    def column(names):
-        return next((header.index(n) for n in names if n in header), None)
-
-    name_col, email_col, minutes_col = column(_NAME_COLUMNS), column(_EMAIL_COLUMNS), column(_MINUTES_COLUMNS)
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows[header_index + 1 :]:
-        cells = [str(c or "").strip() for c in row]
-        if not any(cells) or minutes_col >= len(cells):
-            continue
-        name = cells[name_col] if name_col is not None and name_col < len(cells) else ""
-        name = re.sub(r"\s*\(.*\)$", "", name)  # "Siti (Siti Rahmah)" → "Siti"
-        email = cells[email_col].lower() if email_col is not None and email_col < len(cells) else ""
-        match = re.search(r"\d+", cells[minutes_col])
-        if not (name or email) or not match:
-            continue
-        totals[(email, name)] += int(match.group())
-    return [ReportRow(name=name, email=email, minutes=minutes) for (email, name), minutes in totals.items()]
-
-
-def import_meeting_report(
-    actor: User, event: Event, session: EventSession, report: list[ReportRow], min_share: int, now: datetime
-) -> ImportResult:
-    """Match report rows to confirmed registrations (e-mail, then phone in the name, then the
-    exact name) and mark those who stayed at least `min_share` % of the session as present.
-    Importing the same file again gives the same records."""
-    require_manager(actor, event.organization_id)
-    if not 1 <= min_share <= 100:
-        raise ValidationFailed(_("Batas kehadiran 1 sampai 100 persen."), "share_range")
-    session_minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
-    result = ImportResult(required_minutes=-(-session_minutes * min_share // 100))
-    people = db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
-        )
-    ).all()
-    by_email = {r.email: r for r in people if r.email}
-    by_phone = {r.phone: r for r in people if r.phone}
-    by_name: dict[str, list[Registration]] = defaultdict(list)
-    for r in people:
-        by_name[_plain_name(r.name)].append(r)
-    minutes_by_person: dict[int, int] = defaultdict(int)
-    found: dict[int, Registration] = {}
-    for row in report:
-        person = by_email.get(row.email) or _phone_in(row.name, by_phone)
-        if person is None and len(by_name.get(_plain_name(row.name), [])) == 1:
-            person = by_name[_plain_name(row.name)][0]
-        if person is None:
-            result.unmatched.append(row)
-            continue
-        minutes_by_person[person.id] += row.minutes
-        found[person.id] = person
-    for person_id, minutes in minutes_by_person.items():
-        person = found[person_id]
-        if minutes >= result.required_minutes:
-            result.attended.append((person, minutes))
-            _set_online(actor, person, session, min(minutes, session_minutes), now)
-        else:
-            result.short.append((person, minutes))
-    record_for_event(
-        actor,
-        event,
-        "attendance",
-        session.id,
-        "report_imported",
-        {"hadir": len(result.attended), "singkat": len(result.short), "tidak_cocok": len(result.unmatched)},
-    )
-    db.session.commit()
-    return result
-
-
-def _plain_name(name: str) -> str:
-    return " ".join(re.sub(r"[^a-z ]", " ", name.lower()).split())
-
-
-def _phone_in(name: str, by_phone: dict[str, Registration]) -> Registration | None:
-    digits = re.search(r"(?:\+?62|0)8\d{7,11}", name.replace(" ", "").replace("-", ""))
-    if not digits:
-        return None
-    try:
-        return by_phone.get(normalize_phone(digits.group()))
-    except InvalidPhone:
-        return None
-
-
-def _set_online(
-    actor: User, person: Registration, session: EventSession, minutes: int, now: datetime
-) -> None:
-    existing = _existing(person, session)
-    if existing is not None and existing.method != AttendanceMethod.ZOOM:
-        return  # a door check-in or a code entry already counts
-    if existing is None:
-        _record(actor, person, session, AttendanceMethod.ZOOM, now, minutes=minutes)
-    else:
-        existing.minutes = minutes
-
-
-def match_by_hand(
-    actor: User, event: Event, session: EventSession, registration: Registration, minutes: int, now: datetime
-) -> int:
-    """An organizer matches an unmatched report row to a registrant; returns the minutes
-    recorded (never more than the session lasted)."""
-    require_manager(actor, event.organization_id)
-    if registration.event_id != event.id:
-        raise PermissionDenied(_("Peserta ini bukan dari acara ini."))
-    minutes = max(0, min(minutes, _session_minutes(session)))
-    _set_online(actor, registration, session, minutes, now)
-    db.session.commit()
-    return minutes
-
-
 # --- Rakor marks -------------------------------------------------------------------------------
 
 
@@ -597,7 +441,7 @@ def mark(actor: User, registration: Registration, session: EventSession, status:
             Attendance.registration_id == registration.id, Attendance.session_id == session.id
         )
     )
-    _record(actor, registration, session, AttendanceMethod.MARK, now, status=status)
+    add_record(actor, registration, session, AttendanceMethod.MARK, now, status=status)
     db.session.commit()
 
 
@@ -613,7 +457,7 @@ class PersonAttendance:
     meets_rule: bool
 
 
-def _session_minutes(session: EventSession) -> int:
+def session_minutes(session: EventSession) -> int:
     return int((session.ends_at - session.starts_at).total_seconds() // 60)
 
 
@@ -622,13 +466,13 @@ def evaluate(event: Event, registration: Registration, records: list[Attendance]
     present = {a.session_id: a for a in records if a.status == AttendanceStatus.HADIR}
     sessions = {s.id: s for s in event.sessions}
     minutes = sum(
-        min(a.minutes, _session_minutes(sessions[sid]))
+        min(a.minutes, session_minutes(sessions[sid]))
         if a.minutes is not None
-        else _session_minutes(sessions[sid])
+        else session_minutes(sessions[sid])
         for sid, a in present.items()
         if sid in sessions
     )
-    total = sum(_session_minutes(s) for s in event.sessions) or 1
+    total = sum(session_minutes(s) for s in event.sessions) or 1
     if event.attendance_rule == "persen":
         meets = minutes * 100 >= event.attendance_min_percent * total
     else:

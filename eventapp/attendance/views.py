@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import per_account, require_roles
 from eventapp.accounts.models import Role
-from eventapp.attendance import services
+from eventapp.attendance import meeting_reports, services
 from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImportForm, ScanForm
 from eventapp.attendance.models import STATUS_LABELS, Attendance, AttendanceMethod, CodeWindow
 from eventapp.attendance.pdf import attendance_sheet
@@ -223,8 +223,8 @@ def meeting_report(event_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows = services.parse_meeting_report(read_rows(upload.filename, upload.read()))
-            result = services.import_meeting_report(
+            rows = meeting_reports.parse_meeting_report(read_rows(upload.filename, upload.read()))
+            result = meeting_reports.import_meeting_report(
                 current_user, event, session, rows, form.min_share.data, utcnow()
             )
         except DomainError as error:
@@ -254,7 +254,7 @@ def match_row(event_id: int):
         flash(_("Pilih peserta untuk dicocokkan."), "error")
     else:
         typed = optional_int(request.form.get("minutes")) or 0
-        minutes = services.match_by_hand(current_user, event, session, registration, typed, utcnow())
+        minutes = meeting_reports.match_by_hand(current_user, event, session, registration, typed, utcnow())
         flash(_("%(name)s dicatat hadir %(m)d menit.", name=registration.name, m=minutes), "success")
     return redirect(url_for("attendance.matrix", event_id=event.id))
 
