@@ -170,6 +170,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
     certificates, and an invitation-only rakor for the KIM chairs."""
     from eventapp.attendance import services as attendance
     from eventapp.certificates import services as certificates
+    from eventapp.registration import invitations
     from eventapp.registration import services as registration
 
     now = utcnow()
@@ -244,7 +245,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
     )
     event_services.publish_event(organizer, rakor)
     chairs = [member for member in members if member.position == Position.KETUA]
-    registration.invite_members(organizer, rakor, chairs)
+    invitations.invite_members(organizer, rakor, chairs)
 
 
 def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:

@@ -197,6 +197,7 @@ def _held_with_a_certificate(app, event):
 def test_staff_pages_fit_a_phone(app, live_server, phone_page, make_org, make_user, make_event, make_kim):
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
+    from eventapp.registration import invitations
     from eventapp.registration import services as registration
     from tests.conftest import registrant, under_way
 
@@ -205,7 +206,7 @@ def test_staff_pages_fit_a_phone(app, live_server, phone_page, make_org, make_us
     registration.register(
         event, registrant(name="Siti Rahmah binti Abdullah Wahab", email="siti.rahmah@example.org"), utcnow()
     )
-    registration.invite_person(make_user(org), event, "Kepala Desa Camba", "081377770123", "")
+    invitations.invite_person(make_user(org), event, "Kepala Desa Camba", "081377770123", "")
     under_way(event.sessions[0])  # on the start page's "Hari ini"
     held = _held_with_a_certificate(app, make_event(org, title="Bimtek Yang Sudah Lewat")).event
     kim = make_kim(org, members=3, chair=True)

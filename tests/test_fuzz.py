@@ -16,6 +16,7 @@ import pytest
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
 from eventapp.extensions import limiter
+from eventapp.registration import invitations
 from eventapp.registration import services as registration
 from tests.conftest import PASSWORD, RequestIsolatingClient, form_tokens, registrant
 
@@ -152,7 +153,7 @@ def world(make_org, make_user, make_event, make_kim):
     rakor = make_event(org, kind="rakor", audience="undangan")
     kim = make_kim(org, members=2)
     token = registration.register(event, registrant(attendance_mode="daring"), utcnow()).registration.token
-    invitation = registration.invite_person(organizer, rakor, "Pak Camat", "081377770099", "")
+    invitation = invitations.invite_person(organizer, rakor, "Pak Camat", "081377770099", "")
     return {
         "org": org,
         "organizer": organizer,

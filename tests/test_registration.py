@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as event_services
 from eventapp.extensions import db as _db
-from eventapp.registration import services
+from eventapp.registration import lists, services
 from eventapp.registration.models import Registration
 from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
 
@@ -335,7 +335,7 @@ def test_organizer_lists_filters_and_exports_registrants(client, login, make_eve
     body = client.get(f"/kelola/acara/{event.id}/peserta/ekspor.csv").get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == services.EXPORT_COLUMNS and len(rows) == 4
+    assert rows[0] == lists.EXPORT_COLUMNS and len(rows) == 4
     first = dict(zip(rows[0], rows[1], strict=True))
     assert (
         first["status"] == "Terdaftar" and first["moda"] == "Luring" and first["jenis_kelamin"] == "Perempuan"

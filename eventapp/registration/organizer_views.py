@@ -15,7 +15,8 @@ from eventapp.events.models import MODE_LABELS, Event, EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
 from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember, Position
-from eventapp.registration import services
+from eventapp.registration import invitations as invitation_services
+from eventapp.registration import lists, services
 from eventapp.registration.forms import (
     NOT_KIM,
     InviteKimForm,
@@ -47,9 +48,9 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def _filters() -> services.RegistrantFilters:
+def _filters() -> lists.RegistrantFilters:
     args = request.args
-    return services.RegistrantFilters(
+    return lists.RegistrantFilters(
         q=args.get("q", "")[:100],
         status=args.get("status", ""),
         mode=args.get("moda", ""),
@@ -63,14 +64,14 @@ def index(event_id: int):
     """Registrants with search, filters and pagination; a fixed number of queries per page."""
     event = managed_event_or_404(event_id)
     filters = _filters()
-    page = paginate(services.registrants_query(event, filters), 50)
-    kims, regions = services.filter_options(event)
+    page = paginate(lists.registrants_query(event, filters), 50)
+    kims, regions = lists.filter_options(event)
     return render_template(
         "registration/registrants.html",
         event=event,
         page=page,
         filters=filters,
-        counts=services.status_counts(event),
+        counts=lists.status_counts(event),
         kims=kims,
         regions=regions,
         labels=LABELS,
@@ -82,8 +83,8 @@ def index(event_id: int):
 def export(event_id: int, fmt: str):
     """The filtered registrants as a spreadsheet."""
     event = managed_event_or_404(event_id)
-    rows = services.export_rows(event, _filters())
-    return spreadsheet_response(fmt, services.EXPORT_COLUMNS, rows, "Peserta", f"peserta-{event.slug}")
+    rows = lists.export_rows(event, _filters())
+    return spreadsheet_response(fmt, lists.EXPORT_COLUMNS, rows, "Peserta", f"peserta-{event.slug}")
 
 
 @bp.route("/peserta/baru", methods=["GET", "POST"])
@@ -210,7 +211,7 @@ def resend(event_id: int, registration_id: int):
 def recap(event_id: int):
     """Registrants by kabupaten/kota, KIM, gender and occupation."""
     event = managed_event_or_404(event_id)
-    return render_template("registration/recap.html", event=event, recap=services.recap(event), labels=LABELS)
+    return render_template("registration/recap.html", event=event, recap=lists.recap(event), labels=LABELS)
 
 
 @bp.route("/undangan", methods=["GET", "POST"])
@@ -220,7 +221,7 @@ def invitations(event_id: int):
     kim_form = InviteKimForm(prefix="kim")
     person_form = InvitePersonForm(prefix="orang")
     kims = db.session.scalars(scoped(Kim, current_user).where(Kim.active.is_(True)).order_by(Kim.name)).all()
-    invited = services.invited_per_kim(event)
+    invited = invitation_services.invited_per_kim(event)
     kim_form.kim_ids.choices = select_choices(
         [
             (
@@ -241,12 +242,12 @@ def invitations(event_id: int):
         if kim_form.chairs_only.data:
             stmt = stmt.where(KimMember.position == Position.KETUA)
         members = db.session.scalars(stmt).all()
-        added = services.invite_members(current_user, event, list(members))
+        added = invitation_services.invite_members(current_user, event, list(members))
         flash(_("%(n)d undangan dibuat.", n=added), "success")
         return redirect(url_for("registrants.invitations", event_id=event.id))
     if "orang-name" in request.form and person_form.validate_on_submit():
         try:
-            services.invite_person(
+            invitation_services.invite_person(
                 current_user,
                 event,
                 person_form.name.data,
@@ -263,6 +264,6 @@ def invitations(event_id: int):
         event=event,
         kim_form=kim_form,
         person_form=person_form,
-        invitations=services.event_invitations(event),
+        invitations=invitation_services.event_invitations(event),
         status_labels=STATUS_LABELS,
     )

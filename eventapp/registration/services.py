@@ -9,22 +9,18 @@ from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage, require_manager
+from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.audit.services import CHANGE_ONLY, FIELD_LABELS, diff, record_for_event, sentence_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
-from eventapp.events.models import MODE_LABELS, Audience, Event, EventMode, EventSession, EventStatus
+from eventapp.events.models import Audience, Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import utc_to_local, zone_label
 from eventapp.kim.models import (
-    GENDER_LABELS,
-    OCCUPATION_LABELS,
     POSITION_LABELS,
     Gender,
     Kim,
@@ -33,11 +29,10 @@ from eventapp.kim.models import (
     Position,
 )
 from eventapp.outbox.jobs import commit
-from eventapp.phones import InvalidPhone, display_phone, normalize_phone
+from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
 from eventapp.registration.models import (
-    SOURCE_LABELS,
     STATUS_LABELS,
     Invitation,
     Registration,
@@ -180,13 +175,13 @@ def registrant_problems(event: Event, data: RegistrantData, require_consent: boo
     """Every rule the typed details break, as (code, message); empty when they are fine. Forms
     show these together with their own errors, so a person fixes everything in one go."""
     try:
-        _clean(event, data, require_consent)
+        clean_registrant(event, data, require_consent)
     except InvalidRegistrant as error:
         return error.problems
     return []
 
 
-def _clean(event: Event, data: RegistrantData, require_consent: bool) -> dict:
+def clean_registrant(event: Event, data: RegistrantData, require_consent: bool) -> dict:
     problems: list[tuple[str, str]] = []
     if not data.name.strip():
         problems.append(("name_required", _("Nama wajib diisi.")))
@@ -321,7 +316,7 @@ def register(
     reason = events.closed_reason(event, now, invited=invitation is not None)
     if reason:
         raise RegistrationClosed(reason)
-    values = _clean(event, data, require_consent=True)
+    values = clean_registrant(event, data, require_consent=True)
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         # Whoever typed a registered phone or e-mail learns only that; the owner gets the link.
@@ -484,7 +479,7 @@ def _add_by_hand(
     require_manager(actor, event.organization_id)
     if event.status == EventStatus.CANCELLED:
         raise RegistrationClosed(_("Acara ini dibatalkan."))
-    values = _clean(event, data, require_consent=False)
+    values = clean_registrant(event, data, require_consent=False)
     existing = _find_existing(event.id, values["phone"], values["email"])
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         if at_door and existing.status == RegistrationStatus.WAITLISTED:
@@ -508,7 +503,7 @@ def correct_registrant(actor: User, registration: Registration, data: Registrant
     A pending name request is settled by it. Returns what changed ({field: [old, new]})."""
     event = registration.event
     require_manager(actor, event.organization_id)
-    values = _clean(event, data, require_consent=False)
+    values = clean_registrant(event, data, require_consent=False)
     lock_for_update(Event, event.id)
     for field_code, phone, email in (
         ("phone_invalid", values["phone"], None),
@@ -745,7 +740,7 @@ def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetim
             consent=True,
         )
         try:
-            admitted.append(_clean(event, data, require_consent=True))
+            admitted.append(clean_registrant(event, data, require_consent=True))
         except ValidationFailed as error:
             result.skipped.append((member.name, error.message))
     for values in admitted:
@@ -753,249 +748,6 @@ def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetim
         result.registered.append(_enrol(event, values, now, RegistrationSource.GROUP, True, existing))
     commit()
     return result
-
-
-# --- Invitations ------------------------------------------------------------------------------
-
-
-def invited_per_kim(event: Event) -> dict[int, int]:
-    """How many members of each KIM hold an invitation to the event."""
-    rows = db.session.execute(
-        select(KimMember.kim_id, func.count(Invitation.id))
-        .join(Invitation, Invitation.member_id == KimMember.id)
-        .where(Invitation.event_id == event.id)
-        .group_by(KimMember.kim_id)
-    )
-    return dict(rows.all())
-
-
-def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
-    """Create personal invitations for registry members; members invited already are kept.
-    Returns how many were added."""
-    require_manager(actor, event.organization_id)
-    invited = set(db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id)))
-    added = 0
-    for member in members:
-        if member.id in invited or not can_manage(actor, member.kim.organization_id):
-            continue
-        db.session.add(
-            Invitation(
-                event_id=event.id,
-                member_id=member.id,
-                name=member.name,
-                phone=member.phone,
-                email=member.email,
-                token=new_token(),
-            )
-        )
-        added += 1
-    record_for_event(actor, event, "invitation", event.id, "added", {"count": added})
-    db.session.commit()
-    return added
-
-
-def invite_person(actor: User, event: Event, name: str, phone: str, email: str) -> Invitation:
-    """Invite someone outside the registry (an official, a speaker's colleague)."""
-    require_manager(actor, event.organization_id)
-    values = _clean(
-        event,
-        RegistrantData(
-            name=name,
-            phone=phone,
-            email=email,
-            gender=Gender.LAKI_LAKI,
-            institution="-",
-            kim_id=None,
-            attendance_mode=event.modes[0],
-        ),
-        require_consent=False,
-    )
-    invitation = Invitation(
-        event_id=event.id,
-        name=values["name"],
-        phone=values["phone"],
-        email=values["email"],
-        token=new_token(),
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_for_event(actor, event, "invitation", invitation.id, "added", {"name": invitation.name})
-    db.session.commit()
-    return invitation
-
-
-def excuse_invitation(invitation: Invitation, reason: str, now: datetime) -> Invitation:
-    """An invitee answers 'izin': they cannot come, and say why. Answering again replaces the
-    reason; registering later (coming after all) stays possible."""
-    if invitation.registration is not None and invitation.registration.status != RegistrationStatus.CANCELLED:
-        raise DomainError(
-            _("Anda sudah terdaftar hadir. Batalkan dulu pendaftaran Anda di halaman peserta."),
-            "already_coming",
-        )
-    if not reason.strip():
-        raise ValidationFailed(_("Tuliskan alasan Anda tidak dapat hadir."), "reason_required")
-    invitation.excused_at, invitation.excuse = now, reason.strip()
-    db.session.commit()
-    return invitation
-
-
-def find_invitation(token: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.token == token))
-
-
-def event_invitations(event: Event) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(Invitation.event_id == event.id)
-            .options(
-                selectinload(Invitation.registration),
-                selectinload(Invitation.member).selectinload(KimMember.kim),
-            )
-            .order_by(Invitation.name)
-        )
-    )
-
-
-# --- Lists, exports and recaps ------------------------------------------------------------------
-
-
-@dataclass
-class RegistrantFilters:
-    q: str = ""
-    status: str = ""
-    mode: str = ""
-    kim_id: int | None = None
-    region_id: int | None = None
-
-
-def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
-    """An event's registrations, filtered, in registration order, with their KIM and region
-    loaded for the whole page in two extra queries."""
-    stmt = (
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.kim), selectinload(Registration.region))
-        .order_by(Registration.created_at, Registration.id)
-    )
-    if filters.q.strip():
-        pattern = f"%{filters.q.strip().lower()}%"
-        digits = "".join(ch for ch in filters.q if ch.isdigit())
-        conditions = [
-            func.lower(Registration.name).like(pattern),
-            Registration.code == normalize_code(filters.q),
-        ]
-        if len(digits) >= 4:
-            conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
-        stmt = stmt.where(or_(*conditions))
-    if filters.status in set(RegistrationStatus):
-        stmt = stmt.where(Registration.status == filters.status)
-    if filters.mode in (EventMode.LURING, EventMode.DARING):
-        stmt = stmt.where(Registration.attendance_mode == filters.mode)
-    if filters.kim_id:
-        stmt = stmt.where(Registration.kim_id == filters.kim_id)
-    if filters.region_id:
-        stmt = stmt.where(Registration.region_id == filters.region_id)
-    return stmt
-
-
-def status_counts(event: Event) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    )
-    return dict.fromkeys(RegistrationStatus, 0) | dict(rows.all())
-
-
-def filter_options(event: Event) -> tuple[list[Kim], list[Region]]:
-    """The KIM and kabupaten/kota that occur among an event's registrations."""
-    kims = db.session.scalars(
-        select(Kim)
-        .where(Kim.id.in_(select(Registration.kim_id).where(Registration.event_id == event.id)))
-        .order_by(Kim.name)
-    ).all()
-    regions = db.session.scalars(
-        select(Region)
-        .where(Region.id.in_(select(Registration.region_id).where(Registration.event_id == event.id)))
-        .order_by(Region.name)
-    ).all()
-    return list(kims), list(regions)
-
-
-EXPORT_COLUMNS = [
-    "kode",
-    "nama",
-    "no_hp",
-    "email",
-    "jenis_kelamin",
-    "pekerjaan",
-    "kim",
-    "instansi",
-    "jabatan",
-    "kabupaten_kota",
-    "moda",
-    "status",
-    "sumber",
-    "waktu_daftar",
-]
-
-
-def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
-    rows = []
-    for r in db.session.scalars(registrants_query(event, filters)):
-        rows.append(
-            [
-                r.code,
-                r.name,
-                display_phone(r.phone),
-                r.email or "",
-                str(GENDER_LABELS.get(r.gender, "")),
-                str(OCCUPATION_LABELS.get(r.occupation, "")),
-                r.kim.name if r.kim else "",
-                r.institution,
-                r.position,
-                r.region.name if r.region else "",
-                str(MODE_LABELS.get(r.attendance_mode, "")),
-                str(STATUS_LABELS.get(r.status, "")),
-                str(SOURCE_LABELS.get(r.source, "")),
-                # Sorts as text and says its zone: "2026-12-01 09.00 WITA".
-                f"{utc_to_local(r.created_at, event.timezone):%Y-%m-%d %H.%M} {zone_label(event.timezone)}",
-            ]
-        )
-    return rows
-
-
-@dataclass
-class Recap:
-    by_region: list[tuple[str, int]]
-    by_kim: list[tuple[str, int]]
-    by_gender: list[tuple[str, int]]
-    by_occupation: list[tuple[str, int]]
-    total: int
-
-
-def recap(event: Event) -> Recap:
-    """Confirmed and waiting registrants counted by kabupaten/kota, KIM, gender and occupation."""
-
-    def count_by(label, join=None) -> list[tuple[str, int]]:
-        stmt = select(label, func.count()).select_from(Registration)
-        if join is not None:
-            stmt = stmt.outerjoin(*join)
-        stmt = stmt.where(
-            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
-        )
-        rows = db.session.execute(stmt.group_by(label).order_by(func.count().desc(), label))
-        return [(name or "", count) for name, count in rows]
-
-    by_gender = count_by(Registration.gender)
-    return Recap(
-        by_region=count_by(Region.name, (Region, Region.id == Registration.region_id)),
-        by_kim=count_by(Kim.name, (Kim, Kim.id == Registration.kim_id)),
-        by_gender=by_gender,
-        by_occupation=count_by(Registration.occupation),
-        total=sum(count for _, count in by_gender),
-    )
 
 
 # --- How the history tells these changes ---------------------------------------------------------

@@ -14,7 +14,7 @@ from eventapp.extensions import limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import POSITION_LABELS, Kim
 from eventapp.phones import whatsapp_url
-from eventapp.registration import messages, services
+from eventapp.registration import invitations, lists, messages, services
 from eventapp.registration.forms import (
     ExcuseForm,
     GroupChairForm,
@@ -104,7 +104,7 @@ def register(slug: str):
 @limiter.limit(PER_CONTACT_LIMIT, methods=["POST"], key_func=_contact_key)
 def invitation(token: str):
     """A personal invitation: the registration form, pre-filled, for an invitation-only event."""
-    found = services.find_invitation(token)
+    found = invitations.find_invitation(token)
     if found is None:
         abort(404)
     if found.registration is not None and found.registration.status != RegistrationStatus.CANCELLED:
@@ -117,7 +117,7 @@ def invitation(token: str):
         excuse_form = ExcuseForm()
         if excuse_form.validate_on_submit():
             try:
-                services.excuse_invitation(found, excuse_form.excuse.data, utcnow())
+                invitations.excuse_invitation(found, excuse_form.excuse.data, utcnow())
             except DomainError as error:
                 excuse_form.excuse.errors.append(error.message)
             else:
@@ -287,7 +287,7 @@ def init_app(app: Flask) -> None:
     registration does when an event changes (tell participants, move the waiting list)."""
     app.register_blueprint(bp)
     app.register_blueprint(registrants_bp)
-    app.jinja_env.globals.update(seats_of=services.seats, status_counts_of=services.status_counts)
+    app.jinja_env.globals.update(seats_of=services.seats, status_counts_of=lists.status_counts)
     events.event_changed.connect(services.on_event_changed)
     events.session_added.connect(services.on_session_added)
     events.session_changed.connect(services.on_session_changed)

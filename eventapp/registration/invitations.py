@@ -1,0 +1,123 @@
+"""Personal invitations: who is invited (KIM members, chairs, single people), the invitees'
+links, and their answer when they cannot come (izin)."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventapp.accounts.access import can_manage, require_manager
+from eventapp.accounts.models import User
+from eventapp.audit.services import record_for_event
+from eventapp.errors import DomainError, ValidationFailed
+from eventapp.events.models import Event
+from eventapp.extensions import db
+from eventapp.kim.models import (
+    Gender,
+    KimMember,
+)
+from eventapp.registration.models import (
+    Invitation,
+    RegistrationStatus,
+)
+from eventapp.registration.services import RegistrantData, clean_registrant, new_token
+
+
+def invited_per_kim(event: Event) -> dict[int, int]:
+    """How many members of each KIM hold an invitation to the event."""
+    rows = db.session.execute(
+        select(KimMember.kim_id, func.count(Invitation.id))
+        .join(Invitation, Invitation.member_id == KimMember.id)
+        .where(Invitation.event_id == event.id)
+        .group_by(KimMember.kim_id)
+    )
+    return dict(rows.all())
+
+
+def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
+    """Create personal invitations for registry members; members invited already are kept.
+    Returns how many were added."""
+    require_manager(actor, event.organization_id)
+    invited = set(db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id)))
+    added = 0
+    for member in members:
+        if member.id in invited or not can_manage(actor, member.kim.organization_id):
+            continue
+        db.session.add(
+            Invitation(
+                event_id=event.id,
+                member_id=member.id,
+                name=member.name,
+                phone=member.phone,
+                email=member.email,
+                token=new_token(),
+            )
+        )
+        added += 1
+    record_for_event(actor, event, "invitation", event.id, "added", {"count": added})
+    db.session.commit()
+    return added
+
+
+def invite_person(actor: User, event: Event, name: str, phone: str, email: str) -> Invitation:
+    """Invite someone outside the registry (an official, a speaker's colleague)."""
+    require_manager(actor, event.organization_id)
+    values = clean_registrant(
+        event,
+        RegistrantData(
+            name=name,
+            phone=phone,
+            email=email,
+            gender=Gender.LAKI_LAKI,
+            institution="-",
+            kim_id=None,
+            attendance_mode=event.modes[0],
+        ),
+        require_consent=False,
+    )
+    invitation = Invitation(
+        event_id=event.id,
+        name=values["name"],
+        phone=values["phone"],
+        email=values["email"],
+        token=new_token(),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_for_event(actor, event, "invitation", invitation.id, "added", {"name": invitation.name})
+    db.session.commit()
+    return invitation
+
+
+def excuse_invitation(invitation: Invitation, reason: str, now: datetime) -> Invitation:
+    """An invitee answers 'izin': they cannot come, and say why. Answering again replaces the
+    reason; registering later (coming after all) stays possible."""
+    if invitation.registration is not None and invitation.registration.status != RegistrationStatus.CANCELLED:
+        raise DomainError(
+            _("Anda sudah terdaftar hadir. Batalkan dulu pendaftaran Anda di halaman peserta."),
+            "already_coming",
+        )
+    if not reason.strip():
+        raise ValidationFailed(_("Tuliskan alasan Anda tidak dapat hadir."), "reason_required")
+    invitation.excused_at, invitation.excuse = now, reason.strip()
+    db.session.commit()
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.token == token))
+
+
+def event_invitations(event: Event) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.event_id == event.id)
+            .options(
+                selectinload(Invitation.registration),
+                selectinload(Invitation.member).selectinload(KimMember.kim),
+            )
+            .order_by(Invitation.name)
+        )
+    )

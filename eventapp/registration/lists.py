@@ -1,0 +1,163 @@
+"""The registrants as organizers read them: the filtered list, the counts, the export and the
+recap."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from eventapp.events.models import MODE_LABELS, Event, EventMode
+from eventapp.extensions import db
+from eventapp.i18n import utc_to_local, zone_label
+from eventapp.kim.models import (
+    GENDER_LABELS,
+    OCCUPATION_LABELS,
+    Kim,
+)
+from eventapp.phones import display_phone
+from eventapp.regions.models import Region
+from eventapp.registration.models import (
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    Registration,
+    RegistrationStatus,
+)
+from eventapp.registration.services import normalize_code
+
+
+@dataclass
+class RegistrantFilters:
+    q: str = ""
+    status: str = ""
+    mode: str = ""
+    kim_id: int | None = None
+    region_id: int | None = None
+
+
+def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
+    """An event's registrations, filtered, in registration order, with their KIM and region
+    loaded for the whole page in two extra queries."""
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.kim), selectinload(Registration.region))
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if filters.q.strip():
+        pattern = f"%{filters.q.strip().lower()}%"
+        digits = "".join(ch for ch in filters.q if ch.isdigit())
+        conditions = [
+            func.lower(Registration.name).like(pattern),
+            Registration.code == normalize_code(filters.q),
+        ]
+        if len(digits) >= 4:
+            conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
+        stmt = stmt.where(or_(*conditions))
+    if filters.status in set(RegistrationStatus):
+        stmt = stmt.where(Registration.status == filters.status)
+    if filters.mode in (EventMode.LURING, EventMode.DARING):
+        stmt = stmt.where(Registration.attendance_mode == filters.mode)
+    if filters.kim_id:
+        stmt = stmt.where(Registration.kim_id == filters.kim_id)
+    if filters.region_id:
+        stmt = stmt.where(Registration.region_id == filters.region_id)
+    return stmt
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    )
+    return dict.fromkeys(RegistrationStatus, 0) | dict(rows.all())
+
+
+def filter_options(event: Event) -> tuple[list[Kim], list[Region]]:
+    """The KIM and kabupaten/kota that occur among an event's registrations."""
+    kims = db.session.scalars(
+        select(Kim)
+        .where(Kim.id.in_(select(Registration.kim_id).where(Registration.event_id == event.id)))
+        .order_by(Kim.name)
+    ).all()
+    regions = db.session.scalars(
+        select(Region)
+        .where(Region.id.in_(select(Registration.region_id).where(Registration.event_id == event.id)))
+        .order_by(Region.name)
+    ).all()
+    return list(kims), list(regions)
+
+
+EXPORT_COLUMNS = [
+    "kode",
+    "nama",
+    "no_hp",
+    "email",
+    "jenis_kelamin",
+    "pekerjaan",
+    "kim",
+    "instansi",
+    "jabatan",
+    "kabupaten_kota",
+    "moda",
+    "status",
+    "sumber",
+    "waktu_daftar",
+]
+
+
+def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
+    rows = []
+    for r in db.session.scalars(registrants_query(event, filters)):
+        rows.append(
+            [
+                r.code,
+                r.name,
+                display_phone(r.phone),
+                r.email or "",
+                str(GENDER_LABELS.get(r.gender, "")),
+                str(OCCUPATION_LABELS.get(r.occupation, "")),
+                r.kim.name if r.kim else "",
+                r.institution,
+                r.position,
+                r.region.name if r.region else "",
+                str(MODE_LABELS.get(r.attendance_mode, "")),
+                str(STATUS_LABELS.get(r.status, "")),
+                str(SOURCE_LABELS.get(r.source, "")),
+                # Sorts as text and says its zone: "2026-12-01 09.00 WITA".
+                f"{utc_to_local(r.created_at, event.timezone):%Y-%m-%d %H.%M} {zone_label(event.timezone)}",
+            ]
+        )
+    return rows
+
+
+@dataclass
+class Recap:
+    by_region: list[tuple[str, int]]
+    by_kim: list[tuple[str, int]]
+    by_gender: list[tuple[str, int]]
+    by_occupation: list[tuple[str, int]]
+    total: int
+
+
+def recap(event: Event) -> Recap:
+    """Confirmed and waiting registrants counted by kabupaten/kota, KIM, gender and occupation."""
+
+    def count_by(label, join=None) -> list[tuple[str, int]]:
+        stmt = select(label, func.count()).select_from(Registration)
+        if join is not None:
+            stmt = stmt.outerjoin(*join)
+        stmt = stmt.where(
+            Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+        rows = db.session.execute(stmt.group_by(label).order_by(func.count().desc(), label))
+        return [(name or "", count) for name, count in rows]
+
+    by_gender = count_by(Registration.gender)
+    return Recap(
+        by_region=count_by(Region.name, (Region, Region.id == Registration.region_id)),
+        by_kim=count_by(Kim.name, (Kim, Kim.id == Registration.kim_id)),
+        by_gender=by_gender,
+        by_occupation=count_by(Registration.occupation),
+        total=sum(count for _, count in by_gender),
+    )
