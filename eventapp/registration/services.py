@@ -1,5 +1,6 @@
 """Registration rules: who may register when, seats and the waiting list, cancelling and
-promotion, group registration by a KIM chair, invitations, and the organizers' lists."""
+promotion, corrections, group registration by a KIM chair, and what an event's changes mean
+for its participants (invitations and the organizers' lists have their own modules)."""
 
 import secrets
 from dataclasses import dataclass, field
