@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventapp.calendar import ics
+from eventapp import ics
 from eventapp.calendar.models import ReminderDelivery, ReminderKind
 from eventapp.events.models import Audience, Event, EventSession, EventStatus
 from eventapp.extensions import db

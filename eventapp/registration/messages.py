@@ -7,7 +7,7 @@ from email.utils import parseaddr
 from flask import current_app
 from flask_babel import gettext as _
 
-from eventapp.calendar import ics
+from eventapp import ics
 from eventapp.edges import public_url
 from eventapp.events.models import Event, EventMode, EventSession
 from eventapp.i18n import format_datetime, format_span
