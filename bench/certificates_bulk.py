@@ -40,6 +40,7 @@ def setup(workdir: Path, count: int):
 
     from eventapp.attendance.models import Attendance
     from eventapp.certificates import services
+    from eventapp.certificates.models import DEFAULT_WORDING
     from eventapp.dbtypes import utcnow
     from eventapp.extensions import db
     from eventapp.registration.models import Registration
@@ -97,7 +98,7 @@ def setup(workdir: Path, count: int):
             design="klasik",
             number_pattern=services.DEFAULT_PATTERN,
             event_code="BTLD",
-            wording={str(k): dict(v) for k, v in services.DEFAULT_WORDING.items()},
+            wording={str(k): dict(v) for k, v in DEFAULT_WORDING.items()},
             signatories=[
                 services.SignatoryData("Marjuki, S.Sos., M.AP.", "Kepala Dinas", "197305121993031004")
             ],
@@ -139,7 +140,7 @@ def build(kind: str, workdir: Path, event_id: int) -> None:
     at the end. Flat means the last two agree: later chunks add nothing."""
     use_folder(workdir)
     from eventapp import create_app
-    from eventapp.certificates import services
+    from eventapp.certificates import pdf, services
     from eventapp.events.models import Event
     from eventapp.extensions import db
 
@@ -147,16 +148,24 @@ def build(kind: str, workdir: Path, event_id: int) -> None:
     with app.test_request_context():
         event = db.session.get(Event, event_id)
         certificates = services.event_certificates(event)
-        services.render(certificates[:1], event, app.config["UPLOAD_DIR"])  # warm up: fonts, libraries
+        pdf.render(
+            certificates[:1], services.settings_for(event), app.config["UPLOAD_DIR"]
+        )  # warm up: fonts, libraries
         before, two_chunks = peak_resident_mib(), 0.0
 
         def progress(done: int) -> None:
             nonlocal two_chunks
-            if done == 2 * services.CHUNK:
+            if done == 2 * pdf.CHUNK:
                 two_chunks = peak_resident_mib()
 
-        writer = services.write_zip if kind == "zip" else services.write_pdf
-        writer(certificates, event, app.config["UPLOAD_DIR"], workdir / f"out.{kind}", progress)
+        writer = pdf.write_zip if kind == "zip" else pdf.write_pdf
+        writer(
+            certificates,
+            services.settings_for(event),
+            app.config["UPLOAD_DIR"],
+            workdir / f"out.{kind}",
+            progress,
+        )
     print(before, two_chunks, peak_resident_mib())
 
 
@@ -175,7 +184,7 @@ def main() -> None:
     from flask import render_template
     from weasyprint import HTML
 
-    from eventapp.certificates import services
+    from eventapp.certificates import pdf, services
     from eventapp.events.models import Event
     from eventapp.extensions import db
     from eventapp.pdf import LocalFetcher
@@ -190,7 +199,7 @@ def main() -> None:
         # which is how the app renders a single certificate for its holder.
         started = time.perf_counter()
         for certificate in certificates[: args.naive_sample]:
-            services.render([certificate], event, upload_dir)
+            services.certificate_pdf(certificate, upload_dir)
         naive = (time.perf_counter() - started) * 1000 / args.naive_sample
 
         # Floor: one page, the same fonts, nothing on it.
@@ -206,7 +215,7 @@ def main() -> None:
             logo_url=None,
             fonts_url=fonts,
             signature_url=lambda name: None,
-            qr_slot=services.QR_SLOT,
+            qr_slot=pdf.QR_SLOT,
         )
         empty = empty.replace(
             "<body>",
@@ -223,9 +232,15 @@ def main() -> None:
         floor = statistics.median(floor_times)
 
         results = {}
-        for kind, writer in (("zip", services.write_zip), ("pdf", services.write_pdf)):
+        for kind, writer in (("zip", pdf.write_zip), ("pdf", pdf.write_pdf)):
             started = time.perf_counter()
-            writer(certificates, event, upload_dir, workdir / f"all.{kind}", lambda done: None)
+            writer(
+                certificates,
+                services.settings_for(event),
+                upload_dir,
+                workdir / f"all.{kind}",
+                lambda done: None,
+            )
             results[kind] = (time.perf_counter() - started) * 1000 / len(certificates)
 
     print(

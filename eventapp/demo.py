@@ -170,6 +170,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
     certificates, and an invitation-only rakor for the KIM chairs."""
     from eventapp.attendance import services as attendance
     from eventapp.certificates import services as certificates
+    from eventapp.certificates.models import DEFAULT_WORDING
     from eventapp.registration import invitations
     from eventapp.registration import services as registration
 
@@ -218,7 +219,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
         design="klasik",
         number_pattern=certificates.DEFAULT_PATTERN,
         event_code="BIMTEK-KID",
-        wording={str(role): dict(text) for role, text in certificates.DEFAULT_WORDING.items()},
+        wording={str(role): dict(text) for role, text in DEFAULT_WORDING.items()},
         signatories=[
             certificates.SignatoryData(
                 "Marjuki, S.Sos., M.AP.", "Kepala Dinas Komunikasi dan Informatika", "197305121993031004"

@@ -172,6 +172,7 @@ def _held_with_a_certificate(app, event):
     """Siti Rahmah attended `event`, which took place; her certificate is issued."""
     from eventapp.attendance import services as attendance
     from eventapp.certificates import services as certificates
+    from eventapp.certificates.models import DEFAULT_WORDING
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
     from tests.conftest import _admin_actor, arrived, registrant, took_place
@@ -185,7 +186,7 @@ def _held_with_a_certificate(app, event):
         design="modern",
         number_pattern="{seq:03d}/SERT/{tahun}",
         event_code="BLD",
-        wording={str(k): dict(v) for k, v in certificates.DEFAULT_WORDING.items()},
+        wording={str(k): dict(v) for k, v in DEFAULT_WORDING.items()},
         signatories=[certificates.SignatoryData("Marjuki", "Kepala Dinas")],
         upload_dir=app.config["UPLOAD_DIR"],
     )

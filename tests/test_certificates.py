@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventapp.attendance import services as attendance
-from eventapp.certificates import services
-from eventapp.certificates.models import BulkJob, Certificate
+from eventapp.certificates import pdf, services
+from eventapp.certificates.models import BACKGROUNDS, DEFAULT_WORDING, BulkJob, Certificate
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
@@ -33,7 +33,7 @@ def _settings(app, event, **overrides):
         "design": "klasik",
         "number_pattern": "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}",
         "event_code": "KIM-KTB",
-        "wording": {str(k): dict(v) for k, v in services.DEFAULT_WORDING.items()},
+        "wording": {str(k): dict(v) for k, v in DEFAULT_WORDING.items()},
         "signatories": [
             services.SignatoryData("Marjuki, S.Sos., M.AP.", "Kepala Dinas", "197305121993031004")
         ],
@@ -127,15 +127,15 @@ def test_pdf_shows_name_and_number_escaped_and_links_to_verification(app, client
     services.issue_all(_admin_actor(), event, utcnow())
     odd = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["odd"].id))
     with app.test_request_context():
-        pdf = services.render([odd], event, app.config["UPLOAD_DIR"])
-    reader = PdfReader(io.BytesIO(pdf))
+        document = services.certificate_pdf(odd, app.config["UPLOAD_DIR"])
+    reader = PdfReader(io.BytesIO(document))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert 'Ani <b>&</b> "Budi" O\'Neil' in text  # typed markup stays text
     assert odd.number in text and odd.code in text and "Marjuki, S.Sos., M.AP." in text
     links = [annot.get_object()["/A"]["/URI"] for annot in reader.pages[0]["/Annots"]]
     assert set(links) == {f"http://eventapp.test/verifikasi/{odd.code}"}  # the QR and code lead there
-    assert _qr_codes(pdf) == [f"http://eventapp.test/verifikasi/{odd.code}"]
+    assert _qr_codes(document) == [f"http://eventapp.test/verifikasi/{odd.code}"]
 
 
 def _qr_codes(pdf: bytes) -> list[str]:
@@ -212,24 +212,30 @@ def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
 def test_one_pdf_written_chunk_by_chunk_is_whole_and_stores_each_shared_layer_once(
     app, db, held, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(services, "CHUNK", 2)  # three certificates: two chunks, two roles
+    monkeypatch.setattr(pdf, "CHUNK", 2)  # three certificates: two chunks, two roles
     event = held["event"]
     services.issue_all(_admin_actor(), event, utcnow())
     certificates = services.event_certificates(event)
     done = []
     with app.test_request_context():
-        services.write_pdf(certificates, event, app.config["UPLOAD_DIR"], tmp_path / "all.pdf", done.append)
+        pdf.write_pdf(
+            certificates,
+            services.settings_for(event),
+            app.config["UPLOAD_DIR"],
+            tmp_path / "all.pdf",
+            done.append,
+        )
     assert done == [2, 3]
     body = (tmp_path / "all.pdf").read_bytes()
-    with pikepdf.open(io.BytesIO(body)) as pdf:
-        assert pdf.check_pdf_syntax() == []  # qpdf finds nothing to repair
-        shared = {
-            form.objgen
-            for page in pdf.pages
-            for name, form in page.resources.XObject.items()
-            if name.startswith("/Shared-")
-        }
-        assert len(shared) == 2  # peserta and narasumber, each stored once for all pages
+    with pikepdf.open(io.BytesIO(body)) as document:
+        assert document.check_pdf_syntax() == []  # qpdf finds nothing to repair
+        # What a role shares (frame, kop, wording, signatures) is one object that the pages of
+        # that role draw, whatever it is called: two roles, two objects, across both chunks.
+        drawn = [
+            {form.objgen for form in page.resources.XObject.values() if form.Subtype == "/Form"}
+            for page in document.pages
+        ]
+        assert len(set().union(*drawn)) == len({c.role for c in certificates}) == 2
     pages = PdfReader(io.BytesIO(body)).pages
     assert len(pages) == 3
     for page, certificate in zip(pages, certificates, strict=True):
@@ -299,7 +305,7 @@ class WorkerKilled(BaseException):
 def test_a_bulk_job_whose_worker_died_fails_cleans_up_and_can_be_retried(
     app, client, login, db, held, monkeypatch
 ):
-    monkeypatch.setattr(services, "CHUNK", 1)
+    monkeypatch.setattr(pdf, "CHUNK", 1)
     event = held["event"]
     services.issue_all(_admin_actor(), event, utcnow())
     job = services.start_bulk(_admin_actor(), event, "pdf", utcnow())
@@ -438,12 +444,12 @@ def test_the_certificate_carries_the_kop_place_and_date_and_an_optional_backgrou
     image = io.BytesIO()
     Image.new("RGB", (1170, 827), "#fbf7ec").save(image, format="JPEG")
     _settings(app, event, background=image.getvalue())
-    folder = app.config["UPLOAD_DIR"] / services.BACKGROUNDS
+    folder = app.config["UPLOAD_DIR"] / BACKGROUNDS
     (stored,) = list(folder.iterdir())
     services.issue_all(_admin_actor(), event, utcnow())
     certificate = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["siti"].id))
     with app.test_request_context():
-        page = PdfReader(io.BytesIO(services.render([certificate], event, app.config["UPLOAD_DIR"]))).pages[0]
+        page = PdfReader(io.BytesIO(services.certificate_pdf(certificate, app.config["UPLOAD_DIR"]))).pages[0]
     text = " ".join(page.extract_text().split())
     last_day = format_day(event.local_days[1], "id")
     assert "PEMERINTAH KABUPATEN KOTAWARINGIN TIMUR" in text

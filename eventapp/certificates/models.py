@@ -30,6 +30,15 @@ ROLE_LABELS = {
     HolderRole.MODERATOR: _lp("peran", "Moderator"),
     HolderRole.PANITIA: _lp("peran", "Panitia"),
 }
+# What a certificate says for each role until the organizer writes otherwise.
+DEFAULT_WORDING = {
+    HolderRole.PESERTA: {"title": "SERTIFIKAT", "wording": "atas partisipasinya sebagai Peserta dalam"},
+    HolderRole.NARASUMBER: {"title": "SERTIFIKAT", "wording": "atas kontribusinya sebagai Narasumber dalam"},
+    HolderRole.MODERATOR: {"title": "SERTIFIKAT", "wording": "atas kontribusinya sebagai Moderator dalam"},
+    HolderRole.PANITIA: {"title": "SERTIFIKAT", "wording": "atas pengabdiannya sebagai Panitia dalam"},
+}
+# The folder of uploads that holds certificate background images.
+BACKGROUNDS = "certificate_backgrounds"
 DESIGNS = {"klasik": _l("Klasik (bingkai)"), "modern": _l("Modern (pita samping)")}
 
 

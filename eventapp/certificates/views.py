@@ -166,7 +166,7 @@ def download(event_id: int, certificate_id: int):
     event = managed_event_or_404(event_id)
     certificate = _certificate_of(event, certificate_id)
     return _pdf(
-        services.render([certificate], event, current_app.config["UPLOAD_DIR"]),
+        services.certificate_pdf(certificate, current_app.config["UPLOAD_DIR"]),
         f"sertifikat-{certificate.code}.pdf",
     )
 
@@ -246,7 +246,7 @@ def own(token: str):
     if certificate is None or certificate.revoked_at is not None:
         abort(404)
     return _pdf(
-        services.render([certificate], certificate.event, current_app.config["UPLOAD_DIR"]),
+        services.certificate_pdf(certificate, current_app.config["UPLOAD_DIR"]),
         f"sertifikat-{certificate.code}.pdf",
         download=True,
     )
