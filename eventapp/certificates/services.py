@@ -1,5 +1,6 @@
 """Certificate rules: settings and number pattern, who qualifies, gap-free numbering, issuing,
-revoking, verification, finding one's certificate, and rendering them to PDF."""
+revoking, verification, finding one's certificate, mailing them and bulk downloads (the PDF
+itself is composed in certificates/pdf.py)."""
 
 import re
 import secrets
