@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := eventapp
 
-.PHONY: run test bench setup lint format translations messages system-packages clean
+.PHONY: run test test-fast bench setup lint format translations messages system-packages clean
 
 ## Set up everything, migrate, load demo data, start the web app and the job consumer.
 run: setup
@@ -22,6 +22,11 @@ test: setup $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## The quick loop while developing: SQLite only, without browser journeys, thread storms,
+## gunicorn and the fuzzer (`make test` runs everything).
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -q -m "not slow and not browser and not concurrency" -k "not postgresql"
 
 ## Print the performance figures (needs PostgreSQL; installs wrk).
 bench: setup $(VENV)/.dev-installed

@@ -262,6 +262,7 @@ def test_preview_and_settings_page(client, login, held):
     assert not any(c.number in text for c in issued)
 
 
+@pytest.mark.concurrency
 def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, make_org, make_event):
     """Four organizers press 'terbitkan' at the same moment for 30 eligible people."""
     org = make_org()

@@ -20,6 +20,8 @@ from eventapp.registration import invitations
 from eventapp.registration import services as registration
 from tests.conftest import PASSWORD, RequestIsolatingClient, form_tokens, registrant
 
+pytestmark = pytest.mark.slow
+
 SUBMISSIONS_PER_FORM = 34
 
 PAYLOADS = [

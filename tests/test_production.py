@@ -22,6 +22,8 @@ from eventapp.dbtypes import utcnow
 from eventapp.registration import services as registration
 from tests.conftest import PASSWORD, POSTGRES_REQUIRED, POSTGRES_URL, registrant
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/15"
 HUEY_REDIS_URL = "redis://127.0.0.1:6379/14"

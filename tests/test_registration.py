@@ -420,6 +420,7 @@ def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, 
 # --- Concurrency ------------------------------------------------------------------------------
 
 
+@pytest.mark.concurrency
 def test_no_overbooking_under_200_concurrent_registrations(app, db, make_event, kotim):
     """200 threads register at once for 50 seats: exactly 50 get a seat, 150 wait, in order.
     PostgreSQL decides under a row lock; SQLite by making each registration the single writer."""
