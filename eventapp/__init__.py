@@ -100,13 +100,16 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from eventapp import i18n
+    from eventapp import i18n, labels
     from eventapp.markdown import render_markdown
     from eventapp.phones import display_phone, mask_phone, whatsapp_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(get_locale=get_locale, whatsapp_url=whatsapp_url)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, whatsapp_url=whatsapp_url, vocabulary=labels.vocabulary
+    )
     app.jinja_env.filters.update(
+        label=labels.label,
         dict_without=lambda args, *keys: {k: v for k, v in args.items() if k not in keys},
         date=i18n.format_date,
         short_date=i18n.format_short_date,

@@ -15,19 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, EqualTo, Optional
 
-from eventapp.accounts.models import Organization, OrganizationLevel, Role, User
+from eventapp.accounts.models import LEVEL_LABELS, ROLE_LABELS, Organization, User
 from eventapp.extensions import db
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Admin (semua organisasi)"),
-    Role.ORGANIZER: _l("Penyelenggara"),
-    Role.CHECKIN: _l("Petugas presensi"),
-}
-LEVEL_LABELS = {
-    OrganizationLevel.PROVINSI: _l("Provinsi"),
-    OrganizationLevel.KABUPATEN_KOTA: _l("Kabupaten/Kota"),
-}
 
 
 def _email_field(label, autocomplete: str = "email"):

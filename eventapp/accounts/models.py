@@ -4,11 +4,14 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 
@@ -112,3 +115,15 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+ROLE_LABELS: dict[str, LazyString] = {
+    Role.ADMIN: _l("Admin (semua organisasi)"),
+    Role.ORGANIZER: _l("Penyelenggara"),
+    Role.CHECKIN: _l("Petugas presensi"),
+}
+LEVEL_LABELS: dict[str, LazyString] = {
+    OrganizationLevel.PROVINSI: _l("Provinsi"),
+    OrganizationLevel.KABUPATEN_KOTA: _l("Kabupaten/Kota"),
+}
+labels.register(user_role=ROLE_LABELS, office_level=LEVEL_LABELS)

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from eventapp.accounts import services
 from eventapp.accounts.access import get_scoped_or_404, require_roles
 from eventapp.accounts.forms import (
-    ROLE_LABELS,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -101,7 +100,7 @@ def account():
             login_user(current_user._get_current_object())
             flash(_("Kata sandi sudah diganti."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
+    return render_template("accounts/account.html", form=form)
 
 
 @bp.route("/lupa-sandi", methods=["GET", "POST"])
@@ -160,7 +159,7 @@ def users_index():
     users = db.session.scalars(
         select(User).outerjoin(User.organization).order_by(Organization.name, User.name)
     ).all()
-    return render_template("accounts/users.html", users=users, role_labels=ROLE_LABELS)
+    return render_template("accounts/users.html", users=users)
 
 
 @users_bp.route("/baru", methods=["GET", "POST"])

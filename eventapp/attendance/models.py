@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 
@@ -74,3 +75,6 @@ class CodeWindow(Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     session: Mapped["EventSession"] = relationship()
+
+
+labels.register(attendance_status=STATUS_LABELS)

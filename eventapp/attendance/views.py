@@ -13,7 +13,7 @@ from eventapp.accounts.access import per_account, require_roles
 from eventapp.accounts.models import Role
 from eventapp.attendance import meeting_reports, services
 from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImportForm, ScanForm
-from eventapp.attendance.models import STATUS_LABELS, Attendance, AttendanceMethod, CodeWindow
+from eventapp.attendance.models import Attendance, AttendanceMethod, CodeWindow
 from eventapp.attendance.pdf import attendance_sheet
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
@@ -24,7 +24,6 @@ from eventapp.extensions import db, limiter
 from eventapp.forms import optional_int, show_error
 from eventapp.i18n import local_to_utc
 from eventapp.registration.forms import RegistrantForm, show_registrant_error, validate_registrant
-from eventapp.registration.models import STATUS_LABELS as REGISTRATION_STATUS_LABELS
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.tabular import read_rows, spreadsheet_response
 
@@ -69,7 +68,6 @@ def _desk(event: Event, session: EventSession, result=None, status: int = 200):
         found=services.search(event, query) if query else [],
         recent=_recent(session),
         counts=services.session_counts(event, session),
-        status_labels=REGISTRATION_STATUS_LABELS,
         any_day=_any_day(),
         day_problem=services.other_day(event, session, utcnow()),
     ), status
@@ -265,9 +263,7 @@ def matrix(event_id: int):
     event = managed_event_or_404(event_id)
     status = request.args.get("status", "")
     rows = services.matrix(event, {"memenuhi": True, "belum": False}.get(status))
-    return render_template(
-        "attendance/matrix.html", event=event, rows=rows, status=status, status_labels=STATUS_LABELS
-    )
+    return render_template("attendance/matrix.html", event=event, rows=rows, status=status)
 
 
 @bp.route("/acara/<int:event_id>/presensi/matriks.xlsx")

@@ -9,6 +9,7 @@ from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 
@@ -130,3 +131,6 @@ class BulkJob(Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()
+
+
+labels.register(holder_role=ROLE_LABELS, certificate_design=DESIGNS)

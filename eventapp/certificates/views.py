@@ -20,7 +20,7 @@ from eventapp.accounts.access import require_roles
 from eventapp.accounts.models import Role
 from eventapp.certificates import jobs, services
 from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, SettingsForm
-from eventapp.certificates.models import DESIGNS, ROLE_LABELS, BulkJob, Certificate, HolderRole
+from eventapp.certificates.models import DESIGNS, BulkJob, Certificate, HolderRole
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
@@ -118,7 +118,6 @@ def index(event_id: int):
         form=form,
         settings=settings,
         roles=list(HolderRole),
-        role_labels=ROLE_LABELS,
         designs=DESIGNS,
         slots=range(1, SIGNATORY_SLOTS + 1),
         certificates=services.event_certificates(event),
@@ -264,7 +263,7 @@ def find():
             form.registration_code.errors.append(
                 _("Tidak ditemukan sertifikat untuk data ini. Periksa nomor/e-mail dan kode pendaftaran.")
             )
-    return render_template("certificates/find.html", form=form, found=found, role_labels=ROLE_LABELS)
+    return render_template("certificates/find.html", form=form, found=found)
 
 
 @public_bp.route("/verifikasi/<code>")
@@ -276,7 +275,6 @@ def verify(code: str):
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
-        role_labels=ROLE_LABELS,
     )
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 from eventapp.i18n import utc_to_local
@@ -227,3 +228,12 @@ class EventPerson(Model):
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="people")
+
+
+labels.register(
+    event_kind=KIND_LABELS,
+    event_mode=MODE_LABELS,
+    audience=AUDIENCE_LABELS,
+    event_status=STATUS_LABELS,
+    person_role=ROLE_LABELS,
+)

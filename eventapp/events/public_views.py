@@ -7,15 +7,13 @@ from eventapp.accounts.models import Organization
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
 from eventapp.events import services
-from eventapp.events.models import AUDIENCE_LABELS, KIND_LABELS, MODE_LABELS, ROLE_LABELS, Event
+from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.forms import optional_int
 from eventapp.phones import whatsapp_url
 from eventapp.regions.models import Region, RegionLevel
 
 bp = Blueprint("public_events", __name__)
-
-LABELS = {"kind": KIND_LABELS, "mode": MODE_LABELS, "audience": AUDIENCE_LABELS, "role": ROLE_LABELS}
 
 
 def _filters() -> services.PublicFilters:
@@ -47,7 +45,6 @@ def index():
         "events/public_index.html",
         page=page,
         filters=filters,
-        labels=LABELS,
         regions=regions,
         organizations=organizations,
     )
@@ -65,7 +62,6 @@ def detail(slug: str):
     return render_template(
         "events/public_detail.html",
         event=event,
-        labels=LABELS,
         closed_reason=services.closed_reason(event, now),
         now=now,
         whatsapp_share=whatsapp_url(text=share_text),

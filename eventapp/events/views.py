@@ -26,11 +26,6 @@ from eventapp.events.forms import (
     SessionForm,
 )
 from eventapp.events.models import (
-    AUDIENCE_LABELS,
-    KIND_LABELS,
-    MODE_LABELS,
-    ROLE_LABELS,
-    STATUS_LABELS,
     Event,
     EventKind,
     EventPerson,
@@ -43,14 +38,6 @@ from eventapp.regions.services import kabupaten_in
 
 bp = Blueprint("events", __name__, url_prefix="/kelola/acara")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
-
-LABELS = {
-    "kind": KIND_LABELS,
-    "mode": MODE_LABELS,
-    "audience": AUDIENCE_LABELS,
-    "status": STATUS_LABELS,
-    "role": ROLE_LABELS,
-}
 
 
 def _to_utc(value: datetime | None, tz_name: str) -> datetime | None:
@@ -136,7 +123,7 @@ def index():
         when=request.args.get("waktu", "mendatang"),
     )
     page = paginate(services.organizer_events(current_user, filters, utcnow()), 25)
-    return render_template("events/index.html", page=page, filters=filters, labels=LABELS)
+    return render_template("events/index.html", page=page, filters=filters)
 
 
 @bp.route("/baru", methods=["GET", "POST"])
@@ -144,7 +131,7 @@ def create():
     """Create an event: first pick a kind, then a form pre-filled with that kind's defaults."""
     kind = request.args.get("jenis", "")
     if kind not in set(EventKind):
-        return render_template("events/choose_kind.html", labels=LABELS, defaults=services.KIND_DEFAULTS)
+        return render_template("events/choose_kind.html", defaults=services.KIND_DEFAULTS)
     form = NewEventForm()
     organization = bind_organization_field(form, current_user)
     if request.method == "GET":
@@ -181,7 +168,7 @@ def create():
         else:
             flash(_("Acara dibuat sebagai draf. Periksa sesi dan narasumber, lalu terbitkan."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None, labels=LABELS)
+    return render_template("events/form.html", form=form, event=None)
 
 
 @bp.route("/<int:event_id>")
@@ -194,7 +181,6 @@ def _detail_page(event: Event, person_form: PersonForm, status: int = 200):
     page = render_template(
         "events/detail.html",
         event=event,
-        labels=LABELS,
         person_form=person_form,
     )
     return page, status
@@ -220,7 +206,7 @@ def edit(event_id: int):
         else:
             flash(_("Acara disimpan."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event, labels=LABELS)
+    return render_template("events/form.html", form=form, event=event)
 
 
 def _status_action(event_id: int, action, success: str):

@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint, case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 
@@ -153,3 +154,5 @@ OCCUPATION_LABELS = {
     Occupation.IRT: _l("Ibu rumah tangga"),
     Occupation.LAINNYA: _l("Lainnya"),
 }
+
+labels.register(position=POSITION_LABELS, gender=GENDER_LABELS, occupation=OCCUPATION_LABELS)

@@ -14,7 +14,7 @@ from eventapp.extensions import db
 from eventapp.forms import optional_int, show_error
 from eventapp.kim import services, spreadsheet
 from eventapp.kim.forms import ImportForm, KimForm, MemberForm
-from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, POSITION_LABELS, Kim, KimMember
+from eventapp.kim.models import Kim, KimMember
 from eventapp.phones import display_phone
 from eventapp.regions.models import Region
 from eventapp.regions.services import children, kabupaten_in
@@ -22,8 +22,6 @@ from eventapp.tabular import read_table, spreadsheet_response
 
 bp = Blueprint("kim", __name__, url_prefix="/kelola/kim")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
-
-LABELS = {"position": POSITION_LABELS, "gender": GENDER_LABELS, "occupation": OCCUPATION_LABELS}
 
 
 def _filters() -> services.KimFilters:
@@ -128,7 +126,7 @@ def detail(kim_id: int):
     """A KIM with its members, and a warning when the member count is outside 3–30."""
     kim = get_scoped_or_404(Kim, kim_id, current_user)
     return render_template(
-        "kim/detail.html", kim=kim, warning=services.member_count_warning(len(kim.members)), labels=LABELS
+        "kim/detail.html", kim=kim, warning=services.member_count_warning(len(kim.members))
     )
 
 

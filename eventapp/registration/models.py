@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
 from eventapp.extensions import Model
 
@@ -116,3 +117,6 @@ class Invitation(Model):
     event: Mapped["Event"] = relationship()
     member: Mapped["KimMember | None"] = relationship()
     registration: Mapped["Registration | None"] = relationship()
+
+
+labels.register(registration_status=STATUS_LABELS, registration_source=SOURCE_LABELS)

@@ -11,10 +11,10 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate, safe_next
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import MODE_LABELS, Event, EventKind
+from eventapp.events.models import Event, EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
-from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS, Kim, KimMember, Position
+from eventapp.kim.models import Kim, KimMember, Position
 from eventapp.registration import invitations as invitation_services
 from eventapp.registration import lists, services
 from eventapp.registration.forms import (
@@ -32,13 +32,6 @@ from eventapp.tabular import spreadsheet_response
 
 bp = Blueprint("registrants", __name__, url_prefix="/kelola/acara/<int:event_id>")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
-
-LABELS = {
-    "status": STATUS_LABELS,
-    "mode": MODE_LABELS,
-    "gender": GENDER_LABELS,
-    "occupation": OCCUPATION_LABELS,
-}
 
 
 def _registration_of(event: Event, registration_id: int) -> Registration:
@@ -74,7 +67,6 @@ def index(event_id: int):
         counts=lists.status_counts(event),
         kims=kims,
         regions=regions,
-        labels=LABELS,
         status_form=StatusForm(),
     )
 
@@ -211,7 +203,7 @@ def resend(event_id: int, registration_id: int):
 def recap(event_id: int):
     """Registrants by kabupaten/kota, KIM, gender and occupation."""
     event = managed_event_or_404(event_id)
-    return render_template("registration/recap.html", event=event, recap=lists.recap(event), labels=LABELS)
+    return render_template("registration/recap.html", event=event, recap=lists.recap(event))
 
 
 @bp.route("/undangan", methods=["GET", "POST"])
@@ -265,5 +257,4 @@ def invitations(event_id: int):
         kim_form=kim_form,
         person_form=person_form,
         invitations=invitation_services.event_invitations(event),
-        status_labels=STATUS_LABELS,
     )

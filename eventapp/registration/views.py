@@ -9,10 +9,10 @@ from markupsafe import Markup
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services as events
-from eventapp.events.models import MODE_LABELS, Event, EventStatus
+from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import limiter
 from eventapp.forms import select_choices
-from eventapp.kim.models import POSITION_LABELS, Kim
+from eventapp.kim.models import Kim
 from eventapp.phones import whatsapp_url
 from eventapp.registration import invitations, lists, messages, services
 from eventapp.registration.forms import (
@@ -24,7 +24,7 @@ from eventapp.registration.forms import (
     show_registrant_error,
     validate_registrant,
 )
-from eventapp.registration.models import STATUS_LABELS, Invitation, Registration, RegistrationStatus
+from eventapp.registration.models import Invitation, Registration, RegistrationStatus
 from eventapp.registration.organizer_views import bp as registrants_bp
 
 bp = Blueprint("registration", __name__)
@@ -73,7 +73,6 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
         event=event,
         invitation=invitation,
         seats=services.seats(event),
-        mode_labels=MODE_LABELS,
     )
 
 
@@ -160,7 +159,6 @@ def register_group(slug: str):
                         event=event,
                         kim=kim,
                         result=result,
-                        status_labels=STATUS_LABELS,
                     )
         return _group_page(event, chair_form, members_form, kim, taken)
     if chair_form.validate_on_submit():
@@ -198,9 +196,6 @@ def _group_page(event: Event, chair_form, members_form, kim: Kim | None, taken: 
         taken=taken,
         seats=services.seats(event),
         default_mode=default_mode,
-        mode_labels=MODE_LABELS,
-        status_labels=STATUS_LABELS,
-        position_labels=POSITION_LABELS,
     )
 
 
@@ -239,8 +234,6 @@ def participant(token: str):
         qr=qr,
         whatsapp_to_self=whatsapp_to_self,
         just_registered=request.args.get("baru") == "1",
-        status_labels=STATUS_LABELS,
-        mode_labels=MODE_LABELS,
         can_cancel=services.can_cancel(registration),
         name_form=NameRequestForm(
             formdata=None, requested_name=registration.requested_name or registration.name
