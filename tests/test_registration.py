@@ -79,6 +79,22 @@ def test_online_link_only_for_confirmed_online_participants(client, make_event, 
     assert "https://zoom.us/j/999" not in text and "RAHASIA" not in text
 
 
+def test_at_a_hybrid_event_the_hall_gets_no_meeting_link(client, make_event, kotim, mailbox):
+    event = make_event(
+        kotim["org"],
+        mode="hibrida",
+        online_capacity=50,
+        online_url="https://zoom.us/j/777",
+        online_passcode="RHS",
+    )
+    hall = _register(client, event, attendance_mode="luring", email="aula@example.org")
+    page = client.get(hall.headers["Location"]).get_data(as_text=True)
+    assert "Aula Kecamatan Kota Besi" in page and "zoom.us/j/777" not in page and "RHS" not in page
+    assert "zoom.us/j/777" not in mail_text(mailbox[-1])
+    online = _register(client, event, attendance_mode="daring", phone="0812-5100-0003", name="Daring")
+    assert "zoom.us/j/777" in client.get(online.headers["Location"]).get_data(as_text=True)
+
+
 def test_a_registered_phone_or_email_never_opens_that_registration(client, db, make_event, kotim, mailbox):
     event = make_event(kotim["org"])
     first = _register(client, event, email="siti@example.org").headers["Location"].split("?")[0]

@@ -160,6 +160,28 @@ class Event(Model):
         ),
     )
 
+    # The status transitions, for the services that make them and the pages that offer them.
+    @property
+    def can_publish(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    @property
+    def can_finish(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (EventStatus.DRAFT, EventStatus.PUBLISHED)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_public(self) -> bool:
+        """It has a public page (drafts do not)."""
+        return self.status != EventStatus.DRAFT
+
     @property
     def invitation_only(self) -> bool:
         """Only holders of a personal invitation may register; nothing public points to it."""

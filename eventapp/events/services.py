@@ -387,7 +387,7 @@ def remove_person(actor: User, person: EventPerson) -> None:
 def publish_event(actor: User, event: Event) -> None:
     """Make a draft event public."""
     require_manager(actor, event.organization_id)
-    if event.status != EventStatus.DRAFT:
+    if not event.can_publish:
         raise ValidationFailed(_("Hanya acara berstatus draf yang dapat diterbitkan."), "not_draft")
     event.status = EventStatus.PUBLISHED
     record_for_event(actor, event, "event", event.id, "published")
@@ -397,7 +397,7 @@ def publish_event(actor: User, event: Event) -> None:
 def finish_event(actor: User, event: Event) -> None:
     """Mark a held event as finished; registration closes."""
     require_manager(actor, event.organization_id)
-    if event.status != EventStatus.PUBLISHED:
+    if not event.can_finish:
         raise ValidationFailed(_("Hanya acara yang terbit yang dapat ditandai selesai."), "not_published")
     event.status = EventStatus.FINISHED
     record_for_event(actor, event, "event", event.id, "finished")
@@ -410,7 +410,7 @@ def cancel_event(actor: User, event: Event, reason: str, now: datetime) -> int:
     require_manager(actor, event.organization_id)
     if not reason.strip():
         raise ValidationFailed(_("Tuliskan alasan pembatalan; peserta akan membacanya."), "reason_required")
-    if event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
+    if not event.can_cancel:
         raise ValidationFailed(_("Acara ini sudah selesai atau dibatalkan."), "event_over")
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()

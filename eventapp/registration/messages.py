@@ -38,7 +38,7 @@ def place_lines(event: Event, registration: Registration) -> list[str]:
         if event.map_url:
             lines.append(_("Peta: %(url)s", url=event.map_url))
         return lines
-    if registration.status != RegistrationStatus.CONFIRMED or not event.online_url:
+    if not registration.gets_meeting_link:
         return [_("Daring: tautan dikirim setelah pendaftaran Anda terkonfirmasi.")]
     lines = [_("Tautan daring: %(url)s", url=event.online_url)]
     if event.online_passcode:

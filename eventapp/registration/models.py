@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp import labels
 from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.events.models import EventMode
 from eventapp.extensions import Model
 
 if TYPE_CHECKING:
@@ -91,6 +92,23 @@ class Registration(Model):
     event: Mapped["Event"] = relationship()
     kim: Mapped["Kim | None"] = relationship()
     region: Mapped["Region | None"] = relationship()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == RegistrationStatus.WAITLISTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def gets_meeting_link(self) -> bool:
+        """The meeting link and passcode are for confirmed participants who attend online."""
+        return self.is_confirmed and self.attendance_mode == EventMode.DARING and bool(self.event.online_url)
 
     def __repr__(self) -> str:
         return f"<Registration {self.code} {self.status}>"
