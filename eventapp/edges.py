@@ -5,6 +5,7 @@ refused before any page sees it (PostgreSQL cannot store one), list pages are bo
 page is kept by a browser or proxy cache unless it says so itself.
 """
 
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request
@@ -14,6 +15,8 @@ from werkzeug.routing import IntegerConverter
 
 from eventapp import textrules
 from eventapp.extensions import db
+
+Row = TypeVar("Row")
 
 # Far beyond any real list, and small enough that page × size stays a valid OFFSET.
 MAX_PAGE = 100_000
@@ -48,6 +51,15 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     plain_path = not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
     return target if plain_path and not target.startswith("//") else None
+
+
+def belonging_or_404(model: type[Row], ident: int, **owner) -> Row:
+    """The row of `model` with id `ident`, if it belongs where the address says (for example
+    event_id=event.id); any other id is 'not found', so ids of other events tell nothing."""
+    found = db.session.get(model, ident)
+    if found is None or any(getattr(found, key) != value for key, value in owner.items()):
+        abort(404)
+    return found
 
 
 def public_url(endpoint: str, **values) -> str:

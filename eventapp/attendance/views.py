@@ -16,6 +16,7 @@ from eventapp.attendance.forms import CodeWindowForm, PublicCodeForm, ReportImpo
 from eventapp.attendance.models import Attendance, AttendanceMethod, CodeWindow
 from eventapp.attendance.pdf import attendance_sheet
 from eventapp.dbtypes import utcnow
+from eventapp.edges import belonging_or_404
 from eventapp.errors import DomainError
 from eventapp.events import services as event_services
 from eventapp.events.access import managed_event_or_404
@@ -112,9 +113,7 @@ def check_in_found(event_id: int, registration_id: int):
     """Check in someone found by the search."""
     event = managed_event_or_404(event_id)
     session = _session(event)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = belonging_or_404(Registration, registration_id, event_id=event.id)
     result = services.check_in(
         current_user, event, session, registration, utcnow(), AttendanceMethod.SEARCH, _any_day()
     )

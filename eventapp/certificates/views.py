@@ -22,10 +22,10 @@ from eventapp.certificates import jobs, services
 from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, SettingsForm
 from eventapp.certificates.models import DESIGNS, BulkJob, Certificate, HolderRole
 from eventapp.dbtypes import utcnow
+from eventapp.edges import belonging_or_404
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import Event
-from eventapp.extensions import db, limiter
+from eventapp.extensions import limiter
 from eventapp.forms import show_error
 from eventapp.registration import services as registration_services
 from eventapp.registration.services import registration_corrected, registrations_cancelled
@@ -33,13 +33,6 @@ from eventapp.registration.services import registration_corrected, registrations
 bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 public_bp = Blueprint("certificates_public", __name__)
-
-
-def _certificate_of(event: Event, certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.event_id != event.id:
-        abort(404)
-    return certificate
 
 
 def _pdf(body: bytes, filename: str, download: bool = False):
@@ -163,7 +156,7 @@ def preview(event_id: int):
 def download(event_id: int, certificate_id: int):
     """One certificate as PDF."""
     event = managed_event_or_404(event_id)
-    certificate = _certificate_of(event, certificate_id)
+    certificate = belonging_or_404(Certificate, certificate_id, event_id=event.id)
     return _pdf(
         services.certificate_pdf(certificate, current_app.config["UPLOAD_DIR"]),
         f"sertifikat-{certificate.code}.pdf",
@@ -174,7 +167,7 @@ def download(event_id: int, certificate_id: int):
 def revoke(event_id: int, certificate_id: int):
     """Revoke with a reason."""
     event = managed_event_or_404(event_id)
-    certificate = _certificate_of(event, certificate_id)
+    certificate = belonging_or_404(Certificate, certificate_id, event_id=event.id)
     form = RevokeForm()
     if form.validate_on_submit():
         services.revoke(current_user, certificate, form.reason.data, utcnow())
@@ -188,7 +181,7 @@ def revoke(event_id: int, certificate_id: int):
 def restore(event_id: int, certificate_id: int):
     """Undo a revocation."""
     event = managed_event_or_404(event_id)
-    services.restore(current_user, _certificate_of(event, certificate_id))
+    services.restore(current_user, belonging_or_404(Certificate, certificate_id, event_id=event.id))
     flash(_("Sertifikat dipulihkan."), "success")
     return redirect(url_for("certificates.index", event_id=event.id))
 
@@ -206,25 +199,20 @@ def bulk(event_id: int):
     return redirect(url_for("certificates.bulk_status", event_id=event.id, job_id=job.id))
 
 
-def _job_of(event: Event, job_id: int) -> BulkJob:
-    job = db.session.get(BulkJob, job_id)
-    if job is None or job.event_id != event.id:
-        abort(404)
-    return job
-
-
 @bp.route("/unduhan/<int:job_id>")
 def bulk_status(event_id: int, job_id: int):
     """Progress of a bulk download; the page refreshes itself until the file is ready."""
     event = managed_event_or_404(event_id)
-    return render_template("certificates/bulk.html", event=event, job=_job_of(event, job_id))
+    return render_template(
+        "certificates/bulk.html", event=event, job=belonging_or_404(BulkJob, job_id, event_id=event.id)
+    )
 
 
 @bp.route("/unduhan/<int:job_id>/berkas")
 def bulk_file(event_id: int, job_id: int):
     """The finished bulk file."""
     event = managed_event_or_404(event_id)
-    job = _job_of(event, job_id)
+    job = belonging_or_404(BulkJob, job_id, event_id=event.id)
     if job.status != "done":
         abort(404)
     return send_file(

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.validators import Optional
@@ -13,7 +13,7 @@ from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import OrganizationLevel, Role
 from eventapp.audit.services import describe, event_history
 from eventapp.dbtypes import utcnow
-from eventapp.edges import paginate
+from eventapp.edges import belonging_or_404, paginate
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services
 from eventapp.events.access import managed_event_or_404
@@ -31,7 +31,6 @@ from eventapp.events.models import (
     EventPerson,
     EventSession,
 )
-from eventapp.extensions import db
 from eventapp.forms import select_choices, show_error
 from eventapp.i18n import local_to_utc, utc_to_local
 from eventapp.regions.services import kabupaten_in
@@ -266,13 +265,6 @@ def duplicate(event_id: int):
     return render_template("events/duplicate.html", form=form, event=event)
 
 
-def _session_of(event: Event, session_id: int) -> EventSession:
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    return session
-
-
 def _session_data(form: SessionForm) -> services.SessionData:
     return services.SessionData(
         day=form.day.data, start=form.start.data, end=form.end.data, title=form.title.data or ""
@@ -299,7 +291,7 @@ def session_create(event_id: int):
 def session_edit(event_id: int, session_id: int):
     """Move or rename a session."""
     event = managed_event_or_404(event_id)
-    session = _session_of(event, session_id)
+    session = belonging_or_404(EventSession, session_id, event_id=event.id)
     form = SessionForm()
     if request.method == "GET":
         starts, ends = (
@@ -324,7 +316,9 @@ def session_delete(event_id: int, session_id: int):
     """Delete a session."""
     event = managed_event_or_404(event_id)
     try:
-        services.remove_session(current_user, _session_of(event, session_id), utcnow())
+        services.remove_session(
+            current_user, belonging_or_404(EventSession, session_id, event_id=event.id), utcnow()
+        )
         flash(_("Sesi dihapus."), "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -343,18 +337,11 @@ def person_create(event_id: int):
     return _detail_page(event, form, 422)
 
 
-def _person_of(event: Event, person_id: int) -> EventPerson:
-    person = db.session.get(EventPerson, person_id)
-    if person is None or person.event_id != event.id:
-        abort(404)
-    return person
-
-
 @bp.route("/<int:event_id>/orang/<int:person_id>/ubah", methods=["GET", "POST"])
 def person_edit(event_id: int, person_id: int):
     """Correct someone on the programme."""
     event = managed_event_or_404(event_id)
-    person = _person_of(event, person_id)
+    person = belonging_or_404(EventPerson, person_id, event_id=event.id)
     form = PersonForm(obj=person)
     if form.validate_on_submit():
         services.update_person(current_user, person, form.person())
@@ -367,7 +354,7 @@ def person_edit(event_id: int, person_id: int):
 def person_delete(event_id: int, person_id: int):
     """Take someone off the programme."""
     event = managed_event_or_404(event_id)
-    person = _person_of(event, person_id)
+    person = belonging_or_404(EventPerson, person_id, event_id=event.id)
     services.remove_person(current_user, person)
     flash(_("%(name)s dihapus dari susunan acara.", name=person.name), "success")
     return redirect(url_for("events.detail", event_id=event.id))

@@ -1,6 +1,6 @@
 """Organizer pages of the KIM registry under /kelola/kim."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +8,8 @@ from eventapp.accounts.access import get_scoped_or_404, require_roles
 from eventapp.accounts.forms import bind_organization_field
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
-from eventapp.edges import paginate
+from eventapp.edges import belonging_or_404, paginate
 from eventapp.errors import DomainError, ValidationFailed
-from eventapp.extensions import db
 from eventapp.forms import optional_int, show_error
 from eventapp.kim import services, spreadsheet
 from eventapp.kim.forms import ImportForm, KimForm, MemberForm
@@ -193,13 +192,6 @@ def _member_form_ok(form: MemberForm) -> bool:
     return valid and not problems
 
 
-def _member_of(kim: Kim, member_id: int) -> KimMember:
-    member = db.session.get(KimMember, member_id)
-    if member is None or member.kim_id != kim.id:
-        abort(404)
-    return member
-
-
 @bp.route("/<int:kim_id>/anggota/baru", methods=["GET", "POST"])
 def member_create(kim_id: int):
     """Add a member to a KIM."""
@@ -220,7 +212,7 @@ def member_create(kim_id: int):
 def member_edit(kim_id: int, member_id: int):
     """Edit a member."""
     kim = get_scoped_or_404(Kim, kim_id, current_user)
-    member = _member_of(kim, member_id)
+    member = belonging_or_404(KimMember, member_id, kim_id=kim.id)
     form = MemberForm(obj=member)
     if request.method == "GET":
         form.phone.data = display_phone(member.phone)
@@ -239,7 +231,7 @@ def member_edit(kim_id: int, member_id: int):
 def member_delete(kim_id: int, member_id: int):
     """Remove a member from a KIM."""
     kim = get_scoped_or_404(Kim, kim_id, current_user)
-    member = _member_of(kim, member_id)
+    member = belonging_or_404(KimMember, member_id, kim_id=kim.id)
     services.remove_member(current_user, member)
     flash(_("%(name)s dihapus dari daftar anggota.", name=member.name), "success")
     return redirect(url_for("kim.detail", kim_id=kim.id))

@@ -1,6 +1,6 @@
 """Organizer pages for an event's registrants and invitations, under /kelola/acara/<id>."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,10 +8,10 @@ from sqlalchemy import select
 from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
-from eventapp.edges import paginate, safe_next
+from eventapp.edges import belonging_or_404, paginate, safe_next
 from eventapp.errors import DomainError
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import Event, EventKind
+from eventapp.events.models import EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
 from eventapp.kim.models import Kim, KimMember, Position
@@ -32,13 +32,6 @@ from eventapp.tabular import spreadsheet_response
 
 bp = Blueprint("registrants", __name__, url_prefix="/kelola/acara/<int:event_id>")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
-
-
-def _registration_of(event: Event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
 
 
 def _filters() -> lists.RegistrantFilters:
@@ -118,7 +111,7 @@ def create(event_id: int):
 def correct(event_id: int, registration_id: int):
     """Correct a registrant's details; a requested certificate name is approved by saving."""
     event = managed_event_or_404(event_id)
-    registration = _registration_of(event, registration_id)
+    registration = belonging_or_404(Registration, registration_id, event_id=event.id)
     form = RegistrantForm()
     if request.method == "GET":
         form.fill_from(registration)
@@ -145,7 +138,7 @@ def correct(event_id: int, registration_id: int):
 def set_status(event_id: int, registration_id: int):
     """Confirm, waitlist or cancel a registration by hand."""
     event = managed_event_or_404(event_id)
-    registration = _registration_of(event, registration_id)
+    registration = belonging_or_404(Registration, registration_id, event_id=event.id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -185,7 +178,7 @@ def cancel_as_spam(event_id: int):
 def resend(event_id: int, registration_id: int):
     """Send the confirmation e-mail again."""
     event = managed_event_or_404(event_id)
-    registration = _registration_of(event, registration_id)
+    registration = belonging_or_404(Registration, registration_id, event_id=event.id)
     if services.resend_confirmation(current_user, registration, utcnow()):
         flash(_("Konfirmasi dikirim ulang ke %(email)s.", email=registration.email), "success")
     else:
