@@ -347,6 +347,20 @@ def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:
         ),
     )
     event_services.publish_event(organizer, bimtek)
+    for member in members[:6]:
+        registration.add_by_organizer(
+            organizer,
+            bimtek,
+            registration.RegistrantData(
+                name=member.name,
+                phone=member.phone or "",
+                gender=member.gender,
+                occupation=member.occupation,
+                kim_id=member.kim_id,
+                position=registration.registry_position(member),
+            ),
+            now,
+        )
 
 
 def load(upload_dir) -> None:

@@ -117,6 +117,9 @@ def check_in_found(event_id: int, registration_id: int):
     result = services.check_in(
         current_user, event, session, registration, utcnow(), AttendanceMethod.SEARCH, _any_day()
     )
+    if result.outcome == "other_day":
+        # The answer carries a button to record this person anyway, as a scan's does.
+        return _desk(event, session, result, 422)
     # Back to the desk's own address, so that the next search or scan starts from there.
     flash(
         f"{result.message} {registration.name}", "success" if result.outcome in ("ok", "already") else "error"
