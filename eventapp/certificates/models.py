@@ -106,6 +106,13 @@ class Certificate(Model):
         return (holder.email or "") if holder is not None else ""
 
 
+class BulkStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class BulkJob(Model):
     """A 'download all' being built in the background, with its progress."""
 
@@ -118,7 +125,7 @@ class BulkJob(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    status: Mapped[str] = mapped_column(String(8), default=BulkStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     # File name inside instance/exports, chosen when the build starts; served once done.
@@ -131,6 +138,19 @@ class BulkJob(Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (BulkStatus.QUEUED, BulkStatus.RUNNING)
+
+    @property
+    def ready(self) -> bool:
+        """Its file is built and can be downloaded."""
+        return self.status == BulkStatus.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == BulkStatus.FAILED
 
 
 labels.register(holder_role=ROLE_LABELS, certificate_design=DESIGNS)

@@ -21,6 +21,7 @@ from eventapp.certificates.models import (
     BACKGROUNDS,
     DEFAULT_WORDING,
     BulkJob,
+    BulkStatus,
     Certificate,
     CertificateSettings,
     HolderRole,
@@ -480,7 +481,9 @@ def lost_bulk_jobs(now: datetime) -> list[int]:
     """Bulk downloads still queued LOST_AFTER after they were asked for: their job was lost."""
     return list(
         db.session.scalars(
-            select(BulkJob.id).where(BulkJob.status == "queued", BulkJob.created_at < now - LOST_AFTER)
+            select(BulkJob.id).where(
+                BulkJob.status == BulkStatus.QUEUED, BulkJob.created_at < now - LOST_AFTER
+            )
         )
     )
 
@@ -502,12 +505,12 @@ def start_bulk(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
 def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
     """Build a bulk download, saving progress as it goes (the page shows it)."""
     job = db.session.scalar(select(BulkJob).where(BulkJob.id == job_id).with_for_update())
-    if job is None or job.status != "queued":  # given up on by the sweep, or claimed already
+    if job is None or job.status != BulkStatus.QUEUED:  # given up on by the sweep, or claimed already
         db.session.rollback()
         return
     event = job.event
     certificates = [c for c in event_certificates(event) if c.revoked_at is None]
-    job.status, job.total, job.heartbeat_at = "running", len(certificates), clock()
+    job.status, job.total, job.heartbeat_at = BulkStatus.RUNNING, len(certificates), clock()
     job.filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"
     db.session.commit()
 
@@ -524,7 +527,7 @@ def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
         _fail(job, export_dir, f"{type(exc).__name__}: {exc}")
         db.session.commit()
         raise
-    job.status, job.finished_at = "done", clock()
+    job.status, job.finished_at = BulkStatus.DONE, clock()
     db.session.commit()
 
 
@@ -532,7 +535,7 @@ def _fail(job: BulkJob, export_dir: Path, reason: str) -> None:
     """Mark a job failed and delete what it had written."""
     if job.filename:
         (export_dir / job.filename).unlink(missing_ok=True)
-    job.status, job.error, job.filename = "failed", reason[:2000], None
+    job.status, job.error, job.filename = BulkStatus.FAILED, reason[:2000], None
 
 
 def fail_stale_jobs(export_dir: Path, now: datetime) -> int:
@@ -543,8 +546,8 @@ def fail_stale_jobs(export_dir: Path, now: datetime) -> int:
         select(BulkJob)
         .where(
             or_(
-                and_(BulkJob.status == "running", last_seen < now - RUNNING_STALE_AFTER),
-                and_(BulkJob.status == "queued", last_seen < now - QUEUED_STALE_AFTER),
+                and_(BulkJob.status == BulkStatus.RUNNING, last_seen < now - RUNNING_STALE_AFTER),
+                and_(BulkJob.status == BulkStatus.QUEUED, last_seen < now - QUEUED_STALE_AFTER),
             )
         )
         .with_for_update()

@@ -213,7 +213,7 @@ def bulk_file(event_id: int, job_id: int):
     """The finished bulk file."""
     event = managed_event_or_404(event_id)
     job = belonging_or_404(BulkJob, job_id, event_id=event.id)
-    if job.status != "done":
+    if not job.ready:
         abort(404)
     return send_file(
         current_app.config["EXPORT_DIR"] / job.filename,

@@ -178,6 +178,20 @@ class Event(Model):
         return self.status == EventStatus.CANCELLED
 
     @property
+    def has_hall(self) -> bool:
+        """People can attend in person (luring or hibrida)."""
+        return self.mode in (EventMode.LURING, EventMode.HIBRIDA)
+
+    @property
+    def has_online(self) -> bool:
+        """People can attend online (daring or hibrida)."""
+        return self.mode in (EventMode.DARING, EventMode.HIBRIDA)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
     def is_public(self) -> bool:
         """It has a public page (drafts do not)."""
         return self.status != EventStatus.DRAFT
