@@ -31,21 +31,14 @@ def main() -> None:
     from ical.calendar_stream import IcsCalendarStream
     from sqlalchemy import event as sa_event
 
-    from eventapp.accounts import services as accounts
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
     from eventapp.extensions import db
+    from tests import factories
 
     with app.app_context():
-        offices = [
-            accounts.create_organization(
-                None, accounts.OrganizationData(f"Kantor {n}", "kabupaten_kota", None)
-            )
-            for n in range(5)
-        ]
-        admin = accounts.create_user(
-            None, accounts.UserData("bench@example.org", "Bench", "admin", None), "x" * 12
-        )
+        offices = [factories.office(f"Kantor {n}") for n in range(5)]
+        admin = factories.staff(None, "bench@example.org", "admin")
         zones = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
         for n in range(args.events):
             day = (utcnow() + timedelta(days=n % 200)).date()

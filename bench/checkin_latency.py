@@ -28,8 +28,8 @@ import sys
 from datetime import time, timedelta
 from sqlalchemy import insert
 from eventapp import create_app
-from eventapp.accounts import services as accounts
 from eventapp.dbtypes import utcnow
+from tests import factories
 from eventapp.events import services as events
 from eventapp.extensions import db
 from eventapp.registration.models import Registration
@@ -38,15 +38,12 @@ from eventapp.registration.services import new_code, new_token
 count = int(sys.argv[1])
 app = create_app()
 with app.app_context():
-    org = accounts.create_organization(None, accounts.OrganizationData("Bench", "kabupaten_kota", None))
+    org = factories.office("Bench")
     password = "bench-password"
-    accounts.create_user(None, accounts.UserData("pintu@example.org", "Pintu", "checkin", org.id), password)
-    admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), password)
-    day = (utcnow() + timedelta(days=1)).date()
-    event = events.create_event(admin, org, events.EventData(title="Sosialisasi besar", kind="sosialisasi",
-                                mode="luring", venue_name="Stadion", venue_capacity=None),
-                                [events.SessionData(day, time(8), time(12))])
-    events.publish_event(admin, event)
+    factories.staff(org, "pintu@example.org", "checkin", password=password)
+    admin = factories.staff(None, "a@example.org", "admin", password=password)
+    event = factories.event(org, title="Sosialisasi besar", venue_name="Stadion", venue_capacity=None)
+    factories.under_way(event.sessions[0])  # the desk records attendance on the session's day
     now = utcnow()
     rows = [dict(event_id=event.id, code=new_code(), token=new_token(), name=f"Peserta {n}",
                  phone=f"+62813{n:08d}", gender="L", occupation="petani", institution="Desa",

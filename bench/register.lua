@@ -12,13 +12,15 @@ function init(args)
   path = os.getenv("BENCH_PATH")
   token = os.getenv("BENCH_TOKEN")
   cookie = os.getenv("BENCH_COOKIE")
+  shown_at = os.getenv("BENCH_SHOWN_AT")
 end
 
 function request()
   counter = counter + 1
   local phone = string.format("0813%02d%06d", thread_id, counter)
   local body = "csrf_token=" .. token .. "&name=Peserta+Uji+Beban&phone=" .. phone ..
-    "&gender=L&occupation=petani&kabupaten=&kim_id=-1&institution=Kantor+Desa&position=Staf&consent=y"
+    "&gender=L&occupation=petani&kabupaten=&kim_id=-1&institution=Kantor+Desa&position=Staf&consent=y" ..
+    "&nickname=&shown_at=" .. shown_at
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,

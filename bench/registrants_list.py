@@ -32,13 +32,13 @@ def main() -> None:
 
     from sqlalchemy import event as sa_event
 
-    from eventapp.accounts import services as accounts
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
     from eventapp.extensions import db
     from eventapp.kim import services as kim_services
     from eventapp.regions.services import find_child_by_name, import_regions
     from eventapp.registration import services as registration
+    from tests import factories
 
     with app.app_context():
         import_regions("Kalimantan Tengah")
@@ -47,12 +47,8 @@ def main() -> None:
         village = find_child_by_name(
             find_child_by_name(kotim.id, "kecamatan", "Kota Besi").id, "desa", "Camba"
         )
-        org = accounts.create_organization(
-            None, accounts.OrganizationData("Bench", "kabupaten_kota", kotim.id)
-        )
-        user = accounts.create_user(
-            None, accounts.UserData("bench@example.org", "Bench", "organizer", org.id), "bench-password"
-        )
+        org = factories.office("Bench", kotim.id)
+        user = factories.staff(org, "bench@example.org", "organizer", password="bench-password")
         kims = [
             kim_services.create_kim(user, org, kim_services.KimData(f"KIM {n}", f"B-{n}", village.id))
             for n in range(20)

@@ -36,15 +36,13 @@ BIN = ROOT / ".venv" / "bin"
 SETUP_EVENT = """
 from datetime import time, timedelta
 from eventapp import create_app
-from eventapp.accounts import services as accounts
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as events
+from tests import factories
 app = create_app()
 with app.app_context():
-    org = accounts.create_organization(None, accounts.OrganizationData(name="Bench", level="kabupaten_kota",
-                                                                       region_id=None))
-    admin = accounts.create_user(None, accounts.UserData("bench@example.org", "Bench", "admin", None),
-                                 "bench-password")
+    org = factories.office("Bench")
+    admin = factories.staff(None, "bench@example.org", "admin", password="bench-password")
     day = (utcnow() + timedelta(days=3)).date()
     event = events.create_event(admin, org, events.EventData(title="Uji beban", kind="webinar", mode="daring",
                                 online_capacity=None), [events.SessionData(day, time(9), time(11))])
@@ -114,6 +112,10 @@ def wrk(
     return {"rps": rps, "p50": p50, "p99": p99, "bad": int(bad.group(1)) if bad else 0}
 
 
+# A little longer than config.FORM_MIN_FILL_SECONDS, the least time a person takes on the form.
+FILL_SECONDS = 3.5
+
+
 def load_posts(app_path: str, env: dict, args, form_path: str, post_path: str) -> dict:
     """Serve `app_path`, take the CSRF token and session cookie from the form at `form_path`,
     then let wrk post registrations to `post_path`, each with a phone number of its own."""
@@ -125,8 +127,19 @@ def load_posts(app_path: str, env: dict, args, form_path: str, post_path: str) -
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(f"{base}{form_path}").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        # eventapp's form carries the signed time it was shown; a post is taken only once a
+        # person could have filled it in (FORM_MIN_FILL_SECONDS), so the load starts after that.
+        shown = re.search(r'name="shown_at" type="hidden" value="([^"]+)"', page)
+        if shown:
+            time.sleep(FILL_SECONDS)
         cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-        wrk_env = dict(os.environ, BENCH_PATH=post_path, BENCH_TOKEN=token, BENCH_COOKIE=cookie)
+        wrk_env = dict(
+            os.environ,
+            BENCH_PATH=post_path,
+            BENCH_TOKEN=token,
+            BENCH_COOKIE=cookie,
+            BENCH_SHOWN_AT=shown.group(1) if shown else "",
+        )
         script = ROOT / "bench" / "register.lua"
         return wrk(f"{base}{post_path}", args.seconds, args.connections, script, wrk_env)
     finally:

@@ -81,9 +81,9 @@ def published_event(title: str, kind: str, start, end, **office):
     a published in-person event tomorrow from `start` to `end`, with unlimited seats."""
     from datetime import timedelta
 
-    from eventapp.accounts import services as accounts
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
+    from tests import factories
 
     fields = {
         "signatory_name": "Marjuki, S.Sos., M.AP.",
@@ -91,21 +91,15 @@ def published_event(title: str, kind: str, start, end, **office):
         "signatory_nip": "197305121993031004",
         **office,
     }
-    org = accounts.create_organization(
-        None,
-        accounts.OrganizationData(
-            "Diskominfo Kabupaten Kotawaringin Timur", "kabupaten_kota", None, **fields
-        ),
-    )
-    admin = accounts.create_user(None, accounts.UserData("a@example.org", "A", "admin", None), "x" * 12)
+    org = factories.office(**fields)
+    admin = factories.staff(None, "a@example.org", "admin")
     day = (utcnow() + timedelta(days=1)).date()
-    event = events.create_event(
-        admin,
+    event = factories.event(
         org,
-        events.EventData(
-            title=title, kind=kind, mode="luring", venue_name="Aula Diskominfo Kotim", venue_capacity=None
-        ),
         [events.SessionData(day, start, end)],
+        title=title,
+        kind=kind,
+        venue_name="Aula Diskominfo Kotim",
+        venue_capacity=None,
     )
-    events.publish_event(admin, event)
     return admin, event

@@ -26,17 +26,17 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
-from eventapp.accounts import services as accounts  # noqa: E402
-from eventapp.accounts.models import OrganizationLevel, Role  # noqa: E402
+from eventapp.accounts.models import Role  # noqa: E402
 from eventapp.dbtypes import utcnow  # noqa: E402
 from eventapp.extensions import db as _db  # noqa: E402
 from eventapp.extensions import limiter  # noqa: E402
 from eventapp.kim import services as kim_services  # noqa: E402
 from eventapp.regions.models import Region, RegionLevel  # noqa: E402
 from eventapp.regions.services import find_child_by_name, import_regions  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.factories import PASSWORD  # noqa: E402
 
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "kata-sandi-uji-123"
 POSTGRES_REQUIRED = os.environ.get("EVENTAPP_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
 
 
@@ -282,14 +282,8 @@ def region(path: str) -> Region:
 
 @pytest.fixture
 def make_org(app):
-    def make(name="Diskominfo Kabupaten Kotawaringin Timur", area="Kotawaringin Timur", **overrides):
-        data = accounts.OrganizationData(
-            name=name,
-            level=OrganizationLevel.KABUPATEN_KOTA,
-            region_id=region(area).id,
-            **overrides,
-        )
-        return accounts.create_organization(None, data)
+    def make(name=factories.KOTIM, area="Kotawaringin Timur", **overrides):
+        return factories.office(name, region(area).id, **overrides)
 
     return make
 
@@ -299,14 +293,7 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(org=None, role=Role.ORGANIZER, email=None, **overrides):
-        data = accounts.UserData(
-            email=email or f"user{next(counter)}@example.org",
-            name=overrides.pop("name", "Pengguna Uji"),
-            role=role,
-            organization_id=org.id if org else None,
-            **overrides,
-        )
-        return accounts.create_user(None, data, PASSWORD)
+        return factories.staff(org, email or f"user{next(counter)}@example.org", role, **overrides)
 
     return make
 
@@ -317,7 +304,7 @@ def make_kim(app):
 
     def make(org, village="Kotawaringin Timur/Kota Besi/Kota Besi Hulu", members=0, chair=False, **overrides):
         """A KIM with `members` members; with `chair`, the first is its ketua."""
-        actor = _admin_actor()
+        actor = factories.system_actor()
         n = next(counter)
         data = kim_services.KimData(
             name=overrides.pop("name", f"KIM Uji {n}"),
@@ -343,93 +330,19 @@ def make_kim(app):
     return make
 
 
-def _admin_actor():
-    from eventapp.accounts.models import User
-
-    return User(role=Role.ADMIN, email="system@example.org", name="system")
-
-
 @pytest.fixture
 def make_event(app):
     """A published event (a sosialisasi tomorrow, 09.00–12.00 WIB, 50 seats) unless told otherwise."""
-    from datetime import time, timedelta
-
-    from eventapp.dbtypes import utcnow
-    from eventapp.events import services as event_services
-
     counter = iter(range(1, 10_000))
 
     def make(org, sessions=None, publish=True, **overrides):
-        n = next(counter)
-        values = {
-            "title": f"Sosialisasi Uji {n}",
-            "kind": "sosialisasi",
-            "mode": "luring",
-            "audience": "umum",
-            "venue_name": "Aula Kecamatan Kota Besi",
-            "venue_capacity": 50,
-            "timezone": "Asia/Jakarta",
-        }
-        values.update(overrides)
-        day = (utcnow() + timedelta(days=1)).date()
-        sessions = sessions or [event_services.SessionData(day=day, start=time(9), end=time(12))]
-        event = event_services.create_event(_admin_actor(), org, event_services.EventData(**values), sessions)
-        if publish:
-            event_services.publish_event(_admin_actor(), event)
-        return event
+        return factories.event(
+            org, sessions, publish, **{"title": f"Sosialisasi Uji {next(counter)}", **overrides}
+        )
 
     return make
-
-
-def registrant(**overrides):
-    """RegistrantData for a non-KIM participant, with consent."""
-    from eventapp.registration.services import RegistrantData
-
-    values = {
-        "name": "Peserta Uji",
-        "phone": "081377770001",
-        "gender": "P",
-        "occupation": "lainnya",
-        "institution": "Kantor Desa Camba",
-        "consent": True,
-    }
-    values.update(overrides)
-    return RegistrantData(**values)
 
 
 def mail_text(message) -> str:
     """The plain-text body of a received e-mail, whether or not it carries a calendar part."""
     return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def arrived(session, minutes: int = 10):
-    """The moment someone came in: a few minutes after the session started (the desk records
-    attendance on the session's own day)."""
-    from datetime import timedelta
-
-    return session.starts_at + timedelta(minutes=minutes)
-
-
-def under_way(session) -> None:
-    """Move a session to now, keeping its length: it started half an hour ago (the desk
-    records attendance on the session's own day)."""
-    from datetime import timedelta
-
-    from eventapp.dbtypes import utcnow
-
-    length = session.ends_at - session.starts_at
-    session.starts_at = utcnow() - timedelta(minutes=30)
-    session.ends_at = session.starts_at + length
-    _db.session.commit()
-
-
-def took_place(event) -> None:
-    """Move the event's one session into the past, as if it had been held (certificates are
-    issued only after an event's last session)."""
-    from datetime import timedelta
-
-    from eventapp.dbtypes import utcnow
-
-    session = event.sessions[0]
-    session.starts_at, session.ends_at = utcnow() - timedelta(hours=5), utcnow() - timedelta(hours=1)
-    _db.session.commit()

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
-from tests.conftest import PASSWORD, mail_text, post_form, region
+from tests.conftest import mail_text, post_form, region
+from tests.factories import PASSWORD
 
 
 def test_organizer_signs_in_and_lands_on_the_event_list(client, make_org, make_user):

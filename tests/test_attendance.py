@@ -16,7 +16,8 @@ from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError
 from eventapp.events import services as events
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, arrived, post_form, registrant, under_way
+from tests.conftest import post_form
+from tests.factories import arrived, registrant, system_actor, under_way
 
 
 @pytest.fixture
@@ -226,7 +227,7 @@ RULE = services.CodeWindowRule(lead=timedelta(minutes=30), grace=timedelta(minut
 def test_code_window_before_during_and_after(db, webinar):
     session = webinar["session"]
     t0 = utcnow()
-    window = services.open_code_window(_admin_actor(), session, 30, t0, RULE)
+    window = services.open_code_window(system_actor(), session, 30, t0, RULE)
     with pytest.raises(DomainError, match="Presensi belum dibuka"):
         services.submit_code(window.code, webinar["siti"].code, t0 - timedelta(minutes=1))
     attendance = services.submit_code(window.code.lower(), "0813-7777-0001", t0 + timedelta(minutes=10))
@@ -243,18 +244,18 @@ def test_code_window_before_during_and_after(db, webinar):
 def test_a_code_window_opens_only_around_its_session(db, webinar):
     session = webinar["session"]
     with pytest.raises(DomainError, match="hanya dapat dibuka antara") as error:
-        services.open_code_window(_admin_actor(), session, 30, session.starts_at - timedelta(hours=1), RULE)
+        services.open_code_window(system_actor(), session, 30, session.starts_at - timedelta(hours=1), RULE)
     assert error.value.code == "window_outside_session"
     with pytest.raises(DomainError, match="hanya dapat dibuka antara"):
-        services.open_code_window(_admin_actor(), session, 30, session.ends_at + timedelta(minutes=31), RULE)
+        services.open_code_window(system_actor(), session, 30, session.ends_at + timedelta(minutes=31), RULE)
     late = services.open_code_window(
-        _admin_actor(), session, 240, session.ends_at - timedelta(minutes=5), RULE
+        system_actor(), session, 240, session.ends_at - timedelta(minutes=5), RULE
     )
     assert late.closes_at == session.ends_at + timedelta(minutes=30)  # clipped to the grace period
 
 
 def test_the_code_tells_waiting_and_in_person_participants_what_applies(db, make_event, webinar):
-    window = services.open_code_window(_admin_actor(), webinar["session"], 30, utcnow(), RULE)
+    window = services.open_code_window(system_actor(), webinar["session"], 30, utcnow(), RULE)
     with pytest.raises(DomainError, match="masih di daftar tunggu"):
         services.submit_code(window.code, webinar["budi"].code, utcnow())
     event = webinar["event"]
@@ -268,7 +269,7 @@ def test_the_code_tells_waiting_and_in_person_participants_what_applies(db, make
 
 
 def test_public_attendance_page_names_the_session_and_is_rate_limited(client, db, webinar):
-    window = services.open_code_window(_admin_actor(), webinar["session"], 30, utcnow(), RULE)
+    window = services.open_code_window(system_actor(), webinar["session"], 30, utcnow(), RULE)
     page = post_form(client, "/presensi", {"code": window.code, "identifier": webinar["siti"].code})
     assert "sesi" in page.get_data(as_text=True) and "(Materi 1), tercatat" in page.get_data(as_text=True)
     wrong = post_form(client, "/presensi", {"code": "AAAAAA", "identifier": webinar["siti"].code})
@@ -293,7 +294,7 @@ Tamu Tak Dikenal,tamu@example.org,12/10/2026 09:00,12/10/2026 12:00,180,Yes
 
 def test_meeting_report_import_matches_counts_and_can_be_repeated(client, login, db, desk):
     event = desk["event"]
-    registration.set_status(_admin_actor(), desk["waiting"], "confirmed", utcnow())
+    registration.set_status(system_actor(), desk["waiting"], "confirmed", utcnow())
     login(desk["organizer"])
     url = f"/kelola/acara/{event.id}/presensi/laporan-rapat?sesi={event.sessions[0].id}"
 
@@ -343,17 +344,17 @@ def test_report_without_a_duration_column_is_refused(client, login, desk):
 
 def test_attendance_rule_by_sessions_and_by_time(db, desk):
     event, siti = desk["event"], desk["siti"]
-    services.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
+    services.check_in(system_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     assert services.person_attendance(siti).meets_rule  # default: at least 1 session
     data = events.EventData.from_event(event)
     data.attendance_min_sessions = 2
-    events.update_event(_admin_actor(), event, data, utcnow())
+    events.update_event(system_actor(), event, data, utcnow())
     assert not services.person_attendance(siti).meets_rule
     data.attendance_rule, data.attendance_min_percent = "persen", 50
-    events.update_event(_admin_actor(), event, data, utcnow())
+    events.update_event(system_actor(), event, data, utcnow())
     assert services.person_attendance(siti).meets_rule  # 4 of 8 hours
     data.attendance_min_percent = 60
-    events.update_event(_admin_actor(), event, data, utcnow())
+    events.update_event(system_actor(), event, data, utcnow())
     assert not services.person_attendance(siti).meets_rule
 
 
@@ -361,14 +362,14 @@ def test_participant_page_shows_attendance_against_the_rule(client, db, desk):
     event, siti = desk["event"], desk["siti"]
     page = client.get(f"/p/{siti.token}").get_data(as_text=True)
     assert "Hadir di 0 dari 2 sesi." in page and "belum memenuhi syarat sertifikat" in page
-    services.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
+    services.check_in(system_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     page = client.get(f"/p/{siti.token}").get_data(as_text=True)
     assert "Hadir di 1 dari 2 sesi." in page and "memenuhi syarat sertifikat" in page
 
 
 def test_matrix_and_its_export(client, login, db, desk):
     event = desk["event"]
-    services.check_in(_admin_actor(), event, event.sessions[1], desk["siti"], arrived(event.sessions[1]))
+    services.check_in(system_actor(), event, event.sessions[1], desk["siti"], arrived(event.sessions[1]))
     login(desk["organizer"])
     page = client.get(f"/kelola/acara/{event.id}/presensi/matriks?status=memenuhi").get_data(as_text=True)
     assert "Siti Rahmah" in page and "Budi Santoso" not in page
@@ -398,7 +399,7 @@ def test_rakor_invitees_are_marked_present_excused_or_absent(client, login, db, 
 
 def test_report_gives_rates_per_event_kim_and_kabupaten(client, login, db, desk):
     event = desk["event"]
-    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
+    services.check_in(system_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
     login(desk["organizer"])
     today = utcnow().date()
     page = client.get(
@@ -425,7 +426,7 @@ def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     event = desk["event"]
     now = utcnow()
     events.update_event(
-        _admin_actor(),
+        system_actor(),
         event,
         events.EventData.from_event(event, venue_capacity=None),
         now,
@@ -444,7 +445,7 @@ def test_daftar_hadir_blank_and_filled(client, login, db, desk):
     assert "Asal KIM atau Instansi" in texts[1] and "Tanda Tangan" in texts[1]  # header repeats
     assert "Marjuki, S.Sos., M.AP." in texts[-1] and "NIP. 197305121993031004" in texts[-1]
 
-    services.check_in(_admin_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
+    services.check_in(system_actor(), event, event.sessions[0], desk["siti"], arrived(event.sessions[0]))
     filled = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={event.sessions[0].id}&versi=isi")
     pages, texts = _pdf_text(filled.get_data())
     assert pages == 1 and "Siti Rahmah" in texts[0] and "Jam hadir" in texts[0]
@@ -466,8 +467,8 @@ def test_the_filled_sheet_lists_those_in_the_hall_with_masked_phones_and_local_t
         event, registrant(name="Bapak Daring", phone="081377770002", attendance_mode="daring"), now
     ).registration
     session = event.sessions[0]
-    services.check_in(_admin_actor(), event, session, hall, session.starts_at + timedelta(minutes=7))
-    services.check_in(_admin_actor(), event, session, online, session.starts_at + timedelta(minutes=9))
+    services.check_in(system_actor(), event, session, hall, session.starts_at + timedelta(minutes=7))
+    services.check_in(system_actor(), event, session, online, session.starts_at + timedelta(minutes=9))
     login(make_user(org))
     sheet = client.get(f"/kelola/acara/{event.id}/daftar-hadir.pdf?sesi={session.id}&versi=isi")
     _pages, texts = _pdf_text(sheet.get_data())

@@ -69,7 +69,7 @@ def _fill_registration(page, name: str, phone: str, gender: str) -> None:
 
 
 def _sign_in(page, live_server: str, email: str) -> None:
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     page.goto(f"{live_server}/kelola/masuk")
     page.get_by_label("E-mail").fill(email)
@@ -122,7 +122,7 @@ def test_door_staff_check_in_by_typing_a_code_at_phone_width(
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant, under_way
+    from tests.factories import registrant, under_way
 
     org = make_org()
     event = make_event(org, title="Sosialisasi Kota Besi")
@@ -177,12 +177,12 @@ def _held_with_a_certificate(app, event):
     from eventapp.certificates.models import DEFAULT_WORDING
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import _admin_actor, arrived, registrant, took_place
+    from tests.factories import arrived, registrant, system_actor, took_place
 
     siti = registration.register(event, registrant(name="Siti Rahmah"), utcnow()).registration
-    attendance.check_in(_admin_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
+    attendance.check_in(system_actor(), event, event.sessions[0], siti, arrived(event.sessions[0]))
     certificates.save_settings(
-        _admin_actor(),
+        system_actor(),
         event,
         enabled=True,
         design="modern",
@@ -193,7 +193,7 @@ def _held_with_a_certificate(app, event):
         upload_dir=app.config["UPLOAD_DIR"],
     )
     took_place(event)
-    (certificate,) = certificates.issue_all(_admin_actor(), event, utcnow()).issued
+    (certificate,) = certificates.issue_all(system_actor(), event, utcnow()).issued
     return certificate
 
 
@@ -202,7 +202,7 @@ def test_staff_pages_fit_a_phone(app, live_server, phone_page, make_org, make_us
     from eventapp.dbtypes import utcnow
     from eventapp.registration import invitations
     from eventapp.registration import services as registration
-    from tests.conftest import registrant, under_way
+    from tests.factories import registrant, under_way
 
     org = make_org()
     event = make_event(org, kind="rakor")

@@ -12,7 +12,8 @@ from eventapp.calendar.services import send_due_reminders
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as events
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
+from tests.conftest import mail_text, post_form, region
+from tests.factories import registrant, system_actor
 
 
 def read(body: bytes):
@@ -125,7 +126,7 @@ def test_moving_a_session_sends_an_update_and_a_typo_does_not(
     mailbox.clear()
     data = events.EventData.from_event(event)
     data.description = "Perbaikan salah ketik"
-    events.update_event(_admin_actor(), event, data, utcnow())
+    events.update_event(system_actor(), event, data, utcnow())
     assert mailbox == []
 
 
@@ -153,7 +154,7 @@ def test_cancelling_sends_cancel_with_the_same_uids(make_org, make_event, mailbo
     ]
 
     mailbox.clear()
-    events.cancel_event(_admin_actor(), event, "Narasumber berhalangan", utcnow())
+    events.cancel_event(system_actor(), event, "Narasumber berhalangan", utcnow())
     (told,) = mailbox
     assert told["To"] == budi.registration.email
     cancelled = read(told.get_payload()[1].get_payload(decode=True))[0].events[0]
@@ -207,7 +208,7 @@ def tomorrow_event(make_org, make_event):
     start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
     event = make_event(make_org(), timezone="Asia/Jakarta")
     events.update_session(
-        _admin_actor(),
+        system_actor(),
         event.sessions[0],
         events.SessionData(
             start.astimezone(ZoneInfo("Asia/Jakarta")).date(),
@@ -242,7 +243,7 @@ def test_reminders_can_be_turned_off(db, tomorrow_event, mailbox):
     registration.register(event, registrant(email="siti@example.org"), utcnow())
     data = events.EventData.from_event(event)
     data.reminders_enabled = False
-    events.update_event(_admin_actor(), event, data, utcnow())
+    events.update_event(system_actor(), event, data, utcnow())
     mailbox.clear()
     assert send_due_reminders(event.sessions[0].starts_at - timedelta(hours=23)) == 0
     assert mailbox == []

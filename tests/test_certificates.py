@@ -24,7 +24,8 @@ from eventapp.events import services as events
 from eventapp.extensions import db as _db
 from eventapp.i18n import format_day
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, arrived, post_form, registrant, took_place
+from tests.conftest import post_form
+from tests.factories import arrived, registrant, system_actor, took_place
 
 
 def _settings(app, event, **overrides):
@@ -40,7 +41,7 @@ def _settings(app, event, **overrides):
         "upload_dir": app.config["UPLOAD_DIR"],
     }
     values.update(overrides)
-    return services.save_settings(_admin_actor(), event, **values)
+    return services.save_settings(system_actor(), event, **values)
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def held(app, make_org, make_user, make_event):
         sessions=[events.SessionData(day, time(8), time(12))],
     )
     speaker = events.PersonData("narasumber", "Dr. Agus Siswadi", email="agus@example.org")
-    events.add_person(_admin_actor(), event, speaker)
+    events.add_person(system_actor(), event, speaker)
     now = utcnow()
     people = {}
     for key, name, phone, email in (
@@ -67,7 +68,7 @@ def held(app, make_org, make_user, make_event):
             event, registrant(name=name, phone=phone, email=email or ""), now
         ).registration
     for key in ("siti", "odd"):
-        attendance.check_in(_admin_actor(), event, event.sessions[0], people[key], arrived(event.sessions[0]))
+        attendance.check_in(system_actor(), event, event.sessions[0], people[key], arrived(event.sessions[0]))
     _settings(app, event)
     took_place(event)
     return {"org": org, "event": event, "organizer": make_user(org), **people}
@@ -85,7 +86,7 @@ def test_number_pattern_is_checked(app, held):
 
 def test_only_those_who_qualify_get_a_certificate_and_reissuing_keeps_numbers(db, held):
     event = held["event"]
-    result = services.issue_all(_admin_actor(), event, utcnow())
+    result = services.issue_all(system_actor(), event, utcnow())
     month = services.ROMAN_MONTHS[utcnow().month - 1]
     certificates = {c.holder_name: (c.role, c.number) for c in result.issued}
     assert certificates == {
@@ -95,8 +96,8 @@ def test_only_those_who_qualify_get_a_certificate_and_reissuing_keeps_numbers(db
         "Siti Rahmah": ("peserta", f"003/SERT/KIM-KTB/DISKOMINFO/{month}/{utcnow().year}"),
     }
     # The one who did not attend qualifies later, and only they are added.
-    attendance.check_in(_admin_actor(), event, event.sessions[0], held["absent"], arrived(event.sessions[0]))
-    again = services.issue_all(_admin_actor(), event, utcnow())
+    attendance.check_in(system_actor(), event, event.sessions[0], held["absent"], arrived(event.sessions[0]))
+    again = services.issue_all(system_actor(), event, utcnow())
     assert [(c.holder_name, c.seq) for c in again.issued] == [("Tidak Datang", 4)] and again.already == 3
     assert {c.holder_name: c.number for c in services.event_certificates(event)}[
         "Siti Rahmah"
@@ -124,7 +125,7 @@ def test_issuing_from_the_page_mails_each_participant_their_pdf(client, login, h
 
 def test_pdf_shows_name_and_number_escaped_and_links_to_verification(app, client, db, held):
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
+    services.issue_all(system_actor(), event, utcnow())
     odd = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["odd"].id))
     with app.test_request_context():
         document = services.certificate_pdf(odd, app.config["UPLOAD_DIR"])
@@ -152,7 +153,7 @@ def _qr_codes(pdf: bytes) -> list[str]:
 
 def test_verification_shows_valid_then_revoked(client, login, db, held):
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
+    services.issue_all(system_actor(), event, utcnow())
     siti = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["siti"].id))
     page = client.get(f"/verifikasi/{siti.code}").get_data(as_text=True)
     assert "SAH" in page and "Siti Rahmah" in page and event.title in page
@@ -170,7 +171,7 @@ def test_verification_shows_valid_then_revoked(client, login, db, held):
 
 
 def test_participants_get_their_certificate_from_their_page_or_by_lookup(client, db, held):
-    services.issue_all(_admin_actor(), held["event"], utcnow())
+    services.issue_all(system_actor(), held["event"], utcnow())
     siti = held["siti"]
     page = client.get(f"/p/{siti.token}").get_data(as_text=True)
     assert f"/p/{siti.token}/sertifikat.pdf" in page
@@ -185,7 +186,7 @@ def test_participants_get_their_certificate_from_their_page_or_by_lookup(client,
 
 def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
     event = held["event"]
-    issued = services.issue_all(_admin_actor(), event, utcnow()).issued
+    issued = services.issue_all(system_actor(), event, utcnow()).issued
     login(held["organizer"])
     for kind, check in (("zip", "zip"), ("pdf", "pdf")):
         response = post_form(
@@ -214,7 +215,7 @@ def test_one_pdf_written_chunk_by_chunk_is_whole_and_stores_each_shared_layer_on
 ):
     monkeypatch.setattr(pdf, "CHUNK", 2)  # three certificates: two chunks, two roles
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
+    services.issue_all(system_actor(), event, utcnow())
     certificates = services.event_certificates(event)
     done = []
     with app.test_request_context():
@@ -255,7 +256,7 @@ def test_preview_and_settings_page(client, login, held):
     text = PdfReader(io.BytesIO(preview.get_data())).pages[0].extract_text()
     assert "Siti Rahmah, S.Pd." in text and "sebagai Moderator" in text
     # The sample carries the next number, never one a person already holds.
-    issued = services.issue_all(_admin_actor(), event, utcnow()).issued
+    issued = services.issue_all(system_actor(), event, utcnow()).issued
     preview = client.get(f"/kelola/acara/{event.id}/sertifikat/pratinjau?peran=peserta")
     text = PdfReader(io.BytesIO(preview.get_data())).pages[0].extract_text()
     assert f"{len(issued) + 1:03d}/SERT/KIM-KTB" in text
@@ -271,7 +272,7 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
     for n in range(30):
         person = registration.register(event, registrant(name=f"Peserta {n}", phone=f"08138888{n:04d}"), now)
         attendance.check_in(
-            _admin_actor(), event, event.sessions[0], person.registration, arrived(event.sessions[0])
+            system_actor(), event, event.sessions[0], person.registration, arrived(event.sessions[0])
         )
     _settings(app, event)
     took_place(event)
@@ -283,7 +284,7 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                services.issue_all(_admin_actor(), _db.session.get(type(event), event_id), utcnow())
+                services.issue_all(system_actor(), _db.session.get(type(event), event_id), utcnow())
             except Exception as exc:  # collected and asserted below
                 errors.append(exc)
             finally:
@@ -308,8 +309,8 @@ def test_a_bulk_job_whose_worker_died_fails_cleans_up_and_can_be_retried(
 ):
     monkeypatch.setattr(pdf, "CHUNK", 1)
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
-    job = services.start_bulk(_admin_actor(), event, "pdf", utcnow())
+    services.issue_all(system_actor(), event, utcnow())
+    job = services.start_bulk(system_actor(), event, "pdf", utcnow())
     ticks = []
 
     def clock_of_a_dying_worker():
@@ -343,8 +344,8 @@ def test_a_bulk_job_whose_worker_died_fails_cleans_up_and_can_be_retried(
 
 
 def test_a_bulk_job_no_worker_picked_up_is_given_up_after_half_an_hour(app, db, held):
-    services.issue_all(_admin_actor(), held["event"], utcnow())
-    services.start_bulk(_admin_actor(), held["event"], "zip", utcnow())
+    services.issue_all(system_actor(), held["event"], utcnow())
+    services.start_bulk(system_actor(), held["event"], "zip", utcnow())
     export_dir = app.config["EXPORT_DIR"]
     assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=20)) == 0
     assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=31)) == 1
@@ -357,7 +358,7 @@ def test_certificates_wait_for_the_end_of_the_event_and_say_why(
     event = make_event(org)
     _settings(app, event)
     with pytest.raises(DomainError, match="setelah acara selesai") as error:
-        services.issue_all(_admin_actor(), event, utcnow())
+        services.issue_all(system_actor(), event, utcnow())
     assert error.value.code == "not_yet"
     login(make_user(org))
     page = client.get(f"/kelola/acara/{event.id}/sertifikat/").get_data(as_text=True)
@@ -372,12 +373,12 @@ def test_the_number_carries_the_events_month_and_year_not_the_issue_day(db, held
         datetime(2026, 8, 14, 5, tzinfo=UTC),
     )
     db.session.commit()
-    issued = services.issue_all(_admin_actor(), held["event"], utcnow()).issued
+    issued = services.issue_all(system_actor(), held["event"], utcnow()).issued
     assert all(c.number.endswith("/DISKOMINFO/VIII/2026") for c in issued)
 
 
 def test_cancelling_after_issue_revokes_the_certificate_with_the_reason(client, db, held):
-    services.issue_all(_admin_actor(), held["event"], utcnow())
+    services.issue_all(system_actor(), held["event"], utcnow())
     certificate = services.for_registration(held["siti"])
     registration.cancel(held["siti"], utcnow())
     db.session.refresh(certificate)
@@ -390,7 +391,7 @@ def test_a_participant_asks_for_a_name_correction_and_the_certificate_follows(cl
     siti = held["siti"]
     (certificate,) = [
         c
-        for c in services.issue_all(_admin_actor(), held["event"], utcnow()).issued
+        for c in services.issue_all(system_actor(), held["event"], utcnow()).issued
         if c.registration_id == siti.id
     ]
     number = certificate.number
@@ -432,7 +433,7 @@ def test_a_correction_may_not_take_another_registrants_phone(db, held):
 
     data = registrant(name="Siti Rahmah", phone="081377770002", email="siti@example.org")
     with pytest.raises(ValidationFailed, match="Sudah dipakai pendaftar lain"):
-        registration.correct_registrant(_admin_actor(), held["siti"], data, utcnow())
+        registration.correct_registrant(system_actor(), held["siti"], data, utcnow())
 
 
 def test_the_certificate_carries_the_kop_place_and_date_and_an_optional_background(app, db, held):
@@ -447,7 +448,7 @@ def test_the_certificate_carries_the_kop_place_and_date_and_an_optional_backgrou
     _settings(app, event, background=image.getvalue())
     folder = app.config["UPLOAD_DIR"] / BACKGROUNDS
     (stored,) = list(folder.iterdir())
-    services.issue_all(_admin_actor(), event, utcnow())
+    services.issue_all(system_actor(), event, utcnow())
     certificate = db.session.scalar(select(Certificate).where(Certificate.registration_id == held["siti"].id))
     with app.test_request_context():
         page = PdfReader(io.BytesIO(services.certificate_pdf(certificate, app.config["UPLOAD_DIR"]))).pages[0]
@@ -487,7 +488,7 @@ def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, 
     """issue_all commits; the job that mails the PDFs is enqueued after it. If that enqueue is
     lost, the sweep finds the certificates not mailed yet and mails each exactly once."""
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())  # and no mail job
+    services.issue_all(system_actor(), event, utcnow())  # and no mail job
     mailbox.clear()
     upload_dir = app.config["UPLOAD_DIR"]
     assert services.mail_certificates(None, upload_dir, utcnow()) == 0  # too soon: the job may still run
@@ -502,8 +503,8 @@ def test_a_bulk_download_whose_job_was_lost_is_started_again(app, db, held):
     from eventapp.certificates import jobs
 
     event = held["event"]
-    services.issue_all(_admin_actor(), event, utcnow())
-    job = services.start_bulk(_admin_actor(), event, "pdf", utcnow())  # and no build job
+    services.issue_all(system_actor(), event, utcnow())
+    job = services.start_bulk(system_actor(), event, "pdf", utcnow())  # and no build job
     assert services.lost_bulk_jobs(utcnow()) == []
     lost = services.lost_bulk_jobs(utcnow() + timedelta(minutes=2))
     assert lost == [job.id]

@@ -13,7 +13,8 @@ from eventapp.events import services
 from eventapp.events.models import Event, EventStatus
 from eventapp.i18n import format_days
 from eventapp.registration import services as registration
-from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
+from tests.conftest import mail_text, post_form, region
+from tests.factories import registrant, system_actor
 
 
 @pytest.fixture
@@ -144,7 +145,7 @@ def test_changing_the_time_zone_keeps_the_typed_hours(db, make_event, kotim):
     event = make_event(kotim["org"])
     data = services.EventData.from_event(event)
     data.timezone = "Asia/Jayapura"
-    services.update_event(_admin_actor(), event, data, utcnow())
+    services.update_event(system_actor(), event, data, utcnow())
     assert event.sessions[0].starts_at.time() == time(0, 0)  # 09.00 WIT is 00.00 UTC
 
 
@@ -156,7 +157,7 @@ def test_duplicate_moves_sessions_and_keeps_the_programme(client, login, db, kot
             services.SessionData(day=datetime(2026, 12, 2).date(), start=time(8), end=time(12)),
         ],
     )
-    services.add_person(_admin_actor(), event, services.PersonData(role="narasumber", name="Marjuki"))
+    services.add_person(system_actor(), event, services.PersonData(role="narasumber", name="Marjuki"))
     login(kotim["user"])
     response = post_form(client, f"/kelola/acara/{event.id}/duplikat", {"first_day": "2027-01-05"})
     copy = db.session.get(Event, int(response.headers["Location"].rsplit("/", 1)[1]))
@@ -276,7 +277,7 @@ def test_staff_see_their_office_in_the_header(client, login, kotim):
 def test_the_programme_lists_speakers_before_the_moderator(client, db, kotim, make_event):
     event = make_event(kotim["org"])
     for role, name in (("panitia", "Panitia Satu"), ("moderator", "Nur Aini"), ("narasumber", "Dr. Agus")):
-        services.add_person(_admin_actor(), event, services.PersonData(role, name))
+        services.add_person(system_actor(), event, services.PersonData(role, name))
     db.session.expire_all()
     page = client.get(f"/acara/{event.slug}").get_data(as_text=True)
     assert page.index("Dr. Agus") < page.index("Nur Aini") < page.index("Panitia Satu")
@@ -284,7 +285,7 @@ def test_the_programme_lists_speakers_before_the_moderator(client, db, kotim, ma
 
 def test_organizers_correct_someone_on_the_programme(client, login, db, kotim, make_event):
     event = make_event(kotim["org"])
-    person = services.add_person(_admin_actor(), event, services.PersonData("narasumber", "Dr. Agus"))
+    person = services.add_person(system_actor(), event, services.PersonData("narasumber", "Dr. Agus"))
     login(kotim["user"])
     assert f"/kelola/acara/{event.id}/orang/{person.id}/ubah" in client.get(
         f"/kelola/acara/{event.id}"
@@ -356,7 +357,7 @@ def test_the_organizers_start_page_shows_todays_sessions_with_check_ins(
 ):
     from eventapp.attendance import services as attendance
     from eventapp.registration import services as registration
-    from tests.conftest import arrived, registrant, under_way
+    from tests.factories import arrived, registrant, under_way
 
     event = make_event(kotim["org"], title="Bimtek Hari Ini", venue_capacity=2)
     people = [
@@ -365,7 +366,7 @@ def test_the_organizers_start_page_shows_todays_sessions_with_check_ins(
     ]
     under_way(event.sessions[0])
     attendance.check_in(
-        _admin_actor(), event, event.sessions[0], people[0].registration, arrived(event.sessions[0])
+        system_actor(), event, event.sessions[0], people[0].registration, arrived(event.sessions[0])
     )
     make_event(kotim["org"], title="Sosialisasi Besok")
     elsewhere = make_event(
@@ -397,7 +398,7 @@ def test_an_edit_whose_consequences_fail_saves_nothing_and_sends_nothing(db, kot
     try:
         with pytest.raises(RuntimeError):
             services.update_event(
-                _admin_actor(),
+                system_actor(),
                 event,
                 services.EventData.from_event(event, title="Sosialisasi Diubah", venue_name="Aula Lain"),
                 utcnow(),
@@ -424,19 +425,19 @@ def test_each_change_to_an_event_is_one_commit_with_its_messages(
     day = (utcnow() + timedelta(days=2)).date()
     actions = {
         "more seats and a new hall": lambda: services.update_event(
-            _admin_actor(),
+            system_actor(),
             event,
             services.EventData.from_event(event, venue_capacity=2, venue_name="Aula Baru"),
             utcnow(),
         ),
         "a session added": lambda: services.add_session(
-            _admin_actor(), event, services.SessionData(day, time(9), time(12)), utcnow()
+            system_actor(), event, services.SessionData(day, time(9), time(12)), utcnow()
         ),
         "a session moved": lambda: services.update_session(
-            _admin_actor(), event.sessions[1], services.SessionData(day, time(13), time(15)), utcnow()
+            system_actor(), event.sessions[1], services.SessionData(day, time(13), time(15)), utcnow()
         ),
-        "a session removed": lambda: services.remove_session(_admin_actor(), event.sessions[1], utcnow()),
-        "the event cancelled": lambda: services.cancel_event(_admin_actor(), event, "Banjir", utcnow()),
+        "a session removed": lambda: services.remove_session(system_actor(), event.sessions[1], utcnow()),
+        "the event cancelled": lambda: services.cancel_event(system_actor(), event, "Banjir", utcnow()),
     }
     for name, action in actions.items():
         sent_before = len(mailbox)

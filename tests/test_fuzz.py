@@ -18,7 +18,8 @@ from eventapp.dbtypes import utcnow
 from eventapp.extensions import limiter
 from eventapp.registration import invitations
 from eventapp.registration import services as registration
-from tests.conftest import PASSWORD, RequestIsolatingClient, form_tokens, registrant
+from tests.conftest import RequestIsolatingClient, form_tokens
+from tests.factories import PASSWORD, registrant
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,8 @@ from eventapp.dbtypes import utcnow
 from eventapp.outbox.jobs import sweep
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
 from eventapp.registration import services as registration
-from tests.conftest import post_form, registrant
+from tests.conftest import post_form
+from tests.factories import registrant
 
 
 @contextmanager

@@ -20,7 +20,8 @@ import redis
 
 from eventapp.dbtypes import utcnow
 from eventapp.registration import services as registration
-from tests.conftest import PASSWORD, POSTGRES_REQUIRED, POSTGRES_URL, registrant
+from tests.conftest import POSTGRES_REQUIRED, POSTGRES_URL
+from tests.factories import PASSWORD, registrant
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,8 @@ from eventapp.events import services as event_services
 from eventapp.extensions import db as _db
 from eventapp.registration import lists, services
 from eventapp.registration.models import Registration
-from tests.conftest import _admin_actor, mail_text, post_form, region, registrant
+from tests.conftest import mail_text, post_form, region
+from tests.factories import registrant, system_actor
 
 
 @pytest.fixture
@@ -213,7 +214,7 @@ def test_closed_registration_gets_a_clear_page(client, make_event, kotim, overri
 
 def test_cancelled_event_refuses_registration(client, make_event, kotim):
     event = make_event(kotim["org"])
-    event_services.cancel_event(_admin_actor(), event, "Cuaca buruk", utcnow())
+    event_services.cancel_event(system_actor(), event, "Cuaca buruk", utcnow())
     page = client.get(f"/acara/{event.slug}/daftar")
     assert page.status_code == 403 and "Acara ini dibatalkan." in page.get_data(as_text=True)
 
@@ -224,7 +225,7 @@ def test_kim_chair_registers_members_at_once(client, db, make_event, make_kim, k
     kim = make_kim(kotim["org"], members=3, chair=True)
     chair = kim.members[0]
     no_contact = kim_services.add_member(
-        _admin_actor(), kim, kim_services.MemberData(name="Tanpa Kontak", gender="L"), utcnow()
+        system_actor(), kim, kim_services.MemberData(name="Tanpa Kontak", gender="L"), utcnow()
     )
     event = make_event(kotim["org"])
     url = f"/acara/{event.slug}/daftar-kelompok"
@@ -427,7 +428,7 @@ def test_raising_capacity_moves_people_up_from_the_waiting_list(db, make_event, 
     services.register(event, registrant(phone="081377770001"), now)
     waiting = services.register(event, registrant(phone="081377770002"), now).registration
     event_services.update_event(
-        _admin_actor(), event, event_services.EventData.from_event(event, venue_capacity=2), now
+        system_actor(), event, event_services.EventData.from_event(event, venue_capacity=2), now
     )
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"

@@ -131,7 +131,7 @@ def test_exports_write_every_cell_as_a_value(client, login, kotim, make_event, m
     from eventapp.attendance import services as attendance
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import arrived, registrant
+    from tests.factories import arrived, registrant
 
     event = make_event(kotim["org"])
     make_kim(kotim["org"], name="+KIM " + FORMULA, decree_number="@SUM(1+1)")
@@ -176,7 +176,7 @@ def test_a_captured_session_cookie_stops_working_after_logout(app, client, login
 
 
 def test_changing_the_password_ends_other_sessions_and_remember_cookies(app, client, db, kotim):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     user = kotim["user"]
     other_device = app.test_client()
@@ -240,7 +240,7 @@ def test_every_page_sends_the_security_headers_and_personal_pages_are_not_cached
 ):
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.factories import registrant
 
     event = make_event(kotim["org"])
     token = registration.register(event, registrant(), utcnow()).registration.token
@@ -282,7 +282,7 @@ def test_the_desk_does_not_reveal_another_offices_participants(
     from eventapp.accounts.models import Role
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.factories import registrant
 
     ours = make_event(kotim["org"], title="Acara Kami")
     our_other = make_event(kotim["org"], title="Bimtek Kami Lainnya")
@@ -342,7 +342,7 @@ def test_group_result_never_shows_links_of_members_registered_before(
 ):
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.factories import registrant
 
     kim = kim_with_chair
     event = make_event(kotim["org"])
@@ -525,7 +525,7 @@ def test_access_logs_keep_no_tokens_or_search_terms(app, caplog, kotim, make_eve
 
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
-    from tests.conftest import registrant
+    from tests.factories import registrant
 
     token = registration.register(make_event(kotim["org"]), registrant(), utcnow()).registration.token
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -595,7 +595,7 @@ def test_a_kim_outside_the_offices_province_is_refused(db, kotim, make_event):
     from eventapp.regions.models import RegionLevel
     from eventapp.regions.services import children, find_child_by_name, import_regions
     from eventapp.registration import services as registration
-    from tests.conftest import _admin_actor, registrant
+    from tests.factories import registrant, system_actor
 
     import_regions("Kalimantan Selatan")
     province = find_child_by_name(None, RegionLevel.PROVINSI, "Kalimantan Selatan")
@@ -605,7 +605,7 @@ def test_a_kim_outside_the_offices_province_is_refused(db, kotim, make_event):
         None, accounts.OrganizationData("Diskominfo Banjar", OrganizationLevel.KABUPATEN_KOTA, banjar.id)
     )
     far_kim = kim_services.create_kim(
-        _admin_actor(),
+        system_actor(),
         office,
         kim_services.KimData(name="KIM Banjar", registration_number="B-1", village_id=village.id),
     )
@@ -692,7 +692,7 @@ def test_organizers_cancel_spam_at_once_without_writing_to_it(client, login, db,
     from eventapp.dbtypes import utcnow
     from eventapp.registration import services as registration
     from eventapp.registration.models import RegistrationStatus
-    from tests.conftest import registrant
+    from tests.factories import registrant
 
     event = make_event(kotim["org"], venue_capacity=2)
     fakes = [
