@@ -1,8 +1,9 @@
 """Column types and row locking shared by every feature."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, select
+from sqlalchemy import DateTime, String, select
 from sqlalchemy.types import TypeDecorator
 
 from eventapp.extensions import db
@@ -55,3 +56,22 @@ def lock_for_update(model, ident: int) -> None:
         db.session.execute(table.update().where(table.c.id == ident).values(id=table.c.id))
     else:
         db.session.execute(select(table.c.id).where(table.c.id == ident).with_for_update())
+
+
+class EnumText(TypeDecorator):
+    """A StrEnum column stored as its text in a VARCHAR (the table's CHECK constraint names the
+    values) and read back as the enum: a misspelt status fails when it is written, not when
+    a page compares it."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[enum.StrEnum], length: int):
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)

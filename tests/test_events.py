@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
 
 from eventapp.accounts.models import Role
 from eventapp.dbtypes import utcnow
@@ -474,3 +475,14 @@ def test_a_provincial_office_runs_events_for_the_whole_province(client, login, d
     assert response.status_code == 302
     db.session.refresh(event)
     assert event.online_capacity == 500 and event.region_id is None
+
+
+def test_a_misspelt_status_is_refused_when_written_and_statuses_read_back_as_enums(db, kotim, make_event):
+    event = make_event(kotim["org"])
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status is EventStatus.PUBLISHED
+    event = db.session.get(Event, event.id)
+    event.status = "publised"
+    with pytest.raises(StatementError, match="'publised' is not a valid EventStatus"):
+        db.session.flush()
+    db.session.rollback()

@@ -16,7 +16,7 @@ from eventapp.accounts.models import User
 from eventapp.attendance.models import Attendance, AttendanceMethod, AttendanceStatus, CodeWindow
 from eventapp.audit.services import record_for_event, sentence_for
 from eventapp.errors import DomainError, ValidationFailed
-from eventapp.events.models import Event, EventMode, EventSession, EventStatus
+from eventapp.events.models import AttendanceRule, Event, EventMode, EventSession, EventStatus
 from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span, format_time, utc_to_local
 from eventapp.kim.models import Kim
@@ -473,7 +473,7 @@ def evaluate(event: Event, registration: Registration, records: list[Attendance]
         if sid in sessions
     )
     total = sum(session_minutes(s) for s in event.sessions) or 1
-    if event.attendance_rule == "persen":
+    if event.attendance_rule == AttendanceRule.PERCENT:
         meets = minutes * 100 >= event.attendance_min_percent * total
     else:
         meets = len(present) >= min(event.attendance_min_sessions, len(event.sessions))

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp import labels
-from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.dbtypes import EnumText, UTCDateTime, utcnow
 from eventapp.extensions import Model
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class BulkJob(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(8), default=BulkStatus.QUEUED)
+    status: Mapped[BulkStatus] = mapped_column(EnumText(BulkStatus, 8), default=BulkStatus.QUEUED)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     # File name inside instance/exports, chosen when the build starts; served once done.

@@ -21,6 +21,7 @@ from eventapp.events.models import (
     MODE_LABELS,
     ROLE_LABELS,
     TIMEZONES,
+    AttendanceRule,
 )
 from eventapp.events.services import PersonData
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
@@ -90,7 +91,12 @@ class EventForm(Form):
     poster = FileField(_l("Poster (PNG atau JPEG, maksimal 3 MB)"))
     attendance_rule = SelectField(
         _l("Syarat kehadiran untuk sertifikat"),
-        choices=select_choices({"sesi": _l("Jumlah sesi yang dihadiri"), "persen": _l("Persen waktu acara")}),
+        choices=select_choices(
+            {
+                AttendanceRule.SESSIONS: _l("Jumlah sesi yang dihadiri"),
+                AttendanceRule.PERCENT: _l("Persen waktu acara"),
+            }
+        ),
     )
     attendance_min_sessions = IntegerField(
         _l("Sedikitnya … sesi"),

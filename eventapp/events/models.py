@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp import labels
-from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.dbtypes import EnumText, UTCDateTime, utcnow
 from eventapp.extensions import Model
 from eventapp.i18n import utc_to_local
 
@@ -45,6 +45,11 @@ class EventStatus(enum.StrEnum):
     PUBLISHED = "published"
     FINISHED = "finished"
     CANCELLED = "cancelled"
+
+
+class AttendanceRule(enum.StrEnum):
+    SESSIONS = "sesi"  # at least N sessions attended
+    PERCENT = "persen"  # at least X % of the scheduled minutes
 
 
 class PersonRole(enum.StrEnum):
@@ -114,7 +119,9 @@ class Event(Model):
     kind: Mapped[str] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(10))
     audience: Mapped[str] = mapped_column(String(10), default=Audience.UMUM)
-    status: Mapped[str] = mapped_column(String(10), default=EventStatus.DRAFT, index=True)
+    status: Mapped[EventStatus] = mapped_column(
+        EnumText(EventStatus, 10), default=EventStatus.DRAFT, index=True
+    )
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     # Markdown written by organizers; rendered through a sanitizer.
     description: Mapped[str] = mapped_column(Text, default="")
@@ -135,7 +142,9 @@ class Event(Model):
     online_capacity: Mapped[int | None]
     # Attendance rule, used for certificates: at least N sessions ("sesi") or X % of the
     # scheduled minutes ("persen").
-    attendance_rule: Mapped[str] = mapped_column(String(6), default="sesi", server_default="sesi")
+    attendance_rule: Mapped[AttendanceRule] = mapped_column(
+        EnumText(AttendanceRule, 6), default=AttendanceRule.SESSIONS, server_default="sesi"
+    )
     attendance_min_sessions: Mapped[int] = mapped_column(default=1, server_default="1")
     attendance_min_percent: Mapped[int] = mapped_column(default=75, server_default="75")
     # Reminder e-mails the day before and an hour before each session.

@@ -21,6 +21,7 @@ from eventapp.errors import ValidationFailed
 from eventapp.events.models import (
     ROLE_LABELS,
     TIMEZONES,
+    AttendanceRule,
     Audience,
     Event,
     EventKind,
@@ -72,7 +73,7 @@ class EventData:
     contact_name: str = ""
     contact_phone: str = ""
     reminders_enabled: bool = True
-    attendance_rule: str = "sesi"
+    attendance_rule: str = AttendanceRule.SESSIONS
     attendance_min_sessions: int = 1
     attendance_min_percent: int = 75
 
@@ -143,7 +144,7 @@ def _validate(data: EventData) -> None:
     ):
         raise ValidationFailed(_("Jenis, moda atau sasaran acara tidak dikenal."), "choice_unknown")
     if (
-        data.attendance_rule not in ("sesi", "persen")
+        data.attendance_rule not in set(AttendanceRule)
         or data.attendance_min_sessions < 1
         or not (1 <= data.attendance_min_percent <= 100)
     ):

@@ -64,7 +64,7 @@ def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
     return stmt
 
 
-def status_counts(event: Event) -> dict[str, int]:
+def status_counts(event: Event) -> dict[RegistrationStatus, int]:
     rows = db.session.execute(
         select(Registration.status, func.count())
         .where(Registration.event_id == event.id)

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp import labels
-from eventapp.dbtypes import UTCDateTime, utcnow
+from eventapp.dbtypes import EnumText, UTCDateTime, utcnow
 from eventapp.events.models import EventMode
 from eventapp.extensions import Model
 
@@ -76,7 +76,7 @@ class Registration(Model):
     # Kabupaten/kota the participant comes from, for recaps.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="SET NULL"), index=True)
     attendance_mode: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(EnumText(RegistrationStatus, 12), index=True)
     source: Mapped[str] = mapped_column(String(12), default=RegistrationSource.ONLINE)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Place in the event's queue, handed out under the event lock when a seat or a waiting-list

@@ -255,7 +255,7 @@ def _find_existing(event_id: int, phone: str | None, email: str | None) -> Regis
     )
 
 
-def _queue_state(event: Event, mode: str) -> tuple[str, int]:
+def _queue_state(event: Event, mode: str) -> tuple[RegistrationStatus, int]:
     """Under the event lock: the status a newcomer in `mode` gets (confirmed while seats remain,
     else waiting list) and the next number in the event's queue, from one query."""
     confirmed_in_mode = func.count().filter(
@@ -563,7 +563,7 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
     event = registration.event
     lock_for_update(Event, event.id)
     old = registration.status
-    registration.status = status
+    registration.status = RegistrationStatus(status)
     registration.cancelled_at = None
     if status == RegistrationStatus.WAITLISTED:
         registration.queue_number = _queue_state(event, registration.attendance_mode)[1]
