@@ -543,3 +543,17 @@ def test_invitation_only_events_stay_private_and_invitees_can_answer_izin(
     login(kotim["user"])
     page = client.get(invitations_url).get_data(as_text=True)
     assert "Izin" in page and "Bertugas di posyandu" in page
+
+
+def test_a_chairs_group_registration_is_one_commit_with_everyones_messages(
+    db, make_event, make_kim, kotim, mailbox, count_commits
+):
+    kim = make_kim(kotim["org"], members=4, chair=True)
+    event = make_event(kotim["org"])
+    for member in kim.members:
+        member.email = f"anggota{member.id}@example.org"
+    db.session.commit()
+    with count_commits() as commits:
+        result = services.register_group(event, kim, {m.id: "luring" for m in kim.members}, utcnow())
+    assert len(commits) == 1 and len(result.registered) == 4
+    assert sorted(m["To"] for m in mailbox) == sorted(m.email for m in kim.members)
