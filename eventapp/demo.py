@@ -200,14 +200,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
         added = registration.add_by_organizer(
             organizer,
             bimtek,
-            registration.RegistrantData(
-                name=member.name,
-                phone=member.phone or "",
-                gender=member.gender,
-                occupation=member.occupation,
-                kim_id=member.kim_id,
-                position=registration.registry_position(member),
-            ),
+            registration.RegistrantData.of_member(member),
             now,
         )
         if n % 5 != 4:  # one in five did not come
@@ -287,16 +280,7 @@ def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:
     people = [
         registration.register(
             webinar,
-            registration.RegistrantData(
-                name=member.name,
-                phone=member.phone or "",
-                gender=member.gender,
-                occupation=member.occupation,
-                kim_id=member.kim_id,
-                position=registration.registry_position(member),
-                attendance_mode=EventMode.DARING,
-                consent=True,
-            ),
+            registration.RegistrantData.of_member(member, attendance_mode=EventMode.DARING, consent=True),
             signed_up + timedelta(minutes=n),
         ).registration
         for n, member in enumerate(members)
@@ -351,14 +335,7 @@ def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:
         registration.add_by_organizer(
             organizer,
             bimtek,
-            registration.RegistrantData(
-                name=member.name,
-                phone=member.phone or "",
-                gender=member.gender,
-                occupation=member.occupation,
-                kim_id=member.kim_id,
-                position=registration.registry_position(member),
-            ),
+            registration.RegistrantData.of_member(member),
             now,
         )
 

@@ -3,7 +3,7 @@ promotion, corrections, group registration by a KIM chair, and what an event's c
 for its participants (invitations and the organizers' lists have their own modules)."""
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from blinker import Namespace
@@ -93,6 +93,23 @@ class RegistrantData:
     region_id: int | None = None
     attendance_mode: str = ""
     consent: bool = False
+
+    @classmethod
+    def of_member(cls, member: KimMember, **overrides) -> "RegistrantData":
+        """A KIM member as the registry knows them; the KIM role is written in Indonesian,
+        whatever language the person registering them reads (lists and certificates print it)."""
+        with force_locale("id"):
+            position = str(POSITION_LABELS[member.position])
+        data = cls(
+            name=member.name,
+            phone=member.phone or "",
+            email=member.email or "",
+            gender=member.gender,
+            occupation=member.occupation,
+            kim_id=member.kim_id,
+            position=position,
+        )
+        return replace(data, **overrides)
 
 
 @dataclass
@@ -705,13 +722,6 @@ def group_defaults(event: Event) -> tuple[str, bool]:
     return event.modes[0], False
 
 
-def registry_position(member: KimMember) -> str:
-    """A member's KIM role as stored on a registration: in Indonesian, whatever language the
-    person who registered them reads (it is printed on lists and certificates)."""
-    with force_locale("id"):
-        return str(POSITION_LABELS[member.position])
-
-
 def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetime) -> GroupResult:
     """A KIM chair registers chosen members of their KIM at once, each in the mode chosen for
     them ({member id: mode}), with the contact details in the registry. Each member gets a
@@ -729,17 +739,7 @@ def register_group(event: Event, kim: Kim, choices: dict[int, str], now: datetim
         if not member.phone and not member.email:
             result.skipped.append((member.name, _("tidak ada nomor HP atau e-mail di data KIM")))
             continue
-        data = RegistrantData(
-            name=member.name,
-            phone=member.phone or "",
-            email=member.email or "",
-            gender=member.gender,
-            occupation=member.occupation,
-            kim_id=kim.id,
-            position=registry_position(member),
-            attendance_mode=choices[member.id],
-            consent=True,
-        )
+        data = RegistrantData.of_member(member, attendance_mode=choices[member.id], consent=True)
         try:
             admitted.append(clean_registrant(event, data, require_consent=True))
         except ValidationFailed as error:
