@@ -712,11 +712,11 @@ def registered_members(event: Event, kim: Kim) -> dict[int, Registration]:
     return result
 
 
-def group_defaults(event: Event) -> tuple[str, bool]:
-    """What the chair's form starts with: the first mode that still has a seat (a full hall is
-    not offered first), and whether members are ticked at all (not when every mode is full,
-    since they would all wait)."""
-    for mode, count in seats(event).items():
+def group_defaults(event: Event, seats_left: dict[str, Seats]) -> tuple[str, bool]:
+    """What the chair's form starts with, given the event's `seats`: the first mode that still
+    has a seat (a full hall is not offered first), and whether members are ticked at all (not
+    when every mode is full, since they would all wait)."""
+    for mode, count in seats_left.items():
         if count.left is None or count.left > 0:
             return mode, True
     return event.modes[0], False

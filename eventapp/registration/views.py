@@ -173,9 +173,7 @@ def register_group(slug: str):
             members_form.phone.data = chair_form.phone.data
             members_form.chair_code.data = chair_form.chair_code.data
             taken = services.registered_members(event, kim)
-            _mode, tick = services.group_defaults(event)
-            members_form.members.data = [m.id for m in kim.members if tick and m.id not in taken]
-            return _group_page(event, chair_form, members_form, kim, taken)
+            return _group_page(event, chair_form, members_form, kim, taken, first_show=True)
     return _group_page(event, chair_form, members_form, None, {})
 
 
@@ -185,8 +183,15 @@ def _member_mode(event: Event, member_id: int) -> str:
     return chosen if chosen in event.modes else event.modes[0]
 
 
-def _group_page(event: Event, chair_form, members_form, kim: Kim | None, taken: dict):
-    default_mode, _tick = services.group_defaults(event)
+def _group_page(
+    event: Event, chair_form, members_form, kim: Kim | None, taken: dict, first_show: bool = False
+):
+    """The chair's pages; when the members list is first shown, the members not registered
+    yet are ticked unless every mode is full."""
+    seats = services.seats(event)
+    default_mode, tick = services.group_defaults(event, seats)
+    if first_show and kim is not None:
+        members_form.members.data = [m.id for m in kim.members if tick and m.id not in taken]
     return render_template(
         "registration/group.html",
         event=event,
@@ -194,7 +199,7 @@ def _group_page(event: Event, chair_form, members_form, kim: Kim | None, taken: 
         members_form=members_form,
         kim=kim,
         taken=taken,
-        seats=services.seats(event),
+        seats=seats,
         default_mode=default_mode,
     )
 
