@@ -241,8 +241,7 @@ def clean_registrant(event: Event, data: RegistrantData, require_consent: bool) 
         raise InvalidRegistrant(problems)
     region_id = data.region_id
     if kim is not None:
-        kecamatan = kim.village.parent
-        region_id = kecamatan.parent_id if kecamatan is not None else None
+        region_id = kim.kabupaten.id if kim.kabupaten is not None else None
     elif region_id is not None and db.session.get(Region, region_id) is None:
         region_id = None
     return {
