@@ -9,7 +9,6 @@ from eventapp.events import services as event_services
 from eventapp.events.models import Audience, EventKind, EventMode, PersonRole
 from eventapp.i18n import utc_to_local
 from eventapp.kim import services as kim_services
-from eventapp.kim.models import Position
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.regions.services import find_child_by_name, import_regions
 
@@ -238,8 +237,7 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
         [event_services.SessionData(day=now.date() + timedelta(days=5), start=time(9), end=time(11))],
     )
     event_services.publish_event(organizer, rakor)
-    chairs = [member for member in members if member.position == Position.KETUA]
-    invitations.invite_members(organizer, rakor, chairs)
+    invitations.invite_kims(organizer, rakor, [kim.id for kim in kotim_kims], chairs_only=True)
 
 
 def _demo_now_and_next(organizer, kotim_office, kotim, kotim_kims) -> None:

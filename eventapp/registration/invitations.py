@@ -7,16 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventapp.accounts.access import can_manage, require_manager
+from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import User
 from eventapp.audit.services import record_for_event
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event
 from eventapp.extensions import db
-from eventapp.kim.models import (
-    Gender,
-    KimMember,
-)
+from eventapp.kim.models import Gender, Kim, KimMember, Position
 from eventapp.registration.models import (
     Invitation,
     RegistrationStatus,
@@ -35,15 +32,24 @@ def invited_per_kim(event: Event) -> dict[int, int]:
     return dict(rows.all())
 
 
-def invite_members(actor: User, event: Event, members: list[KimMember]) -> int:
-    """Create personal invitations for registry members; members invited already are kept.
+def invite_kims(actor: User, event: Event, kim_ids: list[int], chairs_only: bool) -> int:
+    """Create personal invitations for the members of the chosen active KIM that the actor's
+    office guides (only their chairs, for a chairs' rakor); members invited already are kept.
     Returns how many were added."""
     require_manager(actor, event.organization_id)
-    invited = set(db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id)))
+    members = scoped(Kim, actor, select(KimMember).join(Kim, Kim.id == KimMember.kim_id)).where(
+        KimMember.kim_id.in_(kim_ids),
+        Kim.active.is_(True),
+        KimMember.id.not_in(
+            select(Invitation.member_id).where(
+                Invitation.event_id == event.id, Invitation.member_id.is_not(None)
+            )
+        ),
+    )
+    if chairs_only:
+        members = members.where(KimMember.position == Position.KETUA)
     added = 0
-    for member in members:
-        if member.id in invited or not can_manage(actor, member.kim.organization_id):
-            continue
+    for member in db.session.scalars(members):
         db.session.add(
             Invitation(
                 event_id=event.id,

@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from eventapp.accounts.access import require_roles, scoped
 from eventapp.accounts.models import Role
@@ -14,7 +13,7 @@ from eventapp.events.access import managed_event_or_404
 from eventapp.events.models import EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
-from eventapp.kim.models import Kim, KimMember, Position
+from eventapp.kim.models import Kim
 from eventapp.registration import invitations as invitation_services
 from eventapp.registration import lists, services
 from eventapp.registration.forms import (
@@ -222,12 +221,9 @@ def invitations(event_id: int):
         kim_form.kim_ids.data = list(invited)
         kim_form.chairs_only.data = event.kind == EventKind.RAKOR
     if "kim-kim_ids" in request.form and kim_form.validate_on_submit():
-        chosen = {k.id for k in kims} & set(kim_form.kim_ids.data or [])
-        stmt = select(KimMember).where(KimMember.kim_id.in_(chosen))
-        if kim_form.chairs_only.data:
-            stmt = stmt.where(KimMember.position == Position.KETUA)
-        members = db.session.scalars(stmt).all()
-        added = invitation_services.invite_members(current_user, event, list(members))
+        ticked = set(kim_form.kim_ids.data or [])  # only the KIM the page offered
+        chosen = [k.id for k in kims if k.id in ticked]
+        added = invitation_services.invite_kims(current_user, event, chosen, kim_form.chairs_only.data)
         flash(_("%(n)d undangan dibuat.", n=added), "success")
         return redirect(url_for("registrants.invitations", event_id=event.id))
     if "orang-name" in request.form and person_form.validate_on_submit():
