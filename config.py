@@ -65,6 +65,16 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "eventapp <noreply@eventapp.example>")
 
+    # WhatsApp: offices set up their own number (Cloud API or a gateway) in their settings.
+    # Where an office has none, development writes each message to a file in instance/whatsapp.
+    WHATSAPP_FILE_PATH = os.environ.get(
+        "WHATSAPP_FILE_PATH", "" if ENV_NAME == "production" else str(INSTANCE_DIR / "whatsapp")
+    )
+    WHATSAPP_CLOUD_API_BASE = os.environ.get("WHATSAPP_CLOUD_API_BASE", "https://graph.facebook.com/v23.0")
+    WHATSAPP_TIMEOUT = int(os.environ.get("WHATSAPP_TIMEOUT", "20"))
+    # Fernet keys that seal provider credentials at rest, comma-separated; the first seals.
+    CREDENTIALS_KEYS = os.environ.get("CREDENTIALS_KEYS", "")
+
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
 
@@ -126,6 +136,11 @@ def check_production_settings(config: dict) -> None:
     problem = secret_key_problem(config.get("SECRET_KEY") or "")
     if problem:
         raise RuntimeError(f"{problem} Buat kunci baru dengan: {MAKE_SECRET_KEY}")
+    if not config.get("CREDENTIALS_KEYS"):
+        raise RuntimeError(
+            "CREDENTIALS_KEYS belum diisi: kunci ini menyegel token WhatsApp di basis data. Buat dengan: "
+            "python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
     if config.get("RATELIMIT_STORAGE_URI", "").startswith("memory://"):
         raise RuntimeError(
             "RATELIMIT_STORAGE_URI memory:// menghitung batas per proses, sehingga batasnya berlipat "

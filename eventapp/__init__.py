@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.events.public_views import bp as public_events_bp
     from eventapp.events.views import bp as events_bp
     from eventapp.kim.views import bp as kim_bp
+    from eventapp.outbox.views import bp as outbox_bp
     from eventapp.public.views import bp as public_bp
     from eventapp.registration.views import init_app as registration_init_app
 
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         organizations_bp,
         kim_bp,
         events_bp,
+        outbox_bp,
     ):
         app.register_blueprint(blueprint)
     # Registration, attendance, certificates and calendar files build on the features above;

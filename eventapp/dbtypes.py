@@ -37,10 +37,12 @@ class UTCDateTime(TypeDecorator):
 
 
 def render_migration_type(type_, obj, autogen_context):
-    """Write UTCDateTime into migrations as the plain column type it stores, so migrations
-    never import application code."""
+    """Write UTCDateTime and EnumText into migrations as the plain column types they store, so
+    migrations never import application code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EnumText):
+        return f"sa.String(length={obj.length})"
     return False
 
 
@@ -69,6 +71,7 @@ class EnumText(TypeDecorator):
     def __init__(self, enum_class: type[enum.StrEnum], length: int):
         super().__init__(length)
         self.enum_class = enum_class
+        self.length = length
 
     def process_bind_param(self, value, dialect):
         return None if value is None else self.enum_class(value).value

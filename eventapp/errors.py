@@ -27,7 +27,19 @@ class PermissionDenied(DomainError):
 
 
 class ValidationFailed(DomainError):
+    """What was typed breaks a rule; `problems` may list every one of them, as (field, message)
+    pairs or {field: message}."""
+
     code = "validation_failed"
+
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        problems: list[tuple[str, str]] | dict[str, str] | None = None,
+    ):
+        super().__init__(message, code)
+        self.problems = problems
 
 
 def register_error_pages(app: Flask) -> None:

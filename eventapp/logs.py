@@ -1,13 +1,13 @@
 """Access logs without secrets or personal data (UU PDP): a logged path loses its query string
-(searches carry names and phone numbers) and the token of a participant, invitation or
-password link, which opens that page to whoever reads the log."""
+(searches carry names and phone numbers, a webhook check its verify token) and the token of a
+participant, invitation, opt-out or password link, which opens that page to whoever reads the log."""
 
 import logging
 import re
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-_SECRET_IN_PATH = re.compile(r"^(/p|/undangan|/kelola/sandi)/[^/]+")
+_SECRET_IN_PATH = re.compile(r"^(/p|/undangan|/berhenti|/kelola/sandi)/[^/]+")
 
 
 def redact_path(path: str) -> str:

@@ -110,6 +110,8 @@ def _build_app(backend: str, smtp_server):
             "MAIL_PORT": smtp_server.port,
             "UPLOAD_DIR": _instance / "uploads",
             "EXPORT_DIR": _instance / "exports",
+            # Offices without a WhatsApp number of their own: messages become files (see `whatsapp`).
+            "WHATSAPP_FILE_PATH": str(WHATSAPP_DIR),
             "BASE_URL": "http://eventapp.test",
             # Tests post a form right after loading it; the bot tests set the real minimum.
             "FORM_MIN_FILL_SECONDS": 0,
@@ -147,6 +149,43 @@ def app(request, smtp_server):
 @pytest.fixture
 def db(app):
     return _db
+
+
+WHATSAPP_DIR = _instance / "whatsapp"
+
+
+class WhatsAppMessage:
+    def __init__(self, path: Path):
+        head, _blank, self.text = path.read_text(encoding="utf-8").partition("\n\n")
+        fields = dict(line.split(": ", 1) for line in head.splitlines())
+        self.to, self.template = fields["Kepada"], fields["Templat"]
+        self.attachment = fields.get("Lampiran")
+        self.text = self.text.strip()
+
+    def __repr__(self) -> str:
+        return f"<WhatsApp {self.template} to {self.to}>"
+
+
+class WhatsAppFiles:
+    """What left by WhatsApp through the development backend, oldest first."""
+
+    def clear(self) -> None:
+        for path in WHATSAPP_DIR.glob("*"):
+            path.unlink()
+
+    def messages(self) -> list[WhatsAppMessage]:
+        return [WhatsAppMessage(p) for p in sorted(WHATSAPP_DIR.glob("*.txt"))]
+
+    def to(self, phone: str) -> list[str]:
+        """The templates sent to one number."""
+        return [m.template for m in self.messages() if m.to == phone]
+
+
+@pytest.fixture
+def whatsapp():
+    box = WhatsAppFiles()
+    box.clear()
+    return box
 
 
 @pytest.fixture

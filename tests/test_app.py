@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from cryptography.fernet import Fernet
 
 from config import DEV_SECRET_KEY, check_production_settings
 from eventapp import create_app
@@ -13,7 +14,11 @@ from eventapp.extensions import db
 from eventapp.i18n import format_date, format_datetime
 from tests.conftest import post_form
 
-PRODUCTION = {"ENV_NAME": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1"}
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
+    "CREDENTIALS_KEYS": Fernet.generate_key().decode(),
+}
 
 
 @pytest.mark.parametrize(
@@ -31,6 +36,14 @@ def test_production_accepts_a_random_key():
 
     for key in (secrets.token_hex(32), secrets.token_urlsafe(32)):
         check_production_settings({**PRODUCTION, "SECRET_KEY": key})  # does not raise
+
+
+def test_production_refuses_to_start_without_a_key_for_provider_tokens():
+    import secrets
+
+    with pytest.raises(RuntimeError, match="CREDENTIALS_KEYS") as error:
+        create_app({**PRODUCTION, "SECRET_KEY": secrets.token_hex(32), "CREDENTIALS_KEYS": ""})
+    assert "Fernet.generate_key()" in str(error.value)
 
 
 def test_production_refuses_rate_limits_kept_in_one_process_memory():

@@ -40,7 +40,9 @@ def desk(make_org, make_user, make_event):
     )
     now = utcnow()
     siti = registration.register(
-        event, registrant(name="Siti Rahmah", phone="081377770001", email="siti@example.org"), now
+        event,
+        registrant(name="Siti Rahmah", phone="081377770001", email="siti@example.org", notify_by="email"),
+        now,
     ).registration
     budi = registration.register(
         event, registrant(name="Budi Santoso", phone="081377770002"), now
@@ -140,6 +142,7 @@ def test_walk_in_is_registered_and_checked_in_even_when_full(client, login, db, 
         "institution": "Desa Soren",
         "position": "Warga",
         "email": "tamu@example.org",
+        "notify_by": "both",
     }
     with count_commits() as commits:
         response = post_form(client, f"/kelola/acara/{event.id}/presensi/walkin", walk_in)

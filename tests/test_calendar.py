@@ -76,7 +76,9 @@ def test_bimtek_has_one_event_per_session(client, make_org, make_event):
 
 def test_confirmation_mail_carries_an_inline_request(client, make_org, make_event, mailbox):
     event = _webinar_in_wita(make_org, make_event)
-    registration.register(event, registrant(email="siti@example.org", attendance_mode="daring"), utcnow())
+    registration.register(
+        event, registrant(email="siti@example.org", notify_by="email", attendance_mode="daring"), utcnow()
+    )
     (message,) = mailbox
     assert message.get_content_type() == "multipart/alternative"
     plain, calendar_part = message.get_payload()
@@ -95,7 +97,9 @@ def test_confirmation_mail_carries_an_inline_request(client, make_org, make_even
 
 def test_waitlisted_people_get_no_invite(make_org, make_event, mailbox):
     event = _webinar_in_wita(make_org, make_event, venue_capacity=0)
-    registration.register(event, registrant(email="siti@example.org", attendance_mode="luring"), utcnow())
+    registration.register(
+        event, registrant(email="siti@example.org", notify_by="email", attendance_mode="luring"), utcnow()
+    )
     assert mailbox[0].get_content_type() == "text/plain"
 
 
@@ -104,7 +108,7 @@ def test_moving_a_session_sends_an_update_and_a_typo_does_not(
 ):
     event = _webinar_in_wita(make_org, make_event)
     first = registration.register(
-        event, registrant(email="siti@example.org", attendance_mode="daring"), utcnow()
+        event, registrant(email="siti@example.org", notify_by="email", attendance_mode="daring"), utcnow()
     )
     original = read(mailbox[0].get_payload()[1].get_payload(decode=True))[0].events[0]
     mailbox.clear()
@@ -133,11 +137,17 @@ def test_moving_a_session_sends_an_update_and_a_typo_does_not(
 def test_cancelling_sends_cancel_with_the_same_uids(make_org, make_event, mailbox):
     event = _webinar_in_wita(make_org, make_event)
     siti = registration.register(
-        event, registrant(email="siti@example.org", attendance_mode="daring"), utcnow()
+        event, registrant(email="siti@example.org", notify_by="email", attendance_mode="daring"), utcnow()
     )
     budi = registration.register(
         event,
-        registrant(email="budi@example.org", phone="081377770009", name="Budi", attendance_mode="daring"),
+        registrant(
+            email="budi@example.org",
+            notify_by="email",
+            phone="081377770009",
+            name="Budi",
+            attendance_mode="daring",
+        ),
         utcnow(),
     )
     invite = read(mailbox[0].get_payload()[1].get_payload(decode=True))[0].events[0]
@@ -223,8 +233,10 @@ def tomorrow_event(make_org, make_event):
 def test_reminders_go_out_once_even_when_the_task_runs_twice(db, tomorrow_event, mailbox):
     event = tomorrow_event
     start = event.sessions[0].starts_at
-    registration.register(event, registrant(email="siti@example.org"), utcnow())
-    registration.register(event, registrant(email="budi@example.org", phone="081377770009"), utcnow())
+    registration.register(event, registrant(email="siti@example.org", notify_by="email"), utcnow())
+    registration.register(
+        event, registrant(email="budi@example.org", notify_by="email", phone="081377770009"), utcnow()
+    )
     mailbox.clear()
 
     assert send_due_reminders(start - timedelta(hours=30)) == 0  # too early
@@ -240,7 +252,7 @@ def test_reminders_go_out_once_even_when_the_task_runs_twice(db, tomorrow_event,
 
 def test_reminders_can_be_turned_off(db, tomorrow_event, mailbox):
     event = tomorrow_event
-    registration.register(event, registrant(email="siti@example.org"), utcnow())
+    registration.register(event, registrant(email="siti@example.org", notify_by="email"), utcnow())
     data = events.EventData.from_event(event)
     data.reminders_enabled = False
     events.update_event(system_actor(), event, data, utcnow())
@@ -275,7 +287,9 @@ def test_the_downloaded_file_publishes_every_session_and_the_mail_invites(
         events.SessionData(day + timedelta(days=1), time(9), time(12)),
     ]
     event = make_event(make_org(), kind="bimtek", sessions=sessions)
-    person = registration.register(event, registrant(email="siti@example.org"), utcnow()).registration
+    person = registration.register(
+        event, registrant(email="siti@example.org", notify_by="email"), utcnow()
+    ).registration
     downloaded = client.get(f"/p/{person.token}/kalender.ics").get_data()
     strict, _ = read(downloaded)
     assert b"METHOD:PUBLISH" in downloaded and b"ATTENDEE" not in downloaded

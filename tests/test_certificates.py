@@ -65,7 +65,7 @@ def held(app, make_org, make_user, make_event):
         ("absent", "Tidak Datang", "081377770003", None),
     ):
         people[key] = registration.register(
-            event, registrant(name=name, phone=phone, email=email or ""), now
+            event, registrant(name=name, phone=phone, email=email or "", notify_by="both"), now
         ).registration
     for key in ("siti", "odd"):
         attendance.check_in(system_actor(), event, event.sessions[0], people[key], arrived(event.sessions[0]))
@@ -104,7 +104,7 @@ def test_only_those_who_qualify_get_a_certificate_and_reissuing_keeps_numbers(db
     ] == certificates["Siti Rahmah"][1]
 
 
-def test_issuing_from_the_page_mails_each_participant_their_pdf(client, login, held, mailbox):
+def test_issuing_from_the_page_sends_each_participant_their_pdf(client, login, held, mailbox, whatsapp):
     event = held["event"]
     login(held["organizer"])
     post_form(
@@ -121,6 +121,11 @@ def test_issuing_from_the_page_mails_each_participant_their_pdf(client, login, h
     (attachment,) = list(next(m for m in mails if m["To"] == "siti@example.org").iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().count("Siti Rahmah") == 1
+    # On WhatsApp both participants who came get "sertifikat Anda sudah terbit" with the PDF.
+    sent = {m.to: m for m in whatsapp.messages()}
+    assert sorted(sent) == ["+6281377770001", "+6281377770002"]
+    assert all(m.template == "sertifikat_terbit" and m.attachment for m in sent.values())
+    assert "/verifikasi/" in sent["+6281377770002"].text
 
 
 def test_pdf_shows_name_and_number_escaped_and_links_to_verification(app, client, db, held):
@@ -484,7 +489,7 @@ def test_a_background_that_is_not_an_image_is_refused_and_nothing_is_kept(client
     assert services.settings_for(event).background_filename is None
 
 
-def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, held, mailbox):
+def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, held, mailbox, whatsapp):
     """issue_all commits; the job that mails the PDFs is enqueued after it. If that enqueue is
     lost, the sweep finds the certificates not mailed yet and mails each exactly once."""
     event = held["event"]
@@ -493,10 +498,11 @@ def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, 
     upload_dir = app.config["UPLOAD_DIR"]
     assert services.mail_certificates(None, upload_dir, utcnow()) == 0  # too soon: the job may still run
     later = utcnow() + timedelta(minutes=2)
-    assert services.mail_certificates(None, upload_dir, later) == 2  # Siti and the speaker have e-mail
+    assert services.mail_certificates(None, upload_dir, later) == 3  # Siti, Ani and the speaker
     assert sorted(m["To"] for m in mailbox) == ["agus@example.org", "siti@example.org"]
+    assert sorted(m.to for m in whatsapp.messages()) == ["+6281377770001", "+6281377770002"]
     assert services.mail_certificates(None, upload_dir, later) == 0
-    assert len(mailbox) == 2
+    assert len(mailbox) == 2 and len(whatsapp.messages()) == 2
 
 
 def test_a_bulk_download_whose_job_was_lost_is_started_again(app, db, held):

@@ -173,8 +173,10 @@ def test_duplicate_moves_sessions_and_keeps_the_programme(client, login, db, kot
 def test_cancelling_an_event_tells_everyone_registered(client, login, db, kotim, make_event, mailbox):
     event = make_event(kotim["org"], venue_capacity=1)
     now = utcnow()
-    registration.register(event, registrant(email="a@example.org", phone=""), now)
-    registration.register(event, registrant(email="b@example.org", phone="", name="Kedua"), now)
+    registration.register(event, registrant(email="a@example.org", notify_by="email", phone=""), now)
+    registration.register(
+        event, registrant(email="b@example.org", notify_by="email", phone="", name="Kedua"), now
+    )
     mailbox.clear()
     login(kotim["user"])
     response = post_form(client, f"/kelola/acara/{event.id}/batalkan", {"reason": "Banjir di Kota Besi"})
@@ -388,7 +390,7 @@ def test_an_edit_whose_consequences_fail_saves_nothing_and_sends_nothing(db, kot
     from eventapp.outbox.services import queue_email
 
     event = make_event(kotim["org"], title="Sosialisasi Awal")
-    registration.register(event, registrant(email="siti@example.org"), utcnow())
+    registration.register(event, registrant(email="siti@example.org", notify_by="email"), utcnow())
     mailbox.clear()
 
     def failing_feature(sender, **kwargs):
@@ -418,9 +420,11 @@ def test_each_change_to_an_event_is_one_commit_with_its_messages(
     db, kotim, make_event, mailbox, count_commits
 ):
     event = make_event(kotim["org"], venue_capacity=1)
-    registration.register(event, registrant(phone="081377770001", email="siti@example.org"), utcnow())
+    registration.register(
+        event, registrant(phone="081377770001", email="siti@example.org", notify_by="email"), utcnow()
+    )
     waiting = registration.register(
-        event, registrant(phone="081377770002", email="budi@example.org"), utcnow()
+        event, registrant(phone="081377770002", email="budi@example.org", notify_by="email"), utcnow()
     )
     mailbox.clear()
     day = (utcnow() + timedelta(days=2)).date()

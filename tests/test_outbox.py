@@ -39,7 +39,11 @@ def test_an_hour_of_smtp_outage_loses_nothing_and_sends_each_message_once(
     with smtp_down(smtp_server):
         for n in range(3):
             registration.register(
-                event, registrant(name=f"Peserta {n}", phone=f"08137777000{n}", email=f"p{n}@desa.id"), start
+                event,
+                registrant(
+                    name=f"Peserta {n}", phone=f"08137777000{n}", email=f"p{n}@desa.id", notify_by="email"
+                ),
+                start,
             )
         for minute in range(1, 61):
             sweep(start + timedelta(minutes=minute))
@@ -61,7 +65,7 @@ def test_a_message_is_given_up_after_three_days_with_a_reason_and_can_be_sent_ag
     event = make_event(make_org())
     start = utcnow()
     with smtp_down(smtp_server):
-        registration.register(event, registrant(email="rina@desa.id"), start)
+        registration.register(event, registrant(email="rina@desa.id", notify_by="email"), start)
         for hour in range(1, 24 * 3 + 2):
             sweep(start + timedelta(hours=hour))
             db.session.expire_all()
@@ -95,7 +99,7 @@ def test_the_cli_sends_failed_messages_again(app, db, smtp_server, mailbox, make
     event = make_event(make_org())
     start = utcnow()
     with smtp_down(smtp_server):
-        registration.register(event, registrant(email="budi@desa.id"), start)
+        registration.register(event, registrant(email="budi@desa.id", notify_by="email"), start)
         sweep(start + timedelta(days=4))
     db.session.expire_all()
     assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.FAILED

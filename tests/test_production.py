@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
 
 from eventapp.dbtypes import utcnow
 from eventapp.registration import services as registration
@@ -62,6 +63,7 @@ def production_server(app, redis_db, tmp_path):
         "EVENTAPP_ENV": "production",
         "EVENTAPP_INSTANCE": str(tmp_path),
         "SECRET_KEY": secrets.token_hex(32),
+        "CREDENTIALS_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": POSTGRES_URL,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "HUEY_URL": HUEY_REDIS_URL,

@@ -88,7 +88,7 @@ def test_at_a_hybrid_event_the_hall_gets_no_meeting_link(client, make_event, kot
         online_url="https://zoom.us/j/777",
         online_passcode="RHS",
     )
-    hall = _register(client, event, attendance_mode="luring", email="aula@example.org")
+    hall = _register(client, event, attendance_mode="luring", email="aula@example.org", notify_by="email")
     page = client.get(hall.headers["Location"]).get_data(as_text=True)
     assert "Aula Kecamatan Kota Besi" in page and "zoom.us/j/777" not in page and "RHS" not in page
     assert "zoom.us/j/777" not in mail_text(mailbox[-1])
@@ -98,7 +98,11 @@ def test_at_a_hybrid_event_the_hall_gets_no_meeting_link(client, make_event, kot
 
 def test_a_registered_phone_or_email_never_opens_that_registration(client, db, make_event, kotim, mailbox):
     event = make_event(kotim["org"])
-    first = _register(client, event, email="siti@example.org").headers["Location"].split("?")[0]
+    first = (
+        _register(client, event, email="siti@example.org", notify_by="email")
+        .headers["Location"]
+        .split("?")[0]
+    )
     owner = db.session.scalar(select(Registration))
     mailbox.clear()
     for typed in ({"phone": "+62 812 5100 0001", "email": ""}, {"phone": "", "email": "SITI@example.org"}):
@@ -114,12 +118,16 @@ def test_a_registered_phone_or_email_never_opens_that_registration(client, db, m
     assert db.session.scalar(select(func.count(Registration.id))) == 1
 
 
-def test_a_registered_phone_without_email_is_masked_and_nothing_is_promised(client, db, make_event, kotim):
+def test_a_registered_phone_gets_its_link_again_on_whatsapp_and_the_page_shows_it_masked(
+    client, db, make_event, kotim, whatsapp
+):
     event = make_event(kotim["org"])
     _register(client, event)
     page = _register(client, event, name="Orang Lain").get_data(as_text=True)
-    assert "tercatat dengan nomor 08•• •••• 0001" in page
-    assert "kirim ulang" not in page
+    assert "kirim ulang ke 08•• •••• 0001" in page
+    owner = db.session.scalar(select(Registration))
+    assert whatsapp.to("+6281251000001") == ["pendaftaran_diterima", "tautan_pendaftaran"]
+    assert owner.token in whatsapp.messages()[-1].text and owner.token not in page
     assert db.session.scalar(select(func.count(Registration.id))) == 1
 
 
@@ -130,7 +138,7 @@ def test_form_errors_are_in_indonesian_next_to_the_field_and_keep_input(client, 
     assert 'value="Siti Rahmah"' in page and 'value="0812-12"' in page and 'value="Kantor Desa Camba"' in page
     page = _register(client, event, consent="").get_data(as_text=True)
     assert "Persetujuan penggunaan data pribadi diperlukan untuk mendaftar." in page
-    page = _register(client, event, phone="", email="").get_data(as_text=True)
+    page = _register(client, event, phone="", email="", notify_by="email").get_data(as_text=True)
     assert "Isi nomor WhatsApp atau e-mail" in page
 
 
@@ -151,10 +159,12 @@ def test_kim_members_pick_their_kim_without_javascript(client, db, make_event, m
 
 def test_full_event_waitlists_and_a_cancel_promotes_the_next_person(client, db, make_event, kotim, mailbox):
     event = make_event(kotim["org"], venue_capacity=1)
-    first = client.get(_register(client, event, email="siti@example.org").headers["Location"])
+    first = client.get(
+        _register(client, event, email="siti@example.org", notify_by="email").headers["Location"]
+    )
     assert "Terdaftar" in first.get_data(as_text=True)
     second_url = _register(
-        client, event, phone="0812-5100-0002", email="budi@example.org", name="Budi"
+        client, event, phone="0812-5100-0002", email="budi@example.org", notify_by="email", name="Budi"
     ).headers["Location"]
     assert "urutan ke-1" in client.get(second_url).get_data(as_text=True)
     assert [m["Subject"] for m in mailbox] == [
@@ -179,7 +189,7 @@ def test_full_event_waitlists_and_a_cancel_promotes_the_next_person(client, db, 
 
 def test_confirmation_mail_carries_code_schedule_and_own_page(client, make_event, kotim, mailbox):
     event = make_event(kotim["org"])
-    _register(client, event, email="siti@example.org")
+    _register(client, event, email="siti@example.org", notify_by="email")
     body = mail_text(mailbox[0])
     saved = _db.session.scalar(select(Registration))
     assert saved.code in body and "09.00–12.00 WIB" in body
@@ -383,7 +393,9 @@ def test_registrant_list_costs_the_same_queries_for_few_or_many(
 def test_organizer_adds_confirms_and_cancels_by_hand(client, login, db, make_event, kotim, mailbox):
     event = make_event(kotim["org"], venue_capacity=1)
     login(kotim["user"])
-    post_form(client, f"/kelola/acara/{event.id}/peserta/baru", _form(email="a@example.org"))
+    post_form(
+        client, f"/kelola/acara/{event.id}/peserta/baru", _form(email="a@example.org", notify_by="email")
+    )
     post_form(client, f"/kelola/acara/{event.id}/peserta/baru", _form(phone="0812-5100-0002", name="Budi"))
     first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
     assert (first.status, second.status) == ("confirmed", "waitlisted")
@@ -505,7 +517,9 @@ def test_no_page_promises_a_message_that_cannot_be_sent(client, make_event, koti
     waiting = _register(client, event, name="Budi", phone="0812-5100-0002")
     page = client.get(waiting.headers["Location"]).get_data(as_text=True)
     assert "daftar tunggu" in page and "kabari" not in page and "diberi tahu" not in page
-    with_mail = _register(client, event, name="Ani", phone="0812-5100-0003", email="ani@example.org")
+    with_mail = _register(
+        client, event, name="Ani", phone="0812-5100-0003", email="ani@example.org", notify_by="email"
+    )
     assert "kami kabari lewat e-mail" in client.get(with_mail.headers["Location"]).get_data(as_text=True)
     form = client.get(f"/acara/{event.slug}/daftar").get_data(as_text=True)
     assert "konfirmasi lewat WhatsApp" not in form.lower()
@@ -546,7 +560,7 @@ def test_invitation_only_events_stay_private_and_invitees_can_answer_izin(
 
 
 def test_a_chairs_group_registration_is_one_commit_with_everyones_messages(
-    db, make_event, make_kim, kotim, mailbox, count_commits
+    db, make_event, make_kim, kotim, mailbox, whatsapp, count_commits
 ):
     kim = make_kim(kotim["org"], members=4, chair=True)
     event = make_event(kotim["org"])
@@ -556,4 +570,6 @@ def test_a_chairs_group_registration_is_one_commit_with_everyones_messages(
     with count_commits() as commits:
         result = services.register_group(event, kim, {m.id: "luring" for m in kim.members}, utcnow())
     assert len(commits) == 1 and len(result.registered) == 4
-    assert sorted(m["To"] for m in mailbox) == sorted(m.email for m in kim.members)
+    # Members with a phone are told on WhatsApp, the default channel; none of them by e-mail.
+    assert sorted(m.to for m in whatsapp.messages()) == sorted(m.phone for m in kim.members)
+    assert mailbox == []

@@ -697,12 +697,16 @@ def test_organizers_cancel_spam_at_once_without_writing_to_it(client, login, db,
     event = make_event(kotim["org"], venue_capacity=2)
     fakes = [
         registration.register(
-            event, registrant(name=f"Bot {n}", phone=f"08130000000{n}", email=f"b{n}@x.id"), utcnow()
+            event,
+            registrant(name=f"Bot {n}", phone=f"08130000000{n}", email=f"b{n}@x.id", notify_by="email"),
+            utcnow(),
         )
         for n in range(2)
     ]
     waiting = registration.register(
-        event, registrant(name="Ibu Sari", phone="081399990000", email="sari@desa.id"), utcnow()
+        event,
+        registrant(name="Ibu Sari", phone="081399990000", email="sari@desa.id", notify_by="email"),
+        utcnow(),
     )
     assert waiting.registration.status == RegistrationStatus.WAITLISTED
     mailbox.clear()

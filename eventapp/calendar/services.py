@@ -13,9 +13,8 @@ from eventapp import ics
 from eventapp.calendar.models import ReminderDelivery, ReminderKind
 from eventapp.events.models import Audience, Event, EventSession, EventStatus
 from eventapp.extensions import db
-from eventapp.i18n import format_span
-from eventapp.outbox.jobs import send_committed
-from eventapp.outbox.services import queue_email
+from eventapp.i18n import format_datetime, format_span, format_time
+from eventapp.outbox.jobs import commit
 from eventapp.registration import messages
 from eventapp.registration.models import Registration, RegistrationStatus
 
@@ -133,6 +132,13 @@ def reminder_text(event: Event, session: EventSession, registration: Registratio
     return "\n".join(lines)
 
 
+def _when(event: Event, session: EventSession, kind: str) -> str:
+    """'besok, Selasa, 15 Desember 2026, 09.00 WIB' or 'satu jam lagi, pukul 09.00 WIB'."""
+    if kind == ReminderKind.HOUR_BEFORE:
+        return _("satu jam lagi, pukul %(time)s", time=format_time(session.starts_at, event.timezone))
+    return _("besok, %(when)s", when=format_datetime(session.starts_at, event.timezone, "id"))
+
+
 def next_reminder_text(registration: Registration, now: datetime) -> str | None:
     """The reminder for a confirmed participant's next session, or None when nothing is ahead."""
     upcoming = [s for s in registration.event.sessions if s.starts_at > now]
@@ -160,7 +166,6 @@ def _due(now: datetime, window: Window):
         .where(
             Event.status == EventStatus.PUBLISHED,
             Event.reminders_enabled.is_(True),
-            Registration.email.is_not(None),
             EventSession.starts_at > now,
             EventSession.starts_at <= now + window.lead,
             ~already,
@@ -173,9 +178,9 @@ def _due(now: datetime, window: Window):
 def send_due_reminders(now: datetime) -> int:
     """Queue every reminder that is due: the day before and an hour before each session.
 
-    Each (participant, session, kind) is written once: the delivery row and its outbox message
-    commit together, and the unique key stops a second run or a second worker. Returns how
-    many were queued."""
+    Each (participant, session, kind) is written once, on each of the participant's channels:
+    the delivery row and its outbox messages commit together, and the unique key stops a
+    second run or a second worker. Returns how many participants were reminded."""
     sent = 0
     for window in WINDOWS:
         for session, registration in _due(now, window):
@@ -185,16 +190,21 @@ def send_due_reminders(now: datetime) -> int:
             db.session.add(
                 ReminderDelivery(registration_id=registration.id, session_id=session.id, kind=window.kind)
             )
-            message = queue_email(
-                registration.email,
+            messages.notify(
+                event,
+                registration,
                 _("Pengingat: %(title)s", title=event.title),
                 reminder_text(event, session, registration, window.kind),
+                "pengingat",
+                {
+                    **messages.whatsapp_values(event, registration),
+                    "kapan": _when(event, session, window.kind),
+                },
             )
             try:
-                db.session.commit()
+                commit()
             except IntegrityError:
                 db.session.rollback()  # another run sent it first
                 continue
-            send_committed(message)
             sent += 1
     return sent

@@ -34,6 +34,7 @@ from eventapp.i18n import format_datetime, utc_to_local
 from eventapp.outbox.jobs import commit
 from eventapp.outbox.services import queue_email
 from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.registration import messages
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.registration.services import normalize_code
 from eventapp.uploads import delete_image, store_image
@@ -428,9 +429,9 @@ LOST_AFTER = timedelta(minutes=1)
 
 
 def mail_certificates(certificate_ids: list[int] | None, upload_dir: Path, now: datetime) -> int:
-    """Queue the mail of issued certificates not mailed yet, each with its PDF, to the holder's
-    address (participant, speaker, moderator or panitia): the ones given, or (None) every one
-    issued more than LOST_AFTER ago, for the sweep. Returns how many messages were queued."""
+    """Send issued certificates not sent yet, each with its PDF, to their holders (participants
+    on their channels; speakers, moderators and panitia by mail): the ones given, or (None)
+    every one issued more than LOST_AFTER ago, for the sweep. Returns how many were sent."""
     stmt = select(Certificate.id).where(Certificate.mailed_at.is_(None), Certificate.revoked_at.is_(None))
     if certificate_ids is None:
         stmt = stmt.where(Certificate.issued_at < now - LOST_AFTER)
@@ -447,34 +448,43 @@ def mail_certificates(certificate_ids: list[int] | None, upload_dir: Path, now: 
             db.session.rollback()
             continue
         certificate.mailed_at = now
-        if certificate.holder_email:
-            _queue_certificate_mail(certificate, upload_dir)
-            queued += 1
+        queued += _queue_certificate_message(certificate, upload_dir)
         commit()
     return queued
 
 
-def _queue_certificate_mail(certificate: Certificate, upload_dir: Path) -> None:
+def _queue_certificate_message(certificate: Certificate, upload_dir: Path) -> bool:
+    """The certificate with its PDF: to a participant on their channels ("sertifikat Anda sudah
+    terbit" on WhatsApp, a mail), to a person on the programme by mail. False when the holder
+    has no contact to send it to."""
+    registration = certificate.registration
+    if registration is None and not certificate.holder_email:
+        return False
+    event = certificate.event
+    subject = _("Sertifikat: %(title)s", title=event.title)
     body = "\n\n".join(
         [
             _("Halo %(name)s,", name=certificate.holder_name),
             _(
                 "Terlampir sertifikat Anda untuk %(title)s, nomor %(number)s.",
-                title=certificate.event.title,
+                title=event.title,
                 number=certificate.number,
             ),
             _("Keaslian sertifikat dapat diperiksa di %(url)s", url=pdf.verify_url(certificate)),
         ]
     )
-    queue_email(
-        certificate.holder_email,
-        _("Sertifikat: %(title)s", title=certificate.event.title),
-        body,
-        attachment=(
-            f"sertifikat-{certificate.code}.pdf",
-            certificate_pdf(certificate, upload_dir),
-        ),
-    )
+    document = (f"sertifikat-{certificate.code}.pdf", certificate_pdf(certificate, upload_dir))
+    if registration is None:
+        queue_email(certificate.holder_email, subject, body, attachment=document)
+        return True
+    values = {
+        "nama": certificate.holder_name,
+        "acara": event.title,
+        "nomor": certificate.number,
+        "verifikasi": pdf.verify_url(certificate),
+    }
+    messages.notify(event, registration, subject, body, "sertifikat_terbit", values, document=document)
+    return True
 
 
 def lost_bulk_jobs(now: datetime) -> list[int]:

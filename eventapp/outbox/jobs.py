@@ -1,4 +1,5 @@
-"""Background delivery of the outbox: one job per new message, and a sweep that retries."""
+"""Background delivery of the outbox: a job per committed unit of work (in chunks), and a
+sweep that retries."""
 
 import logging
 from datetime import datetime
@@ -13,10 +14,14 @@ from eventapp.outbox.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 
+# A broadcast commits thousands of messages at once: they go to the queue as a few jobs.
+CHUNK = 200
+
+
 @huey.task()
-def deliver_message(message_id: int) -> bool:
-    """Send one queued e-mail right after the change that wrote it has committed."""
-    return services.deliver(message_id, utcnow())
+def deliver_messages(message_ids: list[int]) -> int:
+    """Send queued messages right after the change that wrote them has committed; how many went."""
+    return sum(services.deliver(message_id, utcnow()) for message_id in message_ids)
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -44,9 +49,10 @@ def commit() -> None:
 
 def send_committed(*messages: OutboxMessage) -> None:
     """Hand committed messages to the queue. Should the queue be unreachable, the rows stay
-    pending and the sweep sends them, so the caller's work never fails for mail."""
-    for message in messages:
+    pending and the sweep sends them, so the caller's work never fails for a message."""
+    ids = [message.id for message in messages]
+    for start in range(0, len(ids), CHUNK):
         try:
-            deliver_message(message.id)
+            deliver_messages(ids[start : start + CHUNK])
         except Exception:  # the sweep is the fallback
-            log.warning("could not enqueue outbox message %s", message.id, exc_info=True)
+            log.warning("could not enqueue outbox messages %s…", ids[start], exc_info=True)

@@ -1,6 +1,10 @@
-"""The outbox: services queue messages inside their own transaction; a job delivers them."""
+"""The outbox: services queue messages inside their own transaction; a job delivers them,
+by e-mail or WhatsApp, and records what the provider reports back."""
 
+import secrets
 import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -8,8 +12,19 @@ from flask_mailman import EmailMessage, EmailMultiAlternatives
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from eventapp import secretbox
+from eventapp.errors import ValidationFailed
 from eventapp.extensions import db
-from eventapp.outbox.models import OutboxMessage, OutboxStatus
+from eventapp.outbox import catalogue, whatsapp
+from eventapp.outbox.models import (
+    Channel,
+    OptOut,
+    OutboxMessage,
+    OutboxStatus,
+    WhatsAppAccount,
+    WhatsAppProvider,
+)
+from eventapp.phones import InvalidPhone, normalize_phone
 
 # A mail server down over a long weekend loses nothing: tries after 1, 2, 4 … minutes, then
 # every 6 hours, for three days.
@@ -52,9 +67,40 @@ def queue_email(
     if calendar is not None:
         message.calendar_method, ics = calendar
         message.calendar_ics = ics.decode("utf-8")
+    return _queue(message)
+
+
+def _queue(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
     db.session.info.setdefault(_QUEUED, []).append(message)
     return message
+
+
+def queue_whatsapp(
+    phone: str,
+    organization_id: int,
+    template: str,
+    values: Mapping[str, object],
+    subject: str,
+    document: tuple[str, bytes] | None = None,
+) -> OutboxMessage:
+    """Add a WhatsApp message from the office's number to the caller's unit of work: catalogue
+    `template` filled with `values`; `subject` is the one line organizers see in lists;
+    `document` is (file name, PDF bytes) for a template with a document header."""
+    chosen = catalogue.template(template)
+    cleaned = {name: catalogue.clean_value(values[name]) for name in chosen.names}
+    message = OutboxMessage(
+        channel=Channel.WHATSAPP,
+        recipient=phone,
+        organization_id=organization_id,
+        subject=" ".join(subject.split()),
+        template=chosen.name,
+        template_params=cleaned,
+        body_text=chosen.render(cleaned),
+    )
+    if document is not None:
+        message.attachment_name, message.attachment_content = document
+    return _queue(message)
 
 
 def take_queued() -> list[OutboxMessage]:
@@ -119,33 +165,81 @@ def due_message_ids(now: datetime, limit: int = 500) -> list[int]:
     )
 
 
+_pacer = whatsapp.Pacer()
+
+
+def _send_whatsapp(message: OutboxMessage) -> str:
+    """Hand a WhatsApp message to its office's provider, within the number's rate."""
+    account = db.session.scalar(
+        select(WhatsAppAccount).where(WhatsAppAccount.organization_id == message.organization_id)
+    )
+    if account is not None:
+        _pacer.wait(account.id, account.max_per_second)
+    chosen = catalogue.template(message.template or "")
+    document = (
+        (message.attachment_name or "lampiran.pdf", message.attachment_content)
+        if message.attachment_content
+        else None
+    )
+    try:
+        provider = whatsapp.provider_for(account)
+    except secretbox.SealBroken:
+        raise whatsapp.SendFailed(
+            _(
+                "Token WhatsApp kantor tidak dapat dibuka (kunci CREDENTIALS_KEYS berganti): "
+                "isi ulang tokennya."
+            ),
+            True,
+        )
+    return provider.send(
+        whatsapp.Outgoing(
+            to=message.recipient,
+            template=chosen,
+            values=message.template_params or {},
+            text=message.body_text,
+            document=document,
+        )
+    )
+
+
 def deliver(message_id: int, now: datetime) -> bool:
     """Try once to send a pending message; True when it has gone out.
 
     A temporary failure is recorded on the row with its reason, and the next try is scheduled
-    with exponential backoff until `give_up_at`; a permanent one (the recipient refused) or one
-    past that time marks the message failed. The row is locked while sending so that two
-    workers never send the same message.
+    with exponential backoff until `give_up_at`; a permanent one (the recipient refused, the
+    number is not on WhatsApp) or one past that time marks the message failed. The row is
+    locked while sending so that two workers never send the same message.
     """
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
     if message is None or message.status != OutboxStatus.PENDING:
         db.session.rollback()
-        return message is not None and message.status == OutboxStatus.SENT
+        return message is not None and message.status in (
+            OutboxStatus.SENT,
+            OutboxStatus.DELIVERED,
+            OutboxStatus.READ,
+        )
     message.attempts += 1
     try:
-        _email(message).send()
+        if message.is_whatsapp:
+            message.provider_message_id = _send_whatsapp(message) or None
+        else:
+            _email(message).send()
     except Exception as exc:  # any transport error: keep the message, say why, try again later
-        reason, temporary = _failure_reason(exc)
+        if isinstance(exc, whatsapp.SendFailed):
+            reason, temporary = exc.reason, exc.temporary
+        else:
+            reason, temporary = _failure_reason(exc)
         message.last_error = reason
         give_up_at = message.give_up_at or message.created_at + GIVE_UP_AFTER
         message.next_attempt_at = now + retry_delay(message.attempts)
         if not temporary or message.next_attempt_at > give_up_at:
             message.status = OutboxStatus.FAILED
+            message.status_at = now
             message.next_attempt_at = None
         db.session.commit()
         return False
     message.status = OutboxStatus.SENT
-    message.sent_at = now
+    message.sent_at = message.status_at = now
     message.next_attempt_at = None
     message.last_error = ""
     db.session.commit()
@@ -189,3 +283,183 @@ def requeue(message_ids: list[int] | None, now: datetime) -> list[OutboxMessage]
         message.give_up_at = now + GIVE_UP_AFTER
     db.session.commit()
     return messages
+
+
+# --- What WhatsApp reports back ---------------------------------------------------------------
+
+
+def record_statuses(reports: list[whatsapp.StatusReport]) -> int:
+    """Apply the provider's status reports to the messages they name; a report never moves a
+    message back (a late 'delivered' after 'read' is ignored). Returns how many changed."""
+    if not reports:
+        return 0
+    ids = {r.provider_message_id for r in reports}
+    messages = {
+        m.provider_message_id: m
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.provider_message_id.in_(ids)).with_for_update()
+        )
+    }
+    changed = 0
+    for report in reports:
+        message = messages.get(report.provider_message_id)
+        if message is None:
+            continue
+        if report.status == OutboxStatus.FAILED:
+            if message.status.rank >= OutboxStatus.DELIVERED.rank:
+                continue
+            message.status = OutboxStatus.FAILED
+            message.last_error = report.reason
+        elif report.status.rank > message.status.rank:
+            message.status = report.status
+        else:
+            continue
+        message.status_at = report.at
+        changed += 1
+    db.session.commit()
+    return changed
+
+
+STOP_WORDS = {"berhenti", "stop", "unsubscribe"}
+
+
+def opt_out(contact: str, now: datetime) -> bool:
+    """Stop announcements to a phone (E.164) or e-mail; True when it was not stopped before."""
+    if db.session.get(OptOut, contact) is not None:
+        return False
+    db.session.add(OptOut(contact=contact, created_at=now))
+    db.session.commit()
+    return True
+
+
+def opted_out(contacts: list[str]) -> set[str]:
+    """Which of these contacts asked for no announcements."""
+    if not contacts:
+        return set()
+    return set(db.session.scalars(select(OptOut.contact).where(OptOut.contact.in_(contacts))))
+
+
+def record_inbound(messages: list[whatsapp.Inbound], now: datetime) -> int:
+    """Incoming texts: 'BERHENTI' (or STOP) stops announcements to the sender. Returns how many stopped."""
+    stopped = 0
+    for inbound in messages:
+        if inbound.text.strip().lower() in STOP_WORDS:
+            stopped += opt_out(inbound.sender, now)
+    return stopped
+
+
+# --- An office's WhatsApp number --------------------------------------------------------------
+
+
+def whatsapp_account(organization_id: int) -> WhatsAppAccount | None:
+    return db.session.scalar(
+        select(WhatsAppAccount).where(WhatsAppAccount.organization_id == organization_id)
+    )
+
+
+@dataclass
+class AccountData:
+    provider: str
+    display_number: str = ""
+    max_per_second: int = 10
+    phone_number_id: str = ""
+    # Secrets: an empty one keeps what is stored.
+    access_token: str = ""
+    app_secret: str = ""
+    gateway_url: str = ""
+    gateway_token_header: str = "Authorization"
+    gateway_token: str = ""
+    gateway_phone_field: str = "phone"
+    gateway_text_field: str = "message"
+
+
+def _check_account(data: AccountData, account: WhatsAppAccount | None) -> list[tuple[str, str]]:
+    """Every problem with the settings at once, as (field, message)."""
+    problems: list[tuple[str, str]] = []
+    if data.provider not in set(WhatsAppProvider):
+        problems.append(("provider", _("Pilih penyedia WhatsApp.")))
+        return problems
+    if not 1 <= data.max_per_second <= 80:
+        problems.append(("max_per_second", _("Kecepatan kirim antara 1 dan 80 pesan per detik.")))
+    if data.provider == WhatsAppProvider.CLOUD_API:
+        if not data.phone_number_id.strip().isdigit():
+            problems.append(("phone_number_id", _("Phone number ID berupa angka, dari WhatsApp Manager.")))
+        if not data.access_token and not (account and account.access_token_sealed):
+            problems.append(("access_token", _("Isi token akses dari Meta.")))
+        if not data.app_secret and not (account and account.app_secret_sealed):
+            problems.append(
+                ("app_secret", _("Isi app secret aplikasi Meta, untuk memeriksa tanda tangan webhook."))
+            )
+    else:
+        scheme = data.gateway_url.split("://", 1)[0].lower() if "://" in data.gateway_url else ""
+        if scheme not in ("http", "https"):
+            problems.append(("gateway_url", _("Alamat gateway harus diawali https:// (atau http://).")))
+        for name, value in (
+            ("gateway_token_header", data.gateway_token_header),
+            ("gateway_phone_field", data.gateway_phone_field),
+            ("gateway_text_field", data.gateway_text_field),
+        ):
+            if not value.strip() or any(ch.isspace() or ch in ":\r\n" for ch in value.strip()):
+                problems.append((name, _("Isi dengan satu kata tanpa spasi.")))
+    return problems
+
+
+def save_whatsapp_account(organization_id: int, data: AccountData, now: datetime) -> WhatsAppAccount:
+    """Set up or change an office's WhatsApp number; secrets are sealed, and a secret left
+    empty keeps the stored one. Raises ValidationFailed with every problem."""
+    account = whatsapp_account(organization_id)
+    problems = _check_account(data, account)
+    if problems:
+        raise ValidationFailed(problems[0][1], "whatsapp_settings", problems=problems)
+    if account is None:
+        account = WhatsAppAccount(organization_id=organization_id, verify_token=secrets.token_urlsafe(32))
+        db.session.add(account)
+    account.provider = WhatsAppProvider(data.provider)
+    account.display_number = data.display_number.strip()[:30]
+    account.max_per_second = data.max_per_second
+    account.phone_number_id = data.phone_number_id.strip()
+    account.gateway_url = data.gateway_url.strip()
+    account.gateway_token_header = data.gateway_token_header.strip()
+    account.gateway_phone_field = data.gateway_phone_field.strip()
+    account.gateway_text_field = data.gateway_text_field.strip()
+    for attribute, secret in (
+        ("access_token_sealed", data.access_token),
+        ("app_secret_sealed", data.app_secret),
+        ("gateway_token_sealed", data.gateway_token),
+    ):
+        if secret.strip():
+            setattr(account, attribute, secretbox.seal(secret.strip()))
+    account.updated_at = now
+    db.session.commit()
+    return account
+
+
+def remove_whatsapp_account(organization_id: int) -> None:
+    """Stop sending from the office's number; messages wait until one is set up again."""
+    account = whatsapp_account(organization_id)
+    if account is not None:
+        db.session.delete(account)
+        db.session.commit()
+
+
+def send_test_whatsapp(
+    organization_id: int, organization_name: str, phone: str, now: datetime
+) -> OutboxMessage:
+    """'Kirim pesan uji': one message to `phone` now, past the queue, so the office sees at once
+    whether its settings work; the result is on the returned row."""
+    try:
+        number = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ValidationFailed(str(exc), "phone_invalid") from exc
+    message = queue_whatsapp(
+        number,
+        organization_id,
+        "pesan_uji",
+        {"penyelenggara": organization_name},
+        _("Pesan uji WhatsApp"),
+    )
+    message.give_up_at = now  # a test is tried once, never retried
+    take_queued()
+    db.session.commit()
+    deliver(message.id, now)
+    return message

@@ -32,7 +32,7 @@ from eventapp.kim.models import GENDER_LABELS, OCCUPATION_LABELS
 from eventapp.kim.services import active_kims_in
 from eventapp.phones import display_phone
 from eventapp.regions.services import kabupaten_in
-from eventapp.registration.models import STATUS_LABELS
+from eventapp.registration.models import NOTIFY_LABELS, STATUS_LABELS, NotifyBy
 from eventapp.registration.services import RegistrantData, province_of, registrant_problems
 
 NOT_KIM = -1  # the "bukan anggota KIM" option of the KIM select
@@ -83,6 +83,13 @@ class RegistrantForm(Form):
         _l("E-mail (opsional)"),
         validators=[Optional(), Email(message=_l("Alamat e-mail tidak valid.")), max_length(254)],
         render_kw={"autocomplete": "email"},
+    )
+    notify_by = RadioField(
+        _l("Kirim pemberitahuan lewat"),
+        choices=select_choices(NOTIFY_LABELS),
+        default=NotifyBy.WHATSAPP,
+        validate_choice=False,
+        description=_l("Bila kontak untuk saluran itu tidak diisi, pesan dikirim ke kontak yang ada."),
     )
     # Unanswered is "pilih", not "Pilihan tidak tersedia"; unknown values are the service's to refuse.
     gender = RadioField(
@@ -138,6 +145,7 @@ class RegistrantForm(Form):
         self.name.data = registration.requested_name or registration.name
         self.phone.data = display_phone(registration.phone)
         self.email.data = registration.email or ""
+        self.notify_by.data = registration.notify_by
         self.gender.data, self.occupation.data = registration.gender, registration.occupation
         self.kabupaten.data = registration.region_id
         self.kim_id.data = registration.kim_id if registration.kim_id else NOT_KIM
@@ -159,6 +167,7 @@ class RegistrantForm(Form):
             region_id=self.kabupaten.data,
             attendance_mode=self.attendance_mode.data if "attendance_mode" in self else "",
             consent=bool(getattr(self, "consent", None) and self.consent.data),
+            notify_by=self.notify_by.data or "",
         )
 
 

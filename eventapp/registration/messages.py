@@ -1,4 +1,5 @@
-"""What participants are told, by e-mail through the outbox and as WhatsApp share text."""
+"""What participants are told, through the outbox by e-mail and WhatsApp (each person on the
+channels they chose), and as WhatsApp share text."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -10,23 +11,27 @@ from flask_babel import gettext as _
 from eventapp import ics
 from eventapp.edges import public_url
 from eventapp.events.models import Event, EventMode, EventSession
+from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span
-from eventapp.outbox.models import OutboxMessage
-from eventapp.outbox.services import queue_email
+from eventapp.outbox.models import Channel, OutboxMessage
+from eventapp.outbox.services import queue_email, queue_whatsapp
 from eventapp.phones import mask_phone
-from eventapp.registration.models import Registration, RegistrationStatus
+from eventapp.registration.models import Registration, RegistrationMessage, RegistrationStatus
 
 
 def participant_url(registration: Registration) -> str:
     return public_url("registration.participant", token=registration.token)
 
 
-def schedule_lines(event: Event) -> list[str]:
+def _session_spans(event: Event) -> list[str]:
     return [
-        f"- {format_span(s.starts_at, s.ends_at, event.timezone, 'id')}"
-        + (f" ({s.title})" if s.title else "")
+        format_span(s.starts_at, s.ends_at, event.timezone, "id") + (f" ({s.title})" if s.title else "")
         for s in event.sessions
     ]
+
+
+def schedule_lines(event: Event) -> list[str]:
+    return [f"- {span}" for span in _session_spans(event)]
 
 
 def place_lines(event: Event, registration: Registration) -> list[str]:
@@ -97,16 +102,54 @@ def _cancellation(
     )
 
 
-def _mail(registration: Registration, subject: str, body: str, calendar=None) -> list[OutboxMessage]:
-    if not registration.email:
-        return []
-    return [queue_email(registration.email, subject, body, calendar)]
+def whatsapp_values(event: Event, registration: Registration) -> dict[str, str]:
+    """The values most WhatsApp templates share, each on one line."""
+    return {
+        "nama": registration.name,
+        "acara": event.title,
+        "kode": registration.code,
+        "jadwal": "; ".join(_session_spans(event)),
+        "tempat": " · ".join(place_lines(event, registration)),
+        "tautan": participant_url(registration),
+    }
+
+
+def notify(
+    event: Event,
+    registration: Registration,
+    subject: str,
+    body: str,
+    template: str,
+    values: dict[str, str],
+    calendar: Callable[[], tuple[str, bytes]] | None = None,
+    document: tuple[str, bytes] | None = None,
+    broadcast_id: int | None = None,
+) -> list[OutboxMessage]:
+    """Queue one message to a registrant on each of their channels: the e-mail (`subject`,
+    `body`, the calendar part built by `calendar` only when an e-mail goes, the document
+    attached) and the WhatsApp template with its `values` (the document as its header). Each is
+    linked to the registration, so the organizer sees on its row what reached them."""
+    queued = []
+    channels = registration.channels
+    if Channel.EMAIL in channels and registration.email:
+        queued.append(
+            queue_email(registration.email, subject, body, calendar() if calendar else None, document)
+        )
+    if Channel.WHATSAPP in channels and registration.phone:
+        queued.append(
+            queue_whatsapp(registration.phone, event.organization_id, template, values, subject, document)
+        )
+    for message in queued:
+        db.session.add(
+            RegistrationMessage(registration_id=registration.id, message=message, broadcast_id=broadcast_id)
+        )
+    return queued
 
 
 def masked_contact(registration: Registration) -> str:
-    """The contact on file (the e-mail, where `link_again` writes, else the phone), masked so
-    that its owner recognises it and nobody else learns it: 's•••@example.org'."""
-    if registration.email:
+    """Where `link_again` writes (the phone on WhatsApp, else the e-mail), masked so that its
+    owner recognises it and nobody else learns it: '08•• •••• 7890', 's•••@example.org'."""
+    if Channel.WHATSAPP not in registration.channels and registration.email:
         local, _at, domain = registration.email.partition("@")
         return f"{local[:1]}•••@{domain}"
     return mask_phone(registration.phone)
@@ -128,16 +171,17 @@ def link_again(event: Event, registration: Registration) -> list[OutboxMessage]:
             participant_url(registration),
         ]
     )
-    return _mail(registration, subject, body)
+    values = {"nama": registration.name, "acara": event.title, "tautan": participant_url(registration)}
+    return notify(event, registration, subject, body, "tautan_pendaftaran", values)
 
 
 def registered(
     event: Event, registration: Registration, position: Callable[[], int | None], now: datetime
 ) -> list[OutboxMessage]:
-    """The confirmation or waiting-list message; `position` is asked only when a mail is written."""
-    if not registration.email:
-        return []
-    if registration.status == RegistrationStatus.WAITLISTED:
+    """The confirmation or waiting-list message."""
+    waiting = registration.status == RegistrationStatus.WAITLISTED
+    place = position() if waiting else None
+    if waiting:
         subject = _("Daftar tunggu: %(title)s", title=event.title)
         intro = _(
             "Kursi sudah penuh, Anda masuk daftar tunggu. Jika ada peserta yang batal, Anda otomatis "
@@ -150,16 +194,24 @@ def registered(
         [
             _("Halo %(name)s,", name=registration.name),
             intro,
-            summary_text(event, registration, position()),
+            summary_text(event, registration, place),
             _("Tidak jadi hadir? Batalkan di halaman peserta agar kursi dapat dipakai orang lain."),
         ]
     )
-    calendar = (
-        ("REQUEST", invite(event, registration, now))
-        if registration.status == RegistrationStatus.CONFIRMED
-        else None
+    values = whatsapp_values(event, registration)
+    if waiting:
+        return notify(
+            event, registration, subject, body, "daftar_tunggu", {**values, "urutan": str(place or 0)}
+        )
+    return notify(
+        event,
+        registration,
+        subject,
+        body,
+        "pendaftaran_diterima",
+        values,
+        lambda: ("REQUEST", invite(event, registration, now)),
     )
-    return _mail(registration, subject, body, calendar)
 
 
 def promoted(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
@@ -171,7 +223,15 @@ def promoted(event: Event, registration: Registration, now: datetime) -> list[Ou
             summary_text(event, registration, None),
         ]
     )
-    return _mail(registration, subject, body, ("REQUEST", invite(event, registration, now)))
+    return notify(
+        event,
+        registration,
+        subject,
+        body,
+        "dapat_tempat",
+        whatsapp_values(event, registration),
+        lambda: ("REQUEST", invite(event, registration, now)),
+    )
 
 
 def cancelled(
@@ -189,8 +249,9 @@ def cancelled(
             ),
         ]
     )
-    calendar = _cancellation(event, registration, now, 1) if had_invite else None
-    return _mail(registration, subject, body, calendar)
+    values = {"nama": registration.name, "kode": registration.code, "acara": event.title}
+    calendar = (lambda: _cancellation(event, registration, now, 1)) if had_invite else None
+    return notify(event, registration, subject, body, "pendaftaran_batal", values, calendar)
 
 
 def event_cancelled(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
@@ -205,9 +266,9 @@ def event_cancelled(event: Event, registration: Registration, now: datetime) -> 
     )
     # The event's stored SEQUENCE was raised with the cancellation, so no further bump here.
     had_invite = registration.status == RegistrationStatus.CONFIRMED
-    return _mail(
-        registration, subject, body, _cancellation(event, registration, now, 0) if had_invite else None
-    )
+    calendar = (lambda: _cancellation(event, registration, now, 0)) if had_invite else None
+    values = {"nama": registration.name, "acara": event.title, "alasan": event.cancel_reason}
+    return notify(event, registration, subject, body, "acara_dibatalkan", values, calendar)
 
 
 def event_updated(event: Event, registration: Registration, now: datetime) -> list[OutboxMessage]:
@@ -223,7 +284,15 @@ def event_updated(event: Event, registration: Registration, now: datetime) -> li
             summary_text(event, registration, None),
         ]
     )
-    return _mail(registration, subject, body, ("REQUEST", invite(event, registration, now)))
+    return notify(
+        event,
+        registration,
+        subject,
+        body,
+        "perubahan_acara",
+        whatsapp_values(event, registration),
+        lambda: ("REQUEST", invite(event, registration, now)),
+    )
 
 
 def session_removed(
@@ -241,4 +310,16 @@ def session_removed(
             *schedule_lines(event),
         ]
     )
-    return _mail(registration, subject, body, _cancellation(event, registration, now, 1, [session]))
+    values = {
+        **whatsapp_values(event, registration),
+        "sesi": format_datetime(session.starts_at, event.timezone, "id"),
+    }
+    return notify(
+        event,
+        registration,
+        subject,
+        body,
+        "sesi_ditiadakan",
+        values,
+        lambda: _cancellation(event, registration, now, 1, [session]),
+    )

@@ -13,10 +13,13 @@ from eventapp import labels
 from eventapp.dbtypes import EnumText, UTCDateTime, utcnow
 from eventapp.events.models import EventMode
 from eventapp.extensions import Model
+from eventapp.outbox.models import Channel
 
 if TYPE_CHECKING:
+    from eventapp.accounts.models import User
     from eventapp.events.models import Event
     from eventapp.kim.models import Kim, KimMember
+    from eventapp.outbox.models import OutboxMessage
     from eventapp.regions.models import Region
 
 
@@ -40,6 +43,22 @@ SOURCE_LABELS = {
     RegistrationSource.MANUAL: _l("Panitia"),
 }
 
+
+class NotifyBy(enum.StrEnum):
+    """The channel a participant chose for messages; where they gave no such contact, the one
+    they gave is used (see Registration.channels)."""
+
+    WHATSAPP = "whatsapp"
+    EMAIL = "email"
+    BOTH = "both"
+
+
+NOTIFY_LABELS = {
+    NotifyBy.WHATSAPP: _l("WhatsApp"),
+    NotifyBy.EMAIL: _l("E-mail"),
+    NotifyBy.BOTH: _l("WhatsApp dan e-mail"),
+}
+
 STATUS_LABELS: dict[str, LazyString] = {
     RegistrationStatus.CONFIRMED: _l("Terdaftar"),
     RegistrationStatus.WAITLISTED: _l("Daftar tunggu"),
@@ -56,6 +75,7 @@ class Registration(Model):
         CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
         CheckConstraint("attendance_mode IN ('luring', 'daring')", name="attendance_mode_known"),
         CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_contact"),
+        CheckConstraint("notify_by IN ('whatsapp', 'email', 'both')", name="notify_by_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +87,9 @@ class Registration(Model):
     name: Mapped[str] = mapped_column(String(150))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    notify_by: Mapped[NotifyBy] = mapped_column(
+        EnumText(NotifyBy, 10), default=NotifyBy.WHATSAPP, server_default=NotifyBy.WHATSAPP
+    )
     gender: Mapped[str] = mapped_column(String(1))
     occupation: Mapped[str] = mapped_column(String(30))
     kim_id: Mapped[int | None] = mapped_column(ForeignKey("kims.id", ondelete="SET NULL"), index=True)
@@ -110,8 +133,58 @@ class Registration(Model):
         """The meeting link and passcode are for confirmed participants who attend online."""
         return self.is_confirmed and self.attendance_mode == EventMode.DARING and bool(self.event.online_url)
 
+    @property
+    def channels(self) -> set[Channel]:
+        """Where this participant's messages go: the channels they chose that they gave a
+        contact for, or else whichever contact they gave."""
+        have = {Channel.WHATSAPP} if self.phone else set()
+        if self.email:
+            have.add(Channel.EMAIL)
+        wanted = {
+            NotifyBy.WHATSAPP: {Channel.WHATSAPP},
+            NotifyBy.EMAIL: {Channel.EMAIL},
+            NotifyBy.BOTH: {Channel.WHATSAPP, Channel.EMAIL},
+        }[self.notify_by or NotifyBy.WHATSAPP]
+        return (wanted & have) or have
+
     def __repr__(self) -> str:
         return f"<Registration {self.code} {self.status}>"
+
+
+class RegistrationMessage(Model):
+    """A message sent to a registrant (from the outbox), so organizers see on the registrant's
+    row what reached them; `broadcast_id` when it was part of an organizer's broadcast."""
+
+    __tablename__ = "registration_messages"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
+    )
+
+    message: Mapped["OutboxMessage"] = relationship()
+
+
+class Broadcast(Model):
+    """'Kirim pesan ke peserta': an organizer's message to the registrants they picked."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The recipients as they were picked, in words, for the history ("Terdaftar · Daring · …").
+    audience: Mapped[str] = mapped_column(String(500), default="")
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped["User | None"] = relationship()
 
 
 class Invitation(Model):
@@ -137,4 +210,4 @@ class Invitation(Model):
     registration: Mapped["Registration | None"] = relationship()
 
 
-labels.register(registration_status=STATUS_LABELS, registration_source=SOURCE_LABELS)
+labels.register(registration_status=STATUS_LABELS, registration_source=SOURCE_LABELS, notify_by=NOTIFY_LABELS)

@@ -175,19 +175,14 @@ def cancel_as_spam(event_id: int):
 
 @bp.route("/peserta/<int:registration_id>/kirim-ulang", methods=["POST"])
 def resend(event_id: int, registration_id: int):
-    """Send the confirmation e-mail again."""
+    """Send the confirmation again, by WhatsApp and/or e-mail as the person chose."""
     event = managed_event_or_404(event_id)
     registration = belonging_or_404(Registration, registration_id, event_id=event.id)
-    if services.resend_confirmation(current_user, registration, utcnow()):
-        flash(_("Konfirmasi dikirim ulang ke %(email)s.", email=registration.email), "success")
-    else:
-        flash(
-            _(
-                "%(name)s tidak punya e-mail; bagikan halaman pesertanya lewat WhatsApp.",
-                name=registration.name,
-            ),
-            "warning",
-        )
+    queued = services.resend_confirmation(current_user, registration, utcnow())
+    flash(
+        _("Konfirmasi dikirim ulang ke %(to)s.", to=", ".join(m.addressee for m in queued)),
+        "success",
+    )
     return redirect(url_for("registrants.index", event_id=event.id))
 
 

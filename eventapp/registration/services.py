@@ -30,12 +30,14 @@ from eventapp.kim.models import (
     Position,
 )
 from eventapp.outbox.jobs import commit
+from eventapp.outbox.models import OutboxMessage
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
 from eventapp.registration import messages
 from eventapp.registration.models import (
     STATUS_LABELS,
     Invitation,
+    NotifyBy,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -93,6 +95,8 @@ class RegistrantData:
     region_id: int | None = None
     attendance_mode: str = ""
     consent: bool = False
+    # The channel chosen for messages (NotifyBy); empty: WhatsApp when a phone is given.
+    notify_by: str = ""
 
     @classmethod
     def of_member(cls, member: KimMember, **overrides) -> "RegistrantData":
@@ -116,7 +120,7 @@ class RegistrantData:
 class RegistrationResult:
     registration: Registration
     existing: bool = False  # the person was registered already; nothing new was taken
-    link_sent: bool = False  # the existing registration's link went again to its own e-mail
+    link_sent: bool = False  # the existing registration's link went again to its own contact
 
 
 # --- Who may register, and seats ------------------------------------------------------------
@@ -184,6 +188,8 @@ def _kim_in_reach(event: Event, kim: Kim) -> bool:
 class InvalidRegistrant(ValidationFailed):
     """Everything wrong with what was typed, at once: [(code, message), ...]."""
 
+    problems: list[tuple[str, str]]
+
     def __init__(self, problems: list[tuple[str, str]]):
         super().__init__(problems[0][1], problems[0][0])
         self.problems = problems
@@ -233,6 +239,10 @@ def clean_registrant(event: Event, data: RegistrantData, require_consent: bool) 
     mode = data.attendance_mode if event.mode == EventMode.HIBRIDA else event.mode
     if mode not in event.modes:
         problems.append(("mode_required", _("Pilih cara mengikuti acara: luring atau daring.")))
+    if data.notify_by and data.notify_by not in set(NotifyBy):
+        problems.append(
+            ("notify_by_unknown", _("Pilih saluran pemberitahuan: WhatsApp, e-mail atau keduanya."))
+        )
     if require_consent and not data.consent:
         problems.append(
             ("consent_required", _("Persetujuan penggunaan data pribadi diperlukan untuk mendaftar."))
@@ -255,6 +265,7 @@ def clean_registrant(event: Event, data: RegistrantData, require_consent: bool) 
         "position": data.position.strip(),
         "region_id": region_id,
         "attendance_mode": mode,
+        "notify_by": data.notify_by or NotifyBy.WHATSAPP,
     }
 
 
@@ -591,14 +602,13 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
     record_for_event(actor, event, "registration", registration.id, "status", {"status": [old, status]})
 
 
-def resend_confirmation(actor: User, registration: Registration, now: datetime) -> bool:
-    """Send the registration message again; False when the person has no e-mail address."""
+def resend_confirmation(actor: User, registration: Registration, now: datetime) -> list[OutboxMessage]:
+    """Send the registration message again, on each of the person's channels."""
     event = registration.event
     require_manager(actor, event.organization_id)
-    if not messages.registered(event, registration, lambda: waitlist_position(registration), now):
-        return False
+    queued = messages.registered(event, registration, lambda: waitlist_position(registration), now)
     commit()
-    return True
+    return queued
 
 
 # --- What an event's changes mean for its participants (receivers of events' signals) -------------

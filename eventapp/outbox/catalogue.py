@@ -1,0 +1,269 @@
+"""Every WhatsApp message text, as templates with named values.
+
+Business-initiated WhatsApp messages must use templates approved by Meta, so the texts live
+here once: the Cloud API sends the template's name and its values; the gateway and the
+development files get the same text filled in; `cloud_api_definitions` gives the catalogue in
+the form Meta's template registration takes, so an office can submit it for approval.
+
+Meta's rules that shape these texts: value names are lowercase letters and underscores; a
+value may not hold a line break, a tab or more than four spaces in a row; a body may neither
+start nor end with a value; a body is at most 1,024 characters.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+LANGUAGE = "id"
+_VALUE = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+class UnknownTemplate(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    # Meta's category: UTILITY (about something the person asked for) or AUTHENTICATION.
+    category: str
+    body: str
+    # A value for each name in the body: Meta wants examples, and the settings page shows them.
+    examples: dict[str, str]
+    # What the template is for, shown to organizers in the catalogue.
+    purpose: str
+    # True when the message carries a PDF (the certificate) as its document header.
+    document: bool = False
+    names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", tuple(dict.fromkeys(_VALUE.findall(self.body))))
+
+    def render(self, values: dict[str, str]) -> str:
+        """The text a person reads, with every value filled in."""
+        return _VALUE.sub(lambda m: values[m.group(1)], self.body)
+
+
+def clean_value(value: object) -> str:
+    """A value as Meta accepts it: one line, no runs of spaces, never empty."""
+    return " ".join(str(value).split()) or "-"
+
+
+_SCHEDULE = "Jadwal: {{jadwal}}\n{{tempat}}"
+
+TEMPLATES = {
+    t.name: t
+    for t in [
+        Template(
+            "pendaftaran_diterima",
+            "UTILITY",
+            "Halo {{nama}}, pendaftaran Anda untuk *{{acara}}* diterima.\n\nKode pendaftaran: {{kode}}\n"
+            + _SCHEDULE
+            + "\n\nHalaman peserta (QR presensi, kalender, pembatalan): {{tautan}}\n\n"
+            "Tidak jadi hadir? Batalkan di halaman itu agar kursinya dapat dipakai orang lain.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "kode": "KT7-M4Q9",
+                "jadwal": "Selasa, 15 Desember 2026, 09.00–12.00 WIB",
+                "tempat": "Daring: tautan rapat ada di halaman peserta",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Pendaftaran diterima",
+        ),
+        Template(
+            "daftar_tunggu",
+            "UTILITY",
+            "Halo {{nama}}, kursi *{{acara}}* sudah penuh. Anda masuk daftar tunggu urutan ke-{{urutan}}.\n\n"
+            "Kode pendaftaran: {{kode}}\nHalaman peserta: {{tautan}}\n\n"
+            "Jika ada peserta yang batal, Anda otomatis mendapat tempat dan kami kabari.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "urutan": "3",
+                "kode": "KT7-M4Q9",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Masuk daftar tunggu",
+        ),
+        Template(
+            "dapat_tempat",
+            "UTILITY",
+            "Halo {{nama}}, ada kursi yang kosong di *{{acara}}*, dan Anda kini terdaftar "
+            "sebagai peserta.\n\n"
+            "Kode pendaftaran: {{kode}}\n"
+            + _SCHEDULE
+            + "\n\nHalaman peserta: {{tautan}}\n\nSampai jumpa di acara.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "kode": "KT7-M4Q9",
+                "jadwal": "Selasa, 15 Desember 2026, 09.00–12.00 WIB",
+                "tempat": "Tempat: Aula Diskominfo, Jl. Tjilik Riwut 1",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Naik dari daftar tunggu",
+        ),
+        Template(
+            "perubahan_acara",
+            "UTILITY",
+            "Halo {{nama}}, waktu, tempat atau tautan *{{acara}}* berubah. Keterangan terbaru:\n\n"
+            + _SCHEDULE
+            + "\n\nHalaman peserta: {{tautan}}\n\nMohon sesuaikan rencana Anda.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "jadwal": "Rabu, 16 Desember 2026, 13.00–15.00 WIB",
+                "tempat": "Tempat: Aula Diskominfo, Jl. Tjilik Riwut 1",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Perubahan waktu, tempat, tautan atau cara hadir",
+        ),
+        Template(
+            "sesi_ditiadakan",
+            "UTILITY",
+            "Halo {{nama}}, sesi {{sesi}} pada *{{acara}}* ditiadakan.\n\nJadwal yang berlaku: {{jadwal}}\n"
+            "Halaman peserta: {{tautan}}\n\nMohon maaf atas perubahan ini.",
+            {
+                "nama": "Siti Aminah",
+                "sesi": "Rabu, 16 Desember 2026, 09.00 WIB",
+                "acara": "Bimtek Pengelolaan Media Sosial",
+                "jadwal": "Selasa, 15 Desember 2026, 09.00–15.00 WIB",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Satu sesi ditiadakan",
+        ),
+        Template(
+            "pendaftaran_batal",
+            "UTILITY",
+            "Halo {{nama}}, pendaftaran Anda (kode {{kode}}) untuk *{{acara}}* sudah dibatalkan.\n\n"
+            "Bila ini keliru, silakan hubungi penyelenggara.",
+            {"nama": "Siti Aminah", "kode": "KT7-M4Q9", "acara": "Webinar Literasi Digital"},
+            "Pendaftaran dibatalkan",
+        ),
+        Template(
+            "acara_dibatalkan",
+            "UTILITY",
+            "Halo {{nama}}, dengan menyesal kami sampaikan bahwa *{{acara}}* dibatalkan.\n\n"
+            "Alasan: {{alasan}}\n\nMohon maaf atas ketidaknyamanan ini.",
+            {"nama": "Siti Aminah", "acara": "Webinar Literasi Digital", "alasan": "Narasumber berhalangan"},
+            "Acara dibatalkan",
+        ),
+        Template(
+            "pengingat",
+            "UTILITY",
+            "Halo {{nama}}, pengingat: *{{acara}}* dimulai {{kapan}}.\n\n{{tempat}}\n"
+            "Kode presensi: {{kode}}\n"
+            "Halaman peserta: {{tautan}}\n\nSampai jumpa.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "kapan": "besok, Selasa, 15 Desember 2026, 09.00 WIB",
+                "tempat": "Daring: tautan rapat ada di halaman peserta",
+                "kode": "KT7-M4Q9",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Pengingat sehari dan sejam sebelum sesi",
+        ),
+        Template(
+            "sertifikat_terbit",
+            "UTILITY",
+            "Halo {{nama}}, sertifikat Anda untuk *{{acara}}* sudah terbit dengan nomor {{nomor}}; "
+            "berkasnya terlampir.\n\nKeasliannya dapat diperiksa di {{verifikasi}}\n\n"
+            "Terima kasih atas partisipasi Anda.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "nomor": "001/WEB/XII/2026",
+                "verifikasi": "https://acara.example.go.id/verifikasi/contoh",
+            },
+            "Sertifikat terbit (PDF terlampir)",
+            document=True,
+        ),
+        Template(
+            "undangan",
+            "UTILITY",
+            "Yth. {{nama}}, Anda diundang ke *{{acara}}*.\n\n" + _SCHEDULE + "\n\nHadir: {{hadir}}\n"
+            "Berhalangan (izin): {{izin}}\n\nMohon konfirmasi melalui salah satu tautan di atas.",
+            {
+                "nama": "Budi Santoso",
+                "acara": "Rapat Koordinasi KIM Kabupaten",
+                "jadwal": "Kamis, 17 Desember 2026, 09.00–12.00 WIB",
+                "tempat": "Tempat: Ruang Rapat Diskominfo",
+                "hadir": "https://acara.example.go.id/undangan/contoh",
+                "izin": "https://acara.example.go.id/undangan/contoh#izin",
+            },
+            "Undangan rakor dengan pilihan hadir atau izin",
+        ),
+        Template(
+            "tautan_pendaftaran",
+            "UTILITY",
+            "Halo {{nama}}, nomor Anda dipakai lagi untuk mendaftar ke *{{acara}}*. Anda sudah terdaftar; "
+            "halaman pendaftaran Anda: {{tautan}}\n\n"
+            "Jika bukan Anda yang mengisi formulir, abaikan pesan ini.",
+            {
+                "nama": "Siti Aminah",
+                "acara": "Webinar Literasi Digital",
+                "tautan": "https://acara.example.go.id/p/contoh",
+            },
+            "Tautan dikirim lagi setelah pendaftaran ganda",
+        ),
+        Template(
+            "pesan_penyelenggara",
+            "UTILITY",
+            "Halo {{nama}}, pesan dari {{penyelenggara}} tentang *{{acara}}*:\n\n{{pesan}}\n\n"
+            "Tidak ingin menerima pengumuman lagi? Buka {{berhenti}} atau balas BERHENTI.",
+            {
+                "nama": "Siti Aminah",
+                "penyelenggara": "Diskominfo Kabupaten Kotawaringin Timur",
+                "acara": "Webinar Literasi Digital",
+                "pesan": "Materi webinar sudah dapat diunduh di halaman acara.",
+                "berhenti": "https://acara.example.go.id/berhenti/contoh",
+            },
+            "Pesan penyelenggara kepada peserta (siaran)",
+        ),
+        Template(
+            "pesan_uji",
+            "UTILITY",
+            "Pesan uji dari {{penyelenggara}}. Jika pesan ini sampai, WhatsApp kantor Anda siap dipakai "
+            "untuk pemberitahuan acara.",
+            {"penyelenggara": "Diskominfo Kabupaten Kotawaringin Timur"},
+            "Pesan uji dari pengaturan organisasi",
+        ),
+    ]
+}
+
+
+def template(name: str) -> Template:
+    try:
+        return TEMPLATES[name]
+    except KeyError as exc:
+        raise UnknownTemplate(name) from exc
+
+
+def cloud_api_definitions() -> list[dict]:
+    """The catalogue as Meta's 'create message template' requests take it (named values)."""
+    definitions = []
+    for t in TEMPLATES.values():
+        components: list[dict] = []
+        if t.document:
+            # Meta asks for a sample file's upload handle here; the office uploads any PDF.
+            components.append({"type": "HEADER", "format": "DOCUMENT"})
+        components.append(
+            {
+                "type": "BODY",
+                "text": t.body,
+                "example": {
+                    "body_text_named_params": [{"param_name": n, "example": t.examples[n]} for n in t.names]
+                },
+            }
+        )
+        definitions.append(
+            {
+                "name": t.name,
+                "language": LANGUAGE,
+                "category": t.category,
+                "parameter_format": "named",
+                "components": components,
+            }
+        )
+    return definitions
