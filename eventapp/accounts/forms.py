@@ -6,18 +6,21 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, EqualTo, Optional
+from wtforms.validators import Email, EqualTo, NumberRange, Optional
 
 from eventapp.accounts.models import LEVEL_LABELS, ROLE_LABELS, Organization, User
 from eventapp.extensions import db
 from eventapp.forms import ChoiceRequired, Form, max_length, optional_int, required, select_choices, web_url
+from eventapp.outbox.models import PROVIDER_LABELS
 
 
 def _email_field(label, autocomplete: str = "email"):
@@ -120,3 +123,59 @@ class RequeueForm(Form):
 
     message_ids = SelectMultipleField(_l("Pesan"), coerce=optional_int, validate_choice=False)
     send_all = SubmitField(_l("Kirim ulang semua"))
+
+
+class WhatsAppForm(Form):
+    provider = RadioField(_l("Penyedia"), choices=select_choices(PROVIDER_LABELS), validate_choice=False)
+    display_number = StringField(
+        _l("Nomor WhatsApp kantor"),
+        validators=[Optional(), max_length(30)],
+        render_kw={"inputmode": "tel", "placeholder": "0811 5200 1234"},
+    )
+    max_per_second = IntegerField(
+        _l("Pesan per detik"),
+        default=10,
+        validators=[required(), NumberRange(1, 80, _l("Antara 1 dan 80 pesan per detik."))],
+        description=_l("Cloud API mengizinkan 80 per detik; gateway biasanya jauh lebih sedikit."),
+    )
+    phone_number_id = StringField(
+        _l("Phone number ID"),
+        validators=[Optional(), max_length(40)],
+        description=_l("Dari WhatsApp Manager › API Setup."),
+    )
+    access_token = PasswordField(
+        _l("Token akses"),
+        validators=[Optional(), max_length(1000)],
+        description=_l("Token pengguna sistem yang permanen. Kosongkan bila tidak diganti."),
+        render_kw={"autocomplete": "off"},
+    )
+    app_secret = PasswordField(
+        _l("App secret"),
+        validators=[Optional(), max_length(200)],
+        description=_l("Untuk memeriksa tanda tangan webhook. Kosongkan bila tidak diganti."),
+        render_kw={"autocomplete": "off"},
+    )
+    gateway_url = StringField(
+        _l("Alamat gateway"),
+        validators=[Optional(), max_length(300)],
+        render_kw={"inputmode": "url", "placeholder": "https://gateway.example.go.id/send"},
+    )
+    gateway_token_header = StringField(
+        _l("Nama header token"), default="Authorization", validators=[max_length(60)]
+    )
+    gateway_token = PasswordField(
+        _l("Token gateway"),
+        validators=[Optional(), max_length(1000)],
+        description=_l("Kosongkan bila tidak diganti."),
+        render_kw={"autocomplete": "off"},
+    )
+    gateway_phone_field = StringField(_l("Nama isian nomor"), default="phone", validators=[max_length(40)])
+    gateway_text_field = StringField(_l("Nama isian teks"), default="message", validators=[max_length(40)])
+
+
+class TestWhatsAppForm(Form):
+    phone = StringField(
+        _l("Kirim pesan uji ke nomor"),
+        validators=[required(), max_length(30)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0812 3456 7890"},
+    )

@@ -1,6 +1,8 @@
 """Sign-in, passwords, user management (admins) and office profiles."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -14,16 +16,20 @@ from eventapp.accounts.forms import (
     NewPasswordForm,
     OrganizationForm,
     RequeueForm,
+    TestWhatsAppForm,
     UserForm,
+    WhatsAppForm,
 )
 from eventapp.accounts.models import Organization, Role, User
 from eventapp.dbtypes import utcnow
-from eventapp.edges import safe_next
+from eventapp.edges import public_url, safe_next
 from eventapp.errors import DomainError
 from eventapp.extensions import db, limiter
-from eventapp.forms import select_choices, show_error
+from eventapp.forms import select_choices, show_error, show_problems
+from eventapp.outbox import catalogue
 from eventapp.outbox import services as outbox
 from eventapp.outbox.jobs import send_committed
+from eventapp.outbox.models import LEFT
 from eventapp.regions.models import Region, RegionLevel
 
 bp = Blueprint("accounts", __name__, url_prefix="/kelola")
@@ -301,6 +307,93 @@ def organization_edit(org_id: int):
             flash(_("Profil organisasi disimpan."), "success")
             return redirect(url_for("organizations.organization_edit", org_id=org.id))
     return render_template("accounts/organization_form.html", form=form, org=org)
+
+
+# --- An office's WhatsApp number ------------------------------------------------------------------
+
+
+def _account_data(form: WhatsAppForm) -> outbox.AccountData:
+    return outbox.AccountData(
+        provider=form.provider.data or "",
+        display_number=form.display_number.data or "",
+        max_per_second=form.max_per_second.data or 0,
+        phone_number_id=form.phone_number_id.data or "",
+        access_token=form.access_token.data or "",
+        app_secret=form.app_secret.data or "",
+        gateway_url=form.gateway_url.data or "",
+        gateway_token_header=form.gateway_token_header.data or "",
+        gateway_token=form.gateway_token.data or "",
+        gateway_phone_field=form.gateway_phone_field.data or "",
+        gateway_text_field=form.gateway_text_field.data or "",
+    )
+
+
+@organizations_bp.route("/<int:org_id>/whatsapp", methods=["GET", "POST"])
+def whatsapp_settings(org_id: int):
+    """An office's WhatsApp number: the provider and its credentials (stored sealed, never shown
+    again), the webhook address for Meta, a test message and the template catalogue."""
+    org = get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
+    account = outbox.whatsapp_account(org.id)
+    form = WhatsAppForm(obj=account)
+    if form.is_submitted():
+        # The form's checks and the service's rules together, so every problem shows at once.
+        form.validate()
+        show_problems(form, outbox.whatsapp_account_problems(org.id, _account_data(form)), {}, "provider")
+        if not form.errors:
+            outbox.save_whatsapp_account(org.id, _account_data(form), utcnow())
+            flash(_("Pengaturan WhatsApp disimpan. Kirim pesan uji untuk memeriksanya."), "success")
+            return redirect(url_for("organizations.whatsapp_settings", org_id=org.id))
+    return render_template(
+        "accounts/whatsapp.html",
+        org=org,
+        account=account,
+        form=form,
+        test_form=TestWhatsAppForm(),
+        templates=catalogue.TEMPLATES.values(),
+        webhook_url=public_url("outbox.whatsapp_webhook", account_id=account.id) if account else None,
+        file_path=current_app.config.get("WHATSAPP_FILE_PATH"),
+    )
+
+
+@organizations_bp.route("/<int:org_id>/whatsapp/uji", methods=["POST"])
+def whatsapp_test(org_id: int):
+    """'Kirim pesan uji': one message now, and what the provider answered."""
+    org = get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
+    form = TestWhatsAppForm()
+    if not form.validate_on_submit():
+        flash(_("Isi nomor tujuan pesan uji."), "error")
+    else:
+        try:
+            message = outbox.send_test_whatsapp(org.id, org.name, form.phone.data, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            if message.status in LEFT:
+                flash(_("Pesan uji terkirim ke %(to)s.", to=message.addressee), "success")
+            else:
+                flash(_("Pesan uji gagal: %(reason)s", reason=message.last_error), "error")
+    return redirect(url_for("organizations.whatsapp_settings", org_id=org.id))
+
+
+@organizations_bp.route("/<int:org_id>/whatsapp/hapus", methods=["POST"])
+def whatsapp_remove(org_id: int):
+    """Stop sending from the office's number (its stored credentials are deleted)."""
+    org = get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
+    outbox.remove_whatsapp_account(org.id)
+    flash(_("Pengaturan WhatsApp dihapus; pesan WhatsApp menunggu sampai nomor diatur lagi."), "success")
+    return redirect(url_for("organizations.whatsapp_settings", org_id=org.id))
+
+
+@organizations_bp.route("/<int:org_id>/whatsapp/templat.json")
+def whatsapp_templates(org_id: int):
+    """The template catalogue as Meta's template registration takes it, to submit for approval."""
+    get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
+    body = json.dumps(catalogue.cloud_api_definitions(), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="templat-whatsapp-eventapp.json"'},
+    )
 
 
 # --- Messages that could not be delivered (admins only) -------------------------------------------

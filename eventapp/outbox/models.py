@@ -113,6 +113,12 @@ class WhatsAppProvider(enum.StrEnum):
     GATEWAY = "gateway"  # a local HTTP gateway: one authenticated POST with number and text
 
 
+PROVIDER_LABELS = {
+    WhatsAppProvider.CLOUD_API: _l("WhatsApp Cloud API (Meta)"),
+    WhatsAppProvider.GATEWAY: _l("Gateway HTTP (misalnya gateway Pemda)"),
+}
+
+
 class WhatsAppAccount(Model):
     """An office's own WhatsApp number and how to send through it. Secrets are stored sealed
     (eventapp.secretbox) and never shown again once saved."""
@@ -154,4 +160,4 @@ class OptOut(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-labels.register(outbox_status=STATUS_LABELS, channel=CHANNEL_LABELS)
+labels.register(outbox_status=STATUS_LABELS, channel=CHANNEL_LABELS, whatsapp_provider=PROVIDER_LABELS)

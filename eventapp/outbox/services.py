@@ -373,8 +373,9 @@ class AccountData:
     gateway_text_field: str = "message"
 
 
-def _check_account(data: AccountData, account: WhatsAppAccount | None) -> list[tuple[str, str]]:
-    """Every problem with the settings at once, as (field, message)."""
+def whatsapp_account_problems(organization_id: int, data: AccountData) -> list[tuple[str, str]]:
+    """Every problem with an office's WhatsApp settings at once, as (field, message)."""
+    account = whatsapp_account(organization_id)
     problems: list[tuple[str, str]] = []
     if data.provider not in set(WhatsAppProvider):
         problems.append(("provider", _("Pilih penyedia WhatsApp.")))
@@ -407,10 +408,10 @@ def _check_account(data: AccountData, account: WhatsAppAccount | None) -> list[t
 def save_whatsapp_account(organization_id: int, data: AccountData, now: datetime) -> WhatsAppAccount:
     """Set up or change an office's WhatsApp number; secrets are sealed, and a secret left
     empty keeps the stored one. Raises ValidationFailed with every problem."""
-    account = whatsapp_account(organization_id)
-    problems = _check_account(data, account)
+    problems = whatsapp_account_problems(organization_id, data)
     if problems:
         raise ValidationFailed(problems[0][1], "whatsapp_settings", problems=problems)
+    account = whatsapp_account(organization_id)
     if account is None:
         account = WhatsAppAccount(organization_id=organization_id, verify_token=secrets.token_urlsafe(32))
         db.session.add(account)

@@ -230,7 +230,8 @@ class Gateway:
         detail = str(payload.get("reason") or payload.get("message") or response.text[:300])
         if response.status_code in (401, 403):
             raise SendFailed(_("Gateway WhatsApp menolak token (%(d)s)", d=detail), True)
-        temporary = response.status_code >= 500 or response.status_code == 429
+        # A refusal in a 200 answer is mostly the gateway's own state (its phone offline, a quota).
+        temporary = refused or response.status_code >= 500 or response.status_code == 429
         raise SendFailed(_("Gateway WhatsApp menolak pesan (%(d)s)", d=detail), temporary)
 
 

@@ -3,7 +3,7 @@ recap."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventapp.events.models import MODE_LABELS, Event, EventMode
@@ -14,12 +14,14 @@ from eventapp.kim.models import (
     OCCUPATION_LABELS,
     Kim,
 )
+from eventapp.outbox.models import OutboxMessage, OutboxStatus
 from eventapp.phones import display_phone
 from eventapp.regions.models import Region
 from eventapp.registration.models import (
     SOURCE_LABELS,
     STATUS_LABELS,
     Registration,
+    RegistrationMessage,
     RegistrationStatus,
 )
 from eventapp.registration.services import normalize_code
@@ -32,6 +34,8 @@ class RegistrantFilters:
     mode: str = ""
     kim_id: int | None = None
     region_id: int | None = None
+    # Only those with a message that could not be delivered.
+    undelivered: bool = False
 
 
 def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
@@ -61,7 +65,45 @@ def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
         stmt = stmt.where(Registration.kim_id == filters.kim_id)
     if filters.region_id:
         stmt = stmt.where(Registration.region_id == filters.region_id)
+    if filters.undelivered:
+        stmt = stmt.where(
+            exists(
+                select(RegistrationMessage.message_id)
+                .join(OutboxMessage, OutboxMessage.id == RegistrationMessage.message_id)
+                .where(
+                    RegistrationMessage.registration_id == Registration.id,
+                    OutboxMessage.status == OutboxStatus.FAILED,
+                )
+            )
+        )
     return stmt
+
+
+def message_history(registration_ids: list[int]) -> dict[int, list[OutboxMessage]]:
+    """The messages sent to each of these registrants, newest first, in one query."""
+    history: dict[int, list[OutboxMessage]] = {i: [] for i in registration_ids}
+    if not registration_ids:
+        return history
+    rows = db.session.execute(
+        select(RegistrationMessage.registration_id, OutboxMessage)
+        .join(OutboxMessage, OutboxMessage.id == RegistrationMessage.message_id)
+        .where(RegistrationMessage.registration_id.in_(registration_ids))
+        .order_by(OutboxMessage.id.desc())
+    )
+    for registration_id, message in rows:
+        history[registration_id].append(message)
+    return history
+
+
+def latest_per_channel(history: dict[int, list[OutboxMessage]]) -> dict[int, list[OutboxMessage]]:
+    """Each registrant's newest message on each channel: what the list shows."""
+    latest = {}
+    for registration_id, messages in history.items():
+        seen: dict[str, OutboxMessage] = {}
+        for message in messages:
+            seen.setdefault(message.channel, message)
+        latest[registration_id] = list(seen.values())
+    return latest
 
 
 def status_counts(event: Event) -> dict[RegistrationStatus, int]:

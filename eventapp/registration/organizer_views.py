@@ -41,6 +41,7 @@ def _filters() -> lists.RegistrantFilters:
         mode=args.get("moda", ""),
         kim_id=optional_int(args.get("kim")),
         region_id=optional_int(args.get("kabupaten")),
+        undelivered=args.get("pesan") == "gagal",
     )
 
 
@@ -55,6 +56,7 @@ def index(event_id: int):
         "registration/registrants.html",
         event=event,
         page=page,
+        messages=lists.latest_per_channel(lists.message_history([r.id for r in page.items])),
         filters=filters,
         counts=lists.status_counts(event),
         kims=kims,
@@ -129,6 +131,7 @@ def correct(event_id: int, registration_id: int):
         form=form,
         event=event,
         registration=registration,
+        messages=lists.message_history([registration.id])[registration.id],
         not_kim=NOT_KIM,
     )
 
