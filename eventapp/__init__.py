@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.accounts.views import bp as accounts_bp
     from eventapp.accounts.views import messages_bp, organizations_bp, users_bp
     from eventapp.attendance.views import init_app as attendance_init_app
+    from eventapp.broadcasts.views import init_app as broadcasts_init_app
     from eventapp.calendar.views import init_app as calendar_init_app
     from eventapp.certificates.views import init_app as certificates_init_app
     from eventapp.events.public_views import bp as public_events_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     # receivers of the lower features' signals.
     registration_init_app(app)
     attendance_init_app(app)
+    broadcasts_init_app(app)
     certificates_init_app(app)
     calendar_init_app(app)
     # Importing the jobs modules makes their tasks known to the queue.

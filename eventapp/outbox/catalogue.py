@@ -11,6 +11,7 @@ start nor end with a value; a body is at most 1,024 characters.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 LANGUAGE = "id"
@@ -38,8 +39,12 @@ class Template:
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", tuple(dict.fromkeys(_VALUE.findall(self.body))))
 
+    def fill(self, values: Mapping[str, object]) -> dict[str, str]:
+        """This template's values out of `values`, each made acceptable to Meta."""
+        return {name: clean_value(values[name]) for name in self.names}
+
     def render(self, values: dict[str, str]) -> str:
-        """The text a person reads, with every value filled in."""
+        """The text a person reads, with every (filled) value in place."""
         return _VALUE.sub(lambda m: values[m.group(1)], self.body)
 
 

@@ -88,7 +88,7 @@ def queue_whatsapp(
     `template` filled with `values`; `subject` is the one line organizers see in lists;
     `document` is (file name, PDF bytes) for a template with a document header."""
     chosen = catalogue.template(template)
-    cleaned = {name: catalogue.clean_value(values[name]) for name in chosen.names}
+    cleaned = chosen.fill(values)
     message = OutboxMessage(
         channel=Channel.WHATSAPP,
         recipient=phone,

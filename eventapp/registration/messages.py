@@ -1,7 +1,7 @@
 """What participants are told, through the outbox by e-mail and WhatsApp (each person on the
 channels they chose), and as WhatsApp share text."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from email.utils import parseaddr
 
@@ -124,18 +124,20 @@ def notify(
     calendar: Callable[[], tuple[str, bytes]] | None = None,
     document: tuple[str, bytes] | None = None,
     broadcast_id: int | None = None,
+    except_contacts: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Queue one message to a registrant on each of their channels: the e-mail (`subject`,
     `body`, the calendar part built by `calendar` only when an e-mail goes, the document
     attached) and the WhatsApp template with its `values` (the document as its header). Each is
-    linked to the registration, so the organizer sees on its row what reached them."""
+    linked to the registration, so the organizer sees on its row what reached them. Nothing
+    goes to `except_contacts` (those who stopped announcements)."""
     queued = []
     channels = registration.channels
-    if Channel.EMAIL in channels and registration.email:
+    if Channel.EMAIL in channels and registration.email and registration.email not in except_contacts:
         queued.append(
             queue_email(registration.email, subject, body, calendar() if calendar else None, document)
         )
-    if Channel.WHATSAPP in channels and registration.phone:
+    if Channel.WHATSAPP in channels and registration.phone and registration.phone not in except_contacts:
         queued.append(
             queue_whatsapp(registration.phone, event.organization_id, template, values, subject, document)
         )

@@ -16,7 +16,6 @@ from eventapp.extensions import Model
 from eventapp.outbox.models import Channel
 
 if TYPE_CHECKING:
-    from eventapp.accounts.models import User
     from eventapp.events.models import Event
     from eventapp.kim.models import Kim, KimMember
     from eventapp.outbox.models import OutboxMessage
@@ -153,7 +152,8 @@ class Registration(Model):
 
 class RegistrationMessage(Model):
     """A message sent to a registrant (from the outbox), so organizers see on the registrant's
-    row what reached them; `broadcast_id` when it was part of an organizer's broadcast."""
+    row what reached them; `broadcast_id` when it was part of an organizer's broadcast
+    (eventapp.broadcasts)."""
 
     __tablename__ = "registration_messages"
 
@@ -168,23 +168,6 @@ class RegistrationMessage(Model):
     )
 
     message: Mapped["OutboxMessage"] = relationship()
-
-
-class Broadcast(Model):
-    """'Kirim pesan ke peserta': an organizer's message to the registrants they picked."""
-
-    __tablename__ = "broadcasts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    # The recipients as they were picked, in words, for the history ("Terdaftar · Daring · …").
-    audience: Mapped[str] = mapped_column(String(500), default="")
-    recipients: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    created_by: Mapped["User | None"] = relationship()
 
 
 class Invitation(Model):
