@@ -15,9 +15,10 @@ from eventapp.outbox import jobs
 from eventapp.outbox import services as outbox
 from eventapp.outbox.models import Channel, OutboxMessage, OutboxStatus, WhatsAppAccount
 from eventapp.outbox.views import opt_out_url
+from eventapp.registration import invitations
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
-from tests.conftest import post_form
+from tests.conftest import mail_text, post_form
 from tests.factories import registrant, system_actor
 from tests.fake_whatsapp import VERSION, CloudApi, Gateway, sign, status_webhook, text_webhook
 from tests.test_registration import _register
@@ -381,3 +382,38 @@ def test_organizers_see_each_registrants_message_status_and_can_list_the_failure
     history = client.get(f"/kelola/acara/{event.id}/peserta/{reached.id}/ubah").get_data(as_text=True)
     assert f"Pendaftaran diterima: {event.title}" in history and "WhatsApp 0813-5100-0001" in history
     assert lost.code not in history
+
+
+def test_rakor_invitations_go_out_once_with_hadir_and_izin_links(
+    client, login, office, make_event, cloud, mailbox
+):
+    event = make_event(office["org"], kind="rakor", audience="undangan")
+    actor = office["user"]
+    by_phone = invitations.invite_person(actor, event, "Kepala Desa Soren", "0813 5100 0001", "")
+    by_mail = invitations.invite_person(actor, event, "Camat Baamang", "", "camat@example.org")
+    login(actor)
+    url = f"/kelola/acara/{event.id}/undangan"
+    assert "Kirim undangan ke 2 orang yang belum dikirimi" in client.get(url).get_data(as_text=True)
+    post_form(client, f"{url}/kirim", {}, form_url=url)
+    (sent,) = cloud.messages
+    values = CloudApi.values(sent)
+    assert sent["template"]["name"] == "undangan" and values["nama"] == "Kepala Desa Soren"
+    assert values["hadir"].endswith(f"/undangan/{by_phone.token}")
+    assert values["izin"].endswith(f"/undangan/{by_phone.token}#izin")
+    (mail,) = mailbox
+    assert mail["To"] == "camat@example.org" and f"/undangan/{by_mail.token}#izin" in mail_text(mail)
+    page = client.get(url).get_data(as_text=True)
+    assert "WhatsApp: Terkirim" in page and "E-mail: Terkirim" in page and "belum dikirimi" not in page
+    post_form(client, f"{url}/kirim", {}, form_url=url)  # nothing new to send
+    assert len(cloud.messages) == 1 and len(mailbox) == 1
+
+
+def test_the_developer_reads_whatsapp_files_on_a_page(
+    client, login, make_org, make_event, make_user, whatsapp
+):
+    org = make_org()
+    event = make_event(org)
+    registration.register(event, registrant(name="Rina Telepon", phone=PHONE_ONLY), utcnow())
+    login(make_user(None, role="admin"))
+    page = client.get("/kelola/pesan/whatsapp").get_data(as_text=True)
+    assert "Kepada: +6281351000001" in page and "Halo Rina Telepon" in page

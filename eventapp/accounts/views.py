@@ -1,6 +1,7 @@
 """Sign-in, passwords, user management (admins) and office profiles."""
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -415,4 +416,17 @@ def failed_messages():
         failed=outbox.failed_messages(),
         retrying=outbox.retrying_messages(),
         zone=current_app.config["DEFAULT_TIMEZONE"],
+        whatsapp_files=bool(current_app.config.get("WHATSAPP_FILE_PATH")),
+    )
+
+
+@messages_bp.route("/whatsapp")
+def whatsapp_files():
+    """Development: the WhatsApp messages written as files (offices without a number)."""
+    folder = current_app.config.get("WHATSAPP_FILE_PATH")
+    if not folder:
+        abort(404)
+    files = sorted(Path(folder).glob("*.txt"), reverse=True)[:100]
+    return render_template(
+        "accounts/whatsapp_files.html", folder=folder, messages=[f.read_text(encoding="utf-8") for f in files]
     )

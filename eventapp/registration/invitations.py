@@ -10,10 +10,14 @@ from sqlalchemy.orm import selectinload
 from eventapp.accounts.access import require_manager, scoped
 from eventapp.accounts.models import User
 from eventapp.audit.services import record_for_event
+from eventapp.edges import public_url
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.kim.models import Gender, Kim, KimMember, Position
+from eventapp.outbox.jobs import commit
+from eventapp.outbox.services import queue_email, queue_whatsapp
+from eventapp.registration import messages
 from eventapp.registration.models import (
     Invitation,
     RegistrationStatus,
@@ -111,6 +115,46 @@ def excuse_invitation(invitation: Invitation, reason: str, now: datetime) -> Inv
     return invitation
 
 
+def send_invitations(actor: User, event: Event, now: datetime) -> int:
+    """Send each invitee not yet sent one their invitation with its 'hadir' and 'izin' links:
+    on WhatsApp when they have a phone, else by e-mail. One unit of work; returns how many."""
+    require_manager(actor, event.organization_id)
+    unsent = db.session.scalars(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.message_id.is_(None))
+    ).all()
+    for invitation in unsent:
+        link = public_url("registration.invitation", token=invitation.token)
+        subject = _("Undangan: %(title)s", title=event.title)
+        if invitation.phone:
+            values = {
+                "nama": invitation.name,
+                "acara": event.title,
+                "jadwal": "; ".join(messages.session_spans(event)),
+                "tempat": _("Tempat: %(venue)s", venue=event.venue_name) if event.has_hall else _("Daring"),
+                "hadir": link,
+                "izin": f"{link}#izin",
+            }
+            invitation.message = queue_whatsapp(
+                invitation.phone, event.organization_id, "undangan", values, subject
+            )
+        elif invitation.email:
+            body = "\n\n".join(
+                [
+                    _("Yth. %(name)s,", name=invitation.name),
+                    _("Anda diundang ke %(title)s.", title=event.title),
+                    _("Jadwal:"),
+                    "\n".join(messages.schedule_lines(event)),
+                    _("Konfirmasi kehadiran Anda: %(url)s", url=link),
+                    _("Berhalangan hadir? Sampaikan izin dan alasannya: %(url)s", url=f"{link}#izin"),
+                ]
+            )
+            invitation.message = queue_email(invitation.email, subject, body)
+    sent = sum(1 for i in unsent if i.message is not None)
+    record_for_event(actor, event, "invitation", event.id, "sent", {"count": sent})
+    commit()
+    return sent
+
+
 def find_invitation(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token == token))
 
@@ -122,6 +166,7 @@ def event_invitations(event: Event) -> list[Invitation]:
             .where(Invitation.event_id == event.id)
             .options(
                 selectinload(Invitation.registration),
+                selectinload(Invitation.message),
                 selectinload(Invitation.member).selectinload(KimMember.kim),
             )
             .order_by(Invitation.name)

@@ -23,7 +23,8 @@ def participant_url(registration: Registration) -> str:
     return public_url("registration.participant", token=registration.token)
 
 
-def _session_spans(event: Event) -> list[str]:
+def session_spans(event: Event) -> list[str]:
+    """Each session's day and hours in the event's zone, with its title."""
     return [
         format_span(s.starts_at, s.ends_at, event.timezone, "id") + (f" ({s.title})" if s.title else "")
         for s in event.sessions
@@ -31,7 +32,7 @@ def _session_spans(event: Event) -> list[str]:
 
 
 def schedule_lines(event: Event) -> list[str]:
-    return [f"- {span}" for span in _session_spans(event)]
+    return [f"- {span}" for span in session_spans(event)]
 
 
 def place_lines(event: Event, registration: Registration) -> list[str]:
@@ -108,7 +109,7 @@ def whatsapp_values(event: Event, registration: Registration) -> dict[str, str]:
         "nama": registration.name,
         "acara": event.title,
         "kode": registration.code,
-        "jadwal": "; ".join(_session_spans(event)),
+        "jadwal": "; ".join(session_spans(event)),
         "tempat": " · ".join(place_lines(event, registration)),
         "tautan": participant_url(registration),
     }

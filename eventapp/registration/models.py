@@ -187,10 +187,13 @@ class Invitation(Model):
     # The invitee's answer when they cannot come ("izin") and why; coming is a registration.
     excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     excuse: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The invitation message sent to the invitee (WhatsApp, or e-mail without a phone).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
 
     event: Mapped["Event"] = relationship()
     member: Mapped["KimMember | None"] = relationship()
     registration: Mapped["Registration | None"] = relationship()
+    message: Mapped["OutboxMessage | None"] = relationship()
 
 
 labels.register(registration_status=STATUS_LABELS, registration_source=SOURCE_LABELS, notify_by=NOTIFY_LABELS)

@@ -196,6 +196,15 @@ def recap(event_id: int):
     return render_template("registration/recap.html", event=event, recap=lists.recap(event))
 
 
+@bp.route("/undangan/kirim", methods=["POST"])
+def send_invitations(event_id: int):
+    """Send every invitation not sent yet, on WhatsApp (or e-mail without a phone)."""
+    event = managed_event_or_404(event_id)
+    sent = invitation_services.send_invitations(current_user, event, utcnow())
+    flash(_("%(n)d undangan dikirim.", n=sent), "success")
+    return redirect(url_for("registrants.invitations", event_id=event.id))
+
+
 @bp.route("/undangan", methods=["GET", "POST"])
 def invitations(event_id: int):
     """Invite KIM (all their members) or single people; each invitee gets a personal link."""
