@@ -14,6 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 LANGUAGE = "id"
 _VALUE = re.compile(r"\{\{([a-z_]+)\}\}")
 
@@ -31,7 +34,7 @@ class Template:
     # A value for each name in the body: Meta wants examples, and the settings page shows them.
     examples: dict[str, str]
     # What the template is for, shown to organizers in the catalogue.
-    purpose: str
+    purpose: LazyString
     # True when the message carries a PDF (the certificate) as its document header.
     document: bool = False
     names: tuple[str, ...] = field(init=False)
@@ -73,7 +76,7 @@ TEMPLATES = {
                 "tempat": "Daring: tautan rapat ada di halaman peserta",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Pendaftaran diterima",
+            _l("Pendaftaran diterima"),
         ),
         Template(
             "daftar_tunggu",
@@ -88,7 +91,7 @@ TEMPLATES = {
                 "kode": "KT7-M4Q9",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Masuk daftar tunggu",
+            _l("Masuk daftar tunggu"),
         ),
         Template(
             "dapat_tempat",
@@ -106,7 +109,7 @@ TEMPLATES = {
                 "tempat": "Tempat: Aula Diskominfo, Jl. Tjilik Riwut 1",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Naik dari daftar tunggu",
+            _l("Naik dari daftar tunggu"),
         ),
         Template(
             "perubahan_acara",
@@ -121,7 +124,7 @@ TEMPLATES = {
                 "tempat": "Tempat: Aula Diskominfo, Jl. Tjilik Riwut 1",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Perubahan waktu, tempat, tautan atau cara hadir",
+            _l("Perubahan waktu, tempat, tautan atau cara hadir"),
         ),
         Template(
             "sesi_ditiadakan",
@@ -135,7 +138,7 @@ TEMPLATES = {
                 "jadwal": "Selasa, 15 Desember 2026, 09.00–15.00 WIB",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Satu sesi ditiadakan",
+            _l("Satu sesi ditiadakan"),
         ),
         Template(
             "pendaftaran_batal",
@@ -143,7 +146,7 @@ TEMPLATES = {
             "Halo {{nama}}, pendaftaran Anda (kode {{kode}}) untuk *{{acara}}* sudah dibatalkan.\n\n"
             "Bila ini keliru, silakan hubungi penyelenggara.",
             {"nama": "Siti Aminah", "kode": "KT7-M4Q9", "acara": "Webinar Literasi Digital"},
-            "Pendaftaran dibatalkan",
+            _l("Pendaftaran dibatalkan"),
         ),
         Template(
             "acara_dibatalkan",
@@ -151,7 +154,7 @@ TEMPLATES = {
             "Halo {{nama}}, dengan menyesal kami sampaikan bahwa *{{acara}}* dibatalkan.\n\n"
             "Alasan: {{alasan}}\n\nMohon maaf atas ketidaknyamanan ini.",
             {"nama": "Siti Aminah", "acara": "Webinar Literasi Digital", "alasan": "Narasumber berhalangan"},
-            "Acara dibatalkan",
+            _l("Acara dibatalkan"),
         ),
         Template(
             "pengingat",
@@ -167,7 +170,7 @@ TEMPLATES = {
                 "kode": "KT7-M4Q9",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Pengingat sehari dan sejam sebelum sesi",
+            _l("Pengingat sehari dan sejam sebelum sesi"),
         ),
         Template(
             "sertifikat_terbit",
@@ -181,7 +184,7 @@ TEMPLATES = {
                 "nomor": "001/WEB/XII/2026",
                 "verifikasi": "https://acara.example.go.id/verifikasi/contoh",
             },
-            "Sertifikat terbit (PDF terlampir)",
+            _l("Sertifikat terbit (PDF terlampir)"),
             document=True,
         ),
         Template(
@@ -197,7 +200,7 @@ TEMPLATES = {
                 "hadir": "https://acara.example.go.id/undangan/contoh",
                 "izin": "https://acara.example.go.id/undangan/contoh#izin",
             },
-            "Undangan rakor dengan pilihan hadir atau izin",
+            _l("Undangan rakor dengan pilihan hadir atau izin"),
         ),
         Template(
             "tautan_pendaftaran",
@@ -210,7 +213,7 @@ TEMPLATES = {
                 "acara": "Webinar Literasi Digital",
                 "tautan": "https://acara.example.go.id/p/contoh",
             },
-            "Tautan dikirim lagi setelah pendaftaran ganda",
+            _l("Tautan dikirim lagi setelah pendaftaran ganda"),
         ),
         Template(
             "pesan_penyelenggara",
@@ -224,7 +227,7 @@ TEMPLATES = {
                 "pesan": "Materi webinar sudah dapat diunduh di halaman acara.",
                 "berhenti": "https://acara.example.go.id/berhenti/contoh",
             },
-            "Pesan penyelenggara kepada peserta (siaran)",
+            _l("Pesan penyelenggara kepada peserta (siaran)"),
         ),
         Template(
             "pesan_uji",
@@ -232,7 +235,7 @@ TEMPLATES = {
             "Pesan uji dari {{penyelenggara}}. Jika pesan ini sampai, WhatsApp kantor Anda siap dipakai "
             "untuk pemberitahuan acara.",
             {"penyelenggara": "Diskominfo Kabupaten Kotawaringin Timur"},
-            "Pesan uji dari pengaturan organisasi",
+            _l("Pesan uji dari pengaturan organisasi"),
         ),
     ]
 }
