@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app
+from throwaway import confirmed_registrations, fresh_app
 
 
 def main() -> None:
@@ -33,16 +33,13 @@ def main() -> None:
     args = parser.parse_args()
     app, _folder = fresh_app()
 
-    from secrets import token_urlsafe
-
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from eventapp.broadcasts import services as broadcasts
     from eventapp.dbtypes import utcnow
     from eventapp.extensions import db
     from eventapp.outbox import services as outbox
     from eventapp.outbox.models import OutboxMessage, OutboxStatus
-    from eventapp.registration.models import Registration
     from tests import factories
     from tests.fake_whatsapp import VERSION, CloudApi
 
@@ -64,27 +61,7 @@ def main() -> None:
             utcnow(),
         )
         event = factories.event(org, venue_capacity=None)
-        db.session.execute(
-            insert(Registration),
-            [
-                {
-                    "event_id": event.id,
-                    "code": f"B{n:07d}",
-                    "token": token_urlsafe(32),
-                    "name": f"Peserta {n}",
-                    "phone": f"+62813{n:08d}",
-                    "gender": "LP"[n % 2],
-                    "occupation": "petani",
-                    "institution": "Desa",
-                    "attendance_mode": "luring",
-                    "status": "confirmed",
-                    "source": "online",
-                    "queue_number": n + 1,
-                    "notify_by": "whatsapp",
-                }
-                for n in range(args.registrations)
-            ],
-        )
+        confirmed_registrations(event, args.registrations)
         db.session.commit()
         for round_ in range(1, args.rounds + 1):
             started = time.perf_counter()

@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app, published_event, use_folder
+from throwaway import confirmed_registrations, fresh_app, published_event, use_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,6 @@ def setup(workdir: Path, count: int):
     from eventapp.dbtypes import utcnow
     from eventapp.extensions import db
     from eventapp.registration.models import Registration
-    from eventapp.registration.services import new_code, new_token
 
     with app.app_context():
         admin, event = published_event(
@@ -56,26 +55,7 @@ def setup(workdir: Path, count: int):
             "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN\nJl. Jend. Sudirman Km 5,5 Sampit",
             city="Sampit",
         )
-        now = utcnow()
-        rows = [
-            {
-                "event_id": event.id,
-                "code": new_code(),
-                "token": new_token(),
-                "name": f"Peserta Bimtek Nomor {n:04d}",
-                "phone": f"+62813{n:08d}",
-                "gender": "L",
-                "occupation": "petani",
-                "institution": "Desa",
-                "attendance_mode": "luring",
-                "status": "confirmed",
-                "source": "online",
-                "queue_number": n + 1,
-                "created_at": now,
-            }
-            for n in range(count)
-        ]
-        db.session.execute(insert(Registration), rows)
+        confirmed_registrations(event, count, "Peserta Bimtek Nomor {n:04d}")
         ids = db.session.scalars(db.select(Registration.id).where(Registration.event_id == event.id)).all()
         db.session.execute(
             insert(Attendance),
@@ -85,7 +65,7 @@ def setup(workdir: Path, count: int):
                     "session_id": event.sessions[0].id,
                     "status": "hadir",
                     "method": "scan",
-                    "recorded_at": now,
+                    "recorded_at": utcnow(),
                 }
                 for i in ids
             ],

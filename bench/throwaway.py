@@ -103,3 +103,37 @@ def published_event(title: str, kind: str, start, end, **office):
         venue_capacity=None,
     )
     return admin, event
+
+
+def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") -> None:
+    """Write `count` confirmed, phone-only registrations for `event` in one INSERT (no messages):
+    the size a benchmark needs, without timing the registration service."""
+    from sqlalchemy import insert
+
+    from eventapp.dbtypes import utcnow
+    from eventapp.extensions import db
+    from eventapp.registration.models import Registration
+    from eventapp.registration.services import new_code, new_token
+
+    now = utcnow()
+    db.session.execute(
+        insert(Registration),
+        [
+            {
+                "event_id": event.id,
+                "code": new_code(),
+                "token": new_token(),
+                "name": name.format(n=n),
+                "phone": f"+62813{n:08d}",
+                "gender": "L",
+                "occupation": "petani",
+                "institution": "Desa",
+                "attendance_mode": "luring",
+                "status": "confirmed",
+                "source": "online",
+                "queue_number": n + 1,
+                "created_at": now,
+            }
+            for n in range(count)
+        ],
+    )

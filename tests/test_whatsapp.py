@@ -417,3 +417,27 @@ def test_the_developer_reads_whatsapp_files_on_a_page(
     login(make_user(None, role="admin"))
     page = client.get("/kelola/pesan/whatsapp").get_data(as_text=True)
     assert "Kepada: +6281351000001" in page and "Halo Rina Telepon" in page
+
+
+def test_a_certificate_travels_as_the_document_header_of_its_template(office, cloud):
+    pdf = b"%PDF-1.4\n% sertifikat uji\n"
+    outbox.queue_whatsapp(
+        PHONE_ONLY,
+        office["org"].id,
+        "sertifikat_terbit",
+        {"nama": "Siti", "acara": "Bimtek", "nomor": "001/SERT/2026", "verifikasi": "https://x.test/v/AB"},
+        "Sertifikat: Bimtek",
+        document=("sertifikat-AB12.pdf", pdf),
+    )
+    jobs.commit()
+    assert cloud.media == [("sertifikat-AB12.pdf", pdf)]
+    (request,) = cloud.messages
+    header, body = request["template"]["components"]
+    assert body["type"] == "body"
+    assert header == {
+        "type": "header",
+        "parameters": [
+            {"type": "document", "document": {"id": "media-1", "filename": "sertifikat-AB12.pdf"}}
+        ],
+    }
+    assert CloudApi.values(request)["nomor"] == "001/SERT/2026"
