@@ -231,7 +231,9 @@ class Gateway:
         refused = payload.get("status") is False or payload.get("success") is False
         if response.is_success and not refused:
             return str(payload.get("id") or payload.get("message_id") or "")[:128]
-        detail = str(payload.get("reason") or payload.get("message") or response.text[:300])
+        # Only the gateway's own words or the HTTP status: the address is typed by an office,
+        # so whatever else answers there is never echoed back to the settings page.
+        detail = str(payload.get("reason") or payload.get("message") or f"HTTP {response.status_code}")[:300]
         if response.status_code in (401, 403):
             raise SendFailed(_("Gateway WhatsApp menolak token (%(d)s)", d=detail), True)
         # A refusal in a 200 answer is mostly the gateway's own state (its phone offline, a quota).
