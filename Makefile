@@ -11,7 +11,7 @@ export FLASK_APP := eventapp
 run: setup
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
-	@$(BIN)/flask demo load
+	@BASE_URL="$${BASE_URL:-http://127.0.0.1:$${PORT:-5000}}" $(BIN)/flask demo load
 	@echo "==> eventapp: http://127.0.0.1:$${PORT:-5000}  (Ctrl-C untuk berhenti)"
 	@scripts/dev-server
 

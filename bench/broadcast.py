@@ -70,6 +70,7 @@ def main() -> None:
                 event,
                 broadcasts.Audience(),
                 f"Pengumuman ke-{round_}: materi sudah diunggah.",
+                f"bench-{round_}",
                 utcnow(),
             )
             accepted.append(time.perf_counter() - started)

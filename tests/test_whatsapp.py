@@ -444,3 +444,17 @@ def test_a_certificate_travels_as_the_document_header_of_its_template(office, cl
         ],
     }
     assert CloudApi.values(request)["nomor"] == "001/SERT/2026"
+
+
+def test_a_cancelled_registration_is_not_confirmed_again(client, login, office, make_event, cloud):
+    event = make_event(office["org"])
+    person = registration.register(event, registrant(phone=PHONE_ONLY), utcnow()).registration
+    registration.cancel(person, utcnow())
+    login(office["user"])
+    listing = f"/kelola/acara/{event.id}/peserta"
+    assert f"/peserta/{person.id}/kirim-ulang" not in client.get(listing).get_data(as_text=True)
+    page = post_form(
+        client, f"{listing}/{person.id}/kirim-ulang", {}, form_url=listing, follow_redirects=True
+    )
+    assert "sudah dibatalkan: tidak ada yang dikirim ulang" in page.get_data(as_text=True)
+    assert cloud.sent_to(PHONE_ONLY) == ["pendaftaran_diterima", "pendaftaran_batal"]

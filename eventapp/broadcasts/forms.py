@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventapp.broadcasts.services import MAX_TEXT, Audience
@@ -42,6 +42,8 @@ class BroadcastForm(Form):
         ),
         render_kw={"rows": 5, "maxlength": MAX_TEXT},
     )
+    # Set by the preview; 'Kirim' sends only what was previewed, once.
+    send_key = HiddenField()
     preview = SubmitField(_l("Hitung penerima dan pratinjau"))
     send = SubmitField(_l("Kirim"))
 

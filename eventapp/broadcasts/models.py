@@ -23,6 +23,8 @@ class Broadcast(Model):
     audience: Mapped[str] = mapped_column(String(500), default="")
     # How many people it was written to (each on their own channels).
     recipients: Mapped[int] = mapped_column(default=0)
+    # From the preview that was sent: the same preview sent twice is written once.
+    send_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

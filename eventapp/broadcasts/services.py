@@ -3,7 +3,9 @@ KIM, kabupaten/kota and attendance of a session), sees the count and a preview, 
 Each person gets it on their own channels, except contacts that stopped announcements; the
 outbox delivers it at each office number's rate."""
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -20,7 +22,7 @@ from eventapp.labels import label
 from eventapp.outbox import catalogue
 from eventapp.outbox import services as outbox
 from eventapp.outbox.jobs import commit
-from eventapp.outbox.models import OutboxMessage, OutboxStatus
+from eventapp.outbox.models import Channel, OutboxMessage, OutboxStatus
 from eventapp.outbox.views import opt_out_url
 from eventapp.registration import lists, messages
 from eventapp.registration.models import Registration, RegistrationMessage, RegistrationStatus
@@ -63,9 +65,31 @@ def recipients_query(event: Event, audience: Audience):
     return stmt
 
 
-def count(event: Event, audience: Audience) -> int:
-    picked = recipients_query(event, audience).order_by(None).subquery()
-    return db.session.execute(select(func.count()).select_from(picked)).scalar_one()
+@dataclass
+class Reach:
+    """Whom a broadcast reaches: the people picked, less those who stopped announcements on
+    every contact they would get it on, and the contacts that stopped them."""
+
+    reached: list[Registration]
+    skipped: list[Registration]
+    stopped: set[str]
+
+
+def reach(event: Event, audience: Audience) -> Reach:
+    people = list(db.session.scalars(recipients_query(event, audience)))
+    stopped = outbox.opted_out([c for r in people for c in (r.phone, r.email) if c])
+    reached: list[Registration] = []
+    skipped: list[Registration] = []
+    for person in people:
+        contacts = {person.phone if c == Channel.WHATSAPP else person.email for c in person.channels}
+        (skipped if contacts <= stopped else reached).append(person)
+    return Reach(reached, skipped, stopped)
+
+
+def fingerprint(audience: Audience, text: str) -> str:
+    """What an organizer previewed (recipients and text), so that 'Kirim' sends exactly that."""
+    picked = json.dumps([asdict(audience), text.strip()], sort_keys=True, default=str)
+    return hashlib.sha256(picked.encode()).hexdigest()[:32]
 
 
 def describe(event: Event, audience: Audience) -> str:
@@ -109,6 +133,7 @@ def _texts(event: Event, registration: Registration, text: str) -> tuple[str, st
         [
             _("Halo %(name)s,", name=registration.name),
             text,
+            _("Halaman peserta Anda: %(url)s", url=messages.participant_url(registration)),
             f"— {organizer}",
             _("Tidak ingin menerima pengumuman lagi? %(url)s", url=opt_out_url(contact)),
         ]
@@ -118,42 +143,46 @@ def _texts(event: Event, registration: Registration, text: str) -> tuple[str, st
         "penyelenggara": organizer,
         "acara": event.title,
         "pesan": text,
+        "tautan": messages.participant_url(registration),
         "berhenti": opt_out_url(registration.phone or contact),
     }
     return subject, body, values
 
 
-def preview(event: Event, audience: Audience, text: str) -> tuple[Registration, str] | None:
-    """The message as the first recipient will read it on WhatsApp (or None: nobody picked)."""
+def preview(event: Event, reached: list[Registration], text: str) -> tuple[Registration, str] | None:
+    """The message as the first recipient will read it on WhatsApp (or None: nobody reached)."""
     cleaned = _check(text)
-    first = db.session.scalar(recipients_query(event, audience).limit(1))
-    if first is None:
+    if not reached:
         return None
-    _subject, _body, values = _texts(event, first, cleaned)
+    _subject, _body, values = _texts(event, reached[0], cleaned)
     template = catalogue.template("pesan_penyelenggara")
-    return first, template.render(template.fill(values))
+    return reached[0], template.render(template.fill(values))
 
 
-def send(actor: User, event: Event, audience: Audience, text: str, now: datetime) -> Broadcast:
-    """Write the message to everyone the audience picks, on their channels, in one unit of
-    work; people who stopped announcements are skipped on that contact."""
+def send(actor: User, event: Event, audience: Audience, text: str, send_key: str, now: datetime) -> Broadcast:
+    """Write the message to everyone the audience reaches, on their channels, in one unit of
+    work; contacts that stopped announcements are skipped. `send_key` comes from the preview:
+    sending the same preview twice (a double click, a reload) writes it once."""
     require_manager(actor, event.organization_id)
     cleaned = _check(text)
-    people = list(db.session.scalars(recipients_query(event, audience)))
-    if not people:
+    sent_before = db.session.scalar(select(Broadcast).where(Broadcast.send_key == send_key))
+    if sent_before is not None:
+        return sent_before
+    picked = reach(event, audience)
+    if not picked.reached:
         raise ValidationFailed(_("Tidak ada peserta yang cocok dengan pilihan penerima."), "nobody")
-    stopped = outbox.opted_out([c for r in people for c in (r.phone, r.email) if c])
     broadcast = Broadcast(
         event_id=event.id,
         text=cleaned,
         audience=describe(event, audience),
-        recipients=len(people),
+        recipients=len(picked.reached),
+        send_key=send_key,
         created_by_id=actor.id,
         created_at=now,
     )
     db.session.add(broadcast)
     db.session.flush()
-    for registration in people:
+    for registration in picked.reached:
         subject, body, values = _texts(event, registration, cleaned)
         messages.notify(
             event,
@@ -163,7 +192,7 @@ def send(actor: User, event: Event, audience: Audience, text: str, now: datetime
             "pesan_penyelenggara",
             values,
             broadcast_id=broadcast.id,
-            except_contacts=stopped,
+            except_contacts=picked.stopped,
         )
     commit()
     return broadcast

@@ -1,5 +1,7 @@
 """'Kirim pesan ke peserta': the form with count and preview, the history, one broadcast's deliveries."""
 
+import secrets
+
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,26 +28,33 @@ def index(event_id: int):
     event = managed_event_or_404(event_id)
     form = BroadcastForm()
     form.bind(event, *lists.filter_options(event))
-    recipients = preview = None
+    picked = preview = None
     if form.validate_on_submit():
-        audience = form.audience()
+        audience, text = form.audience(), form.text.data or ""
+        previewed = services.fingerprint(audience, text)
         try:
-            if form.send.data:
-                broadcast = services.send(current_user, event, audience, form.text.data or "", utcnow())
+            if form.send.data and (form.send_key.data or "").startswith(previewed + "."):
+                broadcast = services.send(current_user, event, audience, text, form.send_key.data, utcnow())
                 flash(
                     _("Pesan ditulis untuk %(n)d peserta dan sedang dikirim.", n=broadcast.recipients),
                     "success",
                 )
                 return redirect(url_for("broadcasts.detail", event_id=event.id, broadcast_id=broadcast.id))
-            recipients = services.count(event, audience)
-            preview = services.preview(event, audience, form.text.data or "")
+            if form.send.data:
+                flash(
+                    _("Penerima atau isi pesan berubah sejak pratinjau. Periksa pratinjau ini, lalu kirim."),
+                    "warning",
+                )
+            picked = services.reach(event, audience)
+            preview = services.preview(event, picked.reached, text)
+            form.send_key.data = f"{previewed}.{secrets.token_urlsafe(12)}"
         except DomainError as error:
             show_error(form, error, {}, "text")
     return render_template(
         "broadcasts/index.html",
         event=event,
         form=form,
-        recipients=recipients,
+        picked=picked,
         preview=preview,
         history=services.history(event),
     )

@@ -109,7 +109,7 @@ class EventForm(Form):
         validators=[NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))],
     )
     reminders_enabled = BooleanField(
-        _l("Kirim pengingat e-mail sehari dan satu jam sebelum setiap sesi"), default=True
+        _l("Kirim pengingat (WhatsApp/e-mail) sehari dan satu jam sebelum setiap sesi"), default=True
     )
 
 

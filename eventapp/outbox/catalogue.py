@@ -160,7 +160,7 @@ TEMPLATES = {
             "pengingat",
             "UTILITY",
             "Halo {{nama}}, pengingat: *{{acara}}* dimulai {{kapan}}.\n\n{{tempat}}\n"
-            "Kode presensi: {{kode}}\n"
+            "Kode pendaftaran: {{kode}}\n"
             "Halaman peserta: {{tautan}}\n\nSampai jumpa.",
             {
                 "nama": "Siti Aminah",
@@ -219,12 +219,14 @@ TEMPLATES = {
             "pesan_penyelenggara",
             "UTILITY",
             "Halo {{nama}}, pesan dari {{penyelenggara}} tentang *{{acara}}*:\n\n{{pesan}}\n\n"
+            "Halaman peserta Anda: {{tautan}}\n"
             "Tidak ingin menerima pengumuman lagi? Buka {{berhenti}} atau balas BERHENTI.",
             {
                 "nama": "Siti Aminah",
                 "penyelenggara": "Diskominfo Kabupaten Kotawaringin Timur",
                 "acara": "Webinar Literasi Digital",
                 "pesan": "Materi webinar sudah dapat diunduh di halaman acara.",
+                "tautan": "https://acara.example.go.id/p/contoh",
                 "berhenti": "https://acara.example.go.id/berhenti/contoh",
             },
             _l("Pesan penyelenggara kepada peserta (siaran)"),

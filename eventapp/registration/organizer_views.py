@@ -181,11 +181,12 @@ def resend(event_id: int, registration_id: int):
     """Send the confirmation again, by WhatsApp and/or e-mail as the person chose."""
     event = managed_event_or_404(event_id)
     registration = belonging_or_404(Registration, registration_id, event_id=event.id)
-    queued = services.resend_confirmation(current_user, registration, utcnow())
-    flash(
-        _("Konfirmasi dikirim ulang ke %(to)s.", to=", ".join(m.addressee for m in queued)),
-        "success",
-    )
+    try:
+        queued = services.resend_confirmation(current_user, registration, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Konfirmasi dikirim ulang ke %(to)s.", to=", ".join(m.addressee for m in queued)), "success")
     return redirect(url_for("registrants.index", event_id=event.id))
 
 

@@ -603,9 +603,12 @@ def _change_status(actor: User, registration: Registration, status: str, now: da
 
 
 def resend_confirmation(actor: User, registration: Registration, now: datetime) -> list[OutboxMessage]:
-    """Send the registration message again, on each of the person's channels."""
+    """Send the registration message again, on each of the person's channels; a cancelled
+    registration has nothing to confirm."""
     event = registration.event
     require_manager(actor, event.organization_id)
+    if registration.is_cancelled:
+        raise DomainError(_("Pendaftaran ini sudah dibatalkan: tidak ada yang dikirim ulang."), "cancelled")
     queued = messages.registered(event, registration, lambda: waitlist_position(registration), now)
     commit()
     return queued
