@@ -342,6 +342,8 @@ def test_an_office_sets_up_its_number_tests_it_and_its_secrets_stay_sealed(
     done = post_form(client, f"{url}/uji", {"phone": "0813-5100-0009"}, form_url=url, follow_redirects=True)
     assert "Pesan uji terkirim ke WhatsApp 0813-5100-0009" in done.get_data(as_text=True)
     assert cloud.sent_to("+6281351000009") == ["pesan_uji"]
+    kept = post_form(client, f"{url}/hapus", {}, form_url=url, follow_redirects=True).get_data(as_text=True)
+    assert "untuk menghapus pengaturan WhatsApp" in kept and "Kirim pesan uji" in kept
     catalogue = client.get(f"{url}/templat.json").get_json()
     assert {"pendaftaran_diterima", "sertifikat_terbit"} <= {t["name"] for t in catalogue}
     assert all(t["language"] == "id" and t["parameter_format"] == "named" for t in catalogue)

@@ -380,8 +380,11 @@ def whatsapp_test(org_id: int):
 def whatsapp_remove(org_id: int):
     """Stop sending from the office's number (its stored credentials are deleted)."""
     org = get_scoped_or_404(Organization, org_id, current_user, owner_column="id")
-    outbox.remove_whatsapp_account(org.id)
-    flash(_("Pengaturan WhatsApp dihapus; pesan WhatsApp menunggu sampai nomor diatur lagi."), "success")
+    if request.form.get("yakin") != "1":
+        flash(_("Centang 'Ya, hapus' untuk menghapus pengaturan WhatsApp."), "error")
+    else:
+        outbox.remove_whatsapp_account(org.id)
+        flash(_("Pengaturan WhatsApp dihapus; pesan WhatsApp menunggu sampai nomor diatur lagi."), "success")
     return redirect(url_for("organizations.whatsapp_settings", org_id=org.id))
 
 
