@@ -3,6 +3,7 @@ the office's provider (a local server speaking Meta's Cloud API contract, or a g
 what the provider reports back reaches the organizer."""
 
 import base64
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -460,3 +461,29 @@ def test_a_cancelled_registration_is_not_confirmed_again(client, login, office, 
     )
     assert "sudah dibatalkan: tidak ada yang dikirim ulang" in page.get_data(as_text=True)
     assert cloud.sent_to(PHONE_ONLY) == ["pendaftaran_diterima", "pendaftaran_batal"]
+
+
+def test_an_organizer_changes_a_registrants_channel_and_the_history_says_so(
+    client, login, office, make_event
+):
+    event = make_event(office["org"])
+    person = registration.register(event, registrant(phone=PHONE_ONLY, email="rina@example.org"), utcnow())
+    login(office["user"])
+    url = f"/kelola/acara/{event.id}/peserta/{person.registration.id}/ubah"
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'<input checked id="notify_by-0" name="notify_by" type="radio" value="whatsapp">', page)
+    fields = {
+        "name": "Peserta Uji",
+        "phone": "0813 5100 0001",
+        "email": "rina@example.org",
+        "notify_by": "both",
+        "gender": "P",
+        "occupation": "lainnya",
+        "kim_id": "-1",
+        "institution": "Kantor Desa Camba",
+    }
+    assert post_form(client, url, fields).status_code == 302
+    db.session.refresh(person.registration)
+    assert person.registration.channels == {Channel.WHATSAPP, Channel.EMAIL}
+    history = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
+    assert "Saluran pemberitahuan" in history and "notify_by" not in history

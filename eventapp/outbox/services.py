@@ -17,6 +17,7 @@ from eventapp.errors import ValidationFailed
 from eventapp.extensions import db
 from eventapp.outbox import catalogue, whatsapp
 from eventapp.outbox.models import (
+    LEFT,
     Channel,
     OptOut,
     OutboxMessage,
@@ -213,11 +214,7 @@ def deliver(message_id: int, now: datetime) -> bool:
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
     if message is None or message.status != OutboxStatus.PENDING:
         db.session.rollback()
-        return message is not None and message.status in (
-            OutboxStatus.SENT,
-            OutboxStatus.DELIVERED,
-            OutboxStatus.READ,
-        )
+        return message is not None and message.status in LEFT
     message.attempts += 1
     try:
         if message.is_whatsapp:

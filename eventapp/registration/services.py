@@ -522,7 +522,17 @@ def _add_by_hand(
 
 
 # What an organizer may correct; gender and occupation come along from the same form.
-CORRECTABLE = ("name", "phone", "email", "gender", "occupation", "kim_id", "institution", "position")
+CORRECTABLE = (
+    "name",
+    "phone",
+    "email",
+    "notify_by",
+    "gender",
+    "occupation",
+    "kim_id",
+    "institution",
+    "position",
+)
 
 
 def correct_registrant(actor: User, registration: Registration, data: RegistrantData, now: datetime) -> dict:
@@ -797,7 +807,9 @@ FIELD_LABELS.update(
         "institution": lambda: _("Instansi"),
         "position": lambda: _("Jabatan"),
         "attendance_mode": lambda: _("Cara mengikuti"),
+        "notify_by": lambda: _("Saluran pemberitahuan"),
     }
 )
-CHANGE_ONLY.update({"gender", "occupation", "kim_id", "attendance_mode"})
+CHANGE_ONLY.update({"gender", "occupation", "kim_id", "attendance_mode", "notify_by"})
 sentence_for("invitation", "added")(lambda c: _("%(n)d undangan dibuat", n=c.get("count", 0)))
+sentence_for("invitation", "sent")(lambda c: _("%(n)d undangan dikirim", n=c.get("count", 0)))
