@@ -487,3 +487,18 @@ def test_an_organizer_changes_a_registrants_channel_and_the_history_says_so(
     assert person.registration.channels == {Channel.WHATSAPP, Channel.EMAIL}
     history = client.get(f"/kelola/acara/{event.id}/riwayat").get_data(as_text=True)
     assert "Saluran pemberitahuan" in history and "notify_by" not in history
+
+
+def test_a_message_meta_held_back_for_now_is_sent_again_later(client, office, make_event, cloud):
+    event = make_event(office["org"])
+    start = utcnow()
+    registration.register(event, registrant(phone=PHONE_ONLY), start)
+    (message,) = _whatsapp(PHONE_ONLY)
+    held = status_webhook(message.provider_message_id, "failed", PHONE_ONLY, int(start.timestamp()), 131049)
+    _post_webhook(client, office["account"], held)
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.PENDING and "menahan pesan ini" in message.last_error
+    jobs.sweep(start + timedelta(minutes=5))
+    assert cloud.sent_to(PHONE_ONLY) == ["pendaftaran_diterima", "pendaftaran_diterima"]
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.SENT

@@ -203,10 +203,6 @@ class BroadcastSummary:
     broadcast: Broadcast
     counts: dict[OutboxStatus, int]
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
 
 def history(event: Event) -> list[BroadcastSummary]:
     """The event's broadcasts, newest first, with how many of their messages are in each state."""

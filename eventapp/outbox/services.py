@@ -287,7 +287,8 @@ def requeue(message_ids: list[int] | None, now: datetime) -> list[OutboxMessage]
 
 def record_statuses(reports: list[whatsapp.StatusReport]) -> int:
     """Apply the provider's status reports to the messages they name; a report never moves a
-    message back (a late 'delivered' after 'read' is ignored). Returns how many changed."""
+    message back (a late 'delivered' after 'read' is ignored). A failure that may pass is
+    tried again with the usual backoff until the give-up time. Returns how many changed."""
     if not reports:
         return 0
     ids = {r.provider_message_id for r in reports}
@@ -305,8 +306,12 @@ def record_statuses(reports: list[whatsapp.StatusReport]) -> int:
         if report.status == OutboxStatus.FAILED:
             if message.status.rank >= OutboxStatus.DELIVERED.rank:
                 continue
-            message.status = OutboxStatus.FAILED
             message.last_error = report.reason
+            retry_at = report.at + retry_delay(message.attempts)
+            if report.temporary and retry_at <= (message.give_up_at or message.created_at + GIVE_UP_AFTER):
+                message.status, message.next_attempt_at = OutboxStatus.PENDING, retry_at
+            else:
+                message.status = OutboxStatus.FAILED
         elif report.status.rank > message.status.rank:
             message.status = report.status
         else:

@@ -292,7 +292,7 @@ class StatusReport:
     status: OutboxStatus
     at: datetime
     reason: str = ""
-    temporary: bool = False
+    temporary: bool = False  # a failure that may pass (Meta held the message back for now)
 
 
 @dataclass(frozen=True)
