@@ -27,7 +27,7 @@ from eventapp.edges import public_url, safe_next
 from eventapp.errors import DomainError
 from eventapp.extensions import db, limiter
 from eventapp.forms import select_choices, show_error, show_problems
-from eventapp.outbox import catalogue
+from eventapp.outbox import catalogue, whatsapp
 from eventapp.outbox import services as outbox
 from eventapp.outbox.jobs import send_committed
 from eventapp.outbox.models import LEFT
@@ -339,9 +339,10 @@ def whatsapp_settings(org_id: int):
     if form.is_submitted():
         # The form's checks and the service's rules together, so every problem shows at once.
         form.validate()
-        show_problems(form, outbox.whatsapp_account_problems(org.id, _account_data(form)), {}, "provider")
+        data = _account_data(form)
+        show_problems(form, outbox.whatsapp_account_problems(org.id, data), {}, "provider")
         if not form.errors:
-            outbox.save_whatsapp_account(org.id, _account_data(form), utcnow())
+            outbox.save_whatsapp_account(org.id, data, utcnow())
             flash(_("Pengaturan WhatsApp disimpan. Kirim pesan uji untuk memeriksanya."), "success")
             return redirect(url_for("organizations.whatsapp_settings", org_id=org.id))
     return render_template(
@@ -429,7 +430,6 @@ def whatsapp_files():
     folder = current_app.config.get("WHATSAPP_FILE_PATH")
     if not folder:
         abort(404)
-    files = sorted(Path(folder).glob("*.txt"), reverse=True)[:100]
     return render_template(
-        "accounts/whatsapp_files.html", folder=folder, messages=[f.read_text(encoding="utf-8") for f in files]
+        "accounts/whatsapp_files.html", folder=folder, messages=whatsapp.written_messages(Path(folder))
     )

@@ -163,8 +163,7 @@ class InvalidMember(ValidationFailed):
     """Everything wrong with a member's details, at once: {field: message}."""
 
     def __init__(self, problems: dict[str, str]):
-        super().__init__(next(iter(problems.values())), "member_invalid")
-        self.problems = problems
+        super().__init__(next(iter(problems.values())), "member_invalid", problems)
 
 
 def birth_year_message(this_year: int) -> str:

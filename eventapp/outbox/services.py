@@ -134,6 +134,8 @@ def _email(message: OutboxMessage) -> EmailMessage:
 
 def _failure_reason(exc: Exception) -> tuple[str, bool]:
     """What went wrong in words for organizers, and whether trying again can help."""
+    if isinstance(exc, whatsapp.SendFailed):
+        return exc.reason, exc.temporary
     detail = f"{type(exc).__name__}: {exc}"[:1500]
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _reply in exc.recipients.values()
@@ -144,6 +146,17 @@ def _failure_reason(exc: Exception) -> tuple[str, bool]:
     if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
         return _("Server e-mail tidak dapat dihubungi (%(d)s)", d=detail), True
     return _("Pengiriman gagal (%(d)s)", d=detail), True
+
+
+def _failed(message: OutboxMessage, reason: str, temporary: bool, at: datetime) -> None:
+    """A try failed at `at`: keep the reason, and try again after the backoff while the failure
+    may pass and the give-up time allows; otherwise give the message up."""
+    message.last_error = reason
+    retry_at = at + retry_delay(message.attempts)
+    if temporary and retry_at <= (message.give_up_at or message.created_at + GIVE_UP_AFTER):
+        message.status, message.next_attempt_at = OutboxStatus.PENDING, retry_at
+    else:
+        message.status, message.next_attempt_at, message.status_at = OutboxStatus.FAILED, None, at
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -222,17 +235,7 @@ def deliver(message_id: int, now: datetime) -> bool:
         else:
             _email(message).send()
     except Exception as exc:  # any transport error: keep the message, say why, try again later
-        if isinstance(exc, whatsapp.SendFailed):
-            reason, temporary = exc.reason, exc.temporary
-        else:
-            reason, temporary = _failure_reason(exc)
-        message.last_error = reason
-        give_up_at = message.give_up_at or message.created_at + GIVE_UP_AFTER
-        message.next_attempt_at = now + retry_delay(message.attempts)
-        if not temporary or message.next_attempt_at > give_up_at:
-            message.status = OutboxStatus.FAILED
-            message.status_at = now
-            message.next_attempt_at = None
+        _failed(message, *_failure_reason(exc), now)
         db.session.commit()
         return False
     message.status = OutboxStatus.SENT
@@ -306,12 +309,7 @@ def record_statuses(reports: list[whatsapp.StatusReport]) -> int:
         if report.status == OutboxStatus.FAILED:
             if message.status.rank >= OutboxStatus.DELIVERED.rank:
                 continue
-            message.last_error = report.reason
-            retry_at = report.at + retry_delay(message.attempts)
-            if report.temporary and retry_at <= (message.give_up_at or message.created_at + GIVE_UP_AFTER):
-                message.status, message.next_attempt_at = OutboxStatus.PENDING, retry_at
-            else:
-                message.status = OutboxStatus.FAILED
+            _failed(message, report.reason, report.temporary, report.at)
         elif report.status.rank > message.status.rank:
             message.status = report.status
         else:

@@ -123,6 +123,15 @@ def cloud_api_reason(code: int | None, detail: str) -> tuple[str, bool]:
     return f"{reason} ({code}: {detail})"[:1500], temporary
 
 
+def _answer(response: httpx.Response) -> dict:
+    """A provider's JSON answer as a dict; anything else (an HTML error page) as empty."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
 def _transport_failure(exc: httpx.HTTPError, who: str) -> SendFailed:
     return SendFailed(
         _("%(who)s tidak dapat dihubungi (%(d)s)", who=who, d=f"{type(exc).__name__}: {exc}"[:500]), True
@@ -144,10 +153,7 @@ class CloudApi:
             response = _http.post(url, headers=self.headers, timeout=self.timeout, **kwargs)
         except httpx.HTTPError as exc:
             raise _transport_failure(exc, "WhatsApp Cloud API") from exc
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
+        payload = _answer(response)
         if response.is_success:
             return payload
         error = payload.get("error") or {}
@@ -222,12 +228,7 @@ class Gateway:
             response = _http.post(account.gateway_url, json=body, headers=headers, timeout=self.timeout)
         except httpx.HTTPError as exc:
             raise _transport_failure(exc, _("Gateway WhatsApp")) from exc
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = {}
-        if not isinstance(payload, dict):
-            payload = {}
+        payload = _answer(response)
         refused = payload.get("status") is False or payload.get("success") is False
         if response.is_success and not refused:
             return str(payload.get("id") or payload.get("message_id") or "")[:128]
@@ -259,6 +260,11 @@ def provider_for(account: WhatsAppAccount | None) -> Provider:
     if account.provider == WhatsAppProvider.CLOUD_API:
         return CloudApi(account, config["WHATSAPP_CLOUD_API_BASE"], config["WHATSAPP_TIMEOUT"])
     return Gateway(account, config["WHATSAPP_TIMEOUT"])
+
+
+def written_messages(folder: Path, limit: int = 100) -> list[str]:
+    """The newest messages FileProvider wrote, for the developer's page."""
+    return [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"), reverse=True)[:limit]]
 
 
 class Pacer:

@@ -119,9 +119,13 @@ def send_invitations(actor: User, event: Event, now: datetime) -> int:
     """Send each invitee not yet sent one their invitation with its 'hadir' and 'izin' links:
     on WhatsApp when they have a phone, else by e-mail. One unit of work; returns how many."""
     require_manager(actor, event.organization_id)
-    unsent = db.session.scalars(
-        select(Invitation).where(Invitation.event_id == event.id, Invitation.message_id.is_(None))
-    ).all()
+    unsent = [
+        invitation
+        for invitation in db.session.scalars(
+            select(Invitation).where(Invitation.event_id == event.id, Invitation.message_id.is_(None))
+        )
+        if invitation.awaits_sending
+    ]
     for invitation in unsent:
         link = public_url("registration.invitation", token=invitation.token)
         subject = _("Undangan: %(title)s", title=event.title)
@@ -149,10 +153,9 @@ def send_invitations(actor: User, event: Event, now: datetime) -> int:
                 ]
             )
             invitation.message = queue_email(invitation.email, subject, body)
-    sent = sum(1 for i in unsent if i.message is not None)
-    record_for_event(actor, event, "invitation", event.id, "sent", {"count": sent})
+    record_for_event(actor, event, "invitation", event.id, "sent", {"count": len(unsent)})
     commit()
-    return sent
+    return len(unsent)
 
 
 def find_invitation(token: str) -> Invitation | None:

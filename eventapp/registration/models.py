@@ -195,5 +195,10 @@ class Invitation(Model):
     registration: Mapped["Registration | None"] = relationship()
     message: Mapped["OutboxMessage | None"] = relationship()
 
+    @property
+    def awaits_sending(self) -> bool:
+        """Not sent yet, and there is a phone or an e-mail to send it to."""
+        return self.message_id is None and bool(self.phone or self.email)
+
 
 labels.register(registration_status=STATUS_LABELS, registration_source=SOURCE_LABELS, notify_by=NOTIFY_LABELS)

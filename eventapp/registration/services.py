@@ -191,8 +191,7 @@ class InvalidRegistrant(ValidationFailed):
     problems: list[tuple[str, str]]
 
     def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__(problems[0][1], problems[0][0])
-        self.problems = problems
+        super().__init__(problems[0][1], problems[0][0], problems)
 
 
 def registrant_problems(event: Event, data: RegistrantData, require_consent: bool) -> list[tuple[str, str]]:
