@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.outbox.views import bp as outbox_bp
     from eventapp.public.views import bp as public_bp
     from eventapp.registration.views import init_app as registration_init_app
+    from eventapp.verification.views import init_app as verification_init_app
 
     for blueprint in (
         public_bp,
@@ -88,10 +89,11 @@ def register_blueprints(app: Flask) -> None:
         outbox_bp,
     ):
         app.register_blueprint(blueprint)
-    # Registration, attendance, certificates and calendar files build on the features above;
+    # Registration, verification, attendance, certificates and calendar files build on the features above;
     # nothing imports them back, so they register their own pages, template helpers and the
     # receivers of the lower features' signals.
     registration_init_app(app)
+    verification_init_app(app)
     attendance_init_app(app)
     broadcasts_init_app(app)
     certificates_init_app(app)

@@ -31,10 +31,12 @@ from eventapp.dbtypes import utcnow  # noqa: E402
 from eventapp.extensions import db as _db  # noqa: E402
 from eventapp.extensions import limiter  # noqa: E402
 from eventapp.kim import services as kim_services  # noqa: E402
+from eventapp.outbox import services as outbox  # noqa: E402
 from eventapp.regions.models import Region, RegionLevel  # noqa: E402
 from eventapp.regions.services import find_child_by_name, import_regions  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
+from tests.fake_whatsapp import VERSION, CloudApi  # noqa: E402
 
 POSTGRES_URL = os.environ.get("DATABASE_URL_TEST", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POSTGRES_REQUIRED = os.environ.get("EVENTAPP_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
@@ -186,6 +188,39 @@ def whatsapp():
     box = WhatsAppFiles()
     box.clear()
     return box
+
+
+# The app secret of the office's Meta app: it signs the status webhooks.
+WHATSAPP_APP_SECRET = "meta-app-secret-0123"
+
+
+@pytest.fixture
+def cloud(app):
+    """A local server speaking Meta's Cloud API, which the app calls instead of graph.facebook.com."""
+    server = CloudApi().start()
+    previous = app.config["WHATSAPP_CLOUD_API_BASE"]
+    app.config["WHATSAPP_CLOUD_API_BASE"] = f"{server.url}/{VERSION}"
+    yield server
+    app.config["WHATSAPP_CLOUD_API_BASE"] = previous
+    server.stop()
+
+
+@pytest.fixture
+def office(make_org, make_user, cloud):
+    """An office whose WhatsApp number is on the Cloud API (the local server)."""
+    org = make_org()
+    account = outbox.save_whatsapp_account(
+        org.id,
+        outbox.AccountData(
+            provider="cloud_api",
+            phone_number_id=cloud.phone_number_id,
+            access_token=cloud.token,
+            app_secret=WHATSAPP_APP_SECRET,
+            max_per_second=80,
+        ),
+        utcnow(),
+    )
+    return {"org": org, "user": make_user(org), "account": account}
 
 
 @pytest.fixture

@@ -113,11 +113,20 @@ class CloudApi(_Server):
         name = template.get("name")
         if name not in self.approved or (template.get("language") or {}).get("code") != "id":
             return 404, graph_error(132001, "Template name does not exist in the translation", f"{name} (id)")
-        body = next(c for c in template.get("components", []) if c["type"] == "body")
-        given = [p.get("parameter_name") for p in body["parameters"]]
-        if given != list(catalogue.template(name).names) or any(
-            "\n" in p["text"] or not p["text"] for p in body["parameters"]
-        ):
+        components = template.get("components", [])
+        body = next(c for c in components if c["type"] == "body")
+        if catalogue.template(name).category == catalogue.AUTHENTICATION:
+            # Meta's words with one numbered value, the code, repeated for the copy-code button.
+            button = next((c for c in components if c["type"] == "button"), {})
+            code = [p.get("text") for p in body["parameters"]]
+            copy_button = (button.get("sub_type"), button.get("index")) == ("url", "0")
+            if len(code) != 1 or len(code[0] or "") > 15 or not copy_button:
+                return 400, graph_error(132000, "Parameter count mismatch")
+            if [p.get("text") for p in button.get("parameters", [])] != code:
+                return 400, graph_error(131008, "Required parameter is missing", "button: code")
+        elif [p.get("parameter_name") for p in body["parameters"]] != list(
+            catalogue.template(name).names
+        ) or any("\n" in p["text"] or not p["text"] for p in body["parameters"]):
             return 400, graph_error(132000, "Parameter count mismatch")
         self.messages.append(request)
         wamid = f"wamid.HBgM{len(self.messages):06d}"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
@@ -35,8 +36,8 @@ from eventapp.outbox.jobs import commit
 from eventapp.outbox.services import queue_email
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.registration import messages
+from eventapp.registration import services as registration_services
 from eventapp.registration.models import Registration, RegistrationStatus
-from eventapp.registration.services import normalize_code
 from eventapp.uploads import delete_image, store_image
 
 DEFAULT_PATTERN = "{seq:03d}/SERT/{kode}/DISKOMINFO/{bulan_romawi}/{tahun}"
@@ -372,7 +373,9 @@ def for_registration(registration: Registration) -> Certificate | None:
 def find_own(contact: str, registration_code: str) -> Certificate | None:
     """A participant's certificate from their phone or e-mail plus registration code."""
     registration = db.session.scalar(
-        select(Registration).where(Registration.code == normalize_code(registration_code))
+        select(Registration).where(
+            Registration.code == registration_services.normalize_code(registration_code)
+        )
     )
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return None
@@ -387,6 +390,28 @@ def find_own(contact: str, registration_code: str) -> Certificate | None:
         return None
     certificate = for_registration(registration)
     return certificate if certificate is not None and certificate.revoked_at is None else None
+
+
+def for_contacts(contacts: list[str]) -> list[Certificate]:
+    """Every valid certificate of the registrations that give one of `contacts`, across all
+    events, newest first: 'Sertifikat saya' once the contacts are proven."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Registration, Certificate.registration_id == Registration.id)
+            .where(
+                registration_services.of_contacts(contacts),
+                Registration.status == RegistrationStatus.CONFIRMED,
+                Certificate.revoked_at.is_(None),
+            )
+            .options(
+                joinedload(Certificate.event).selectinload(Event.sessions),
+                joinedload(Certificate.event).joinedload(Event.organization),
+                joinedload(Certificate.registration),
+            )
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
 
 
 # --- PDFs ---------------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, S
 from eventapp.certificates.models import DESIGNS, BulkJob, Certificate, HolderRole
 from eventapp.dbtypes import utcnow
 from eventapp.edges import belonging_or_404
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.access import managed_event_or_404
 from eventapp.extensions import limiter
 from eventapp.forms import show_error
 from eventapp.registration import services as registration_services
 from eventapp.registration.services import registration_corrected, registrations_cancelled
+from eventapp.verification import proofs
+from eventapp.verification import services as verification_services
+from eventapp.verification import views as verification
+from eventapp.verification.forms import ContactForm
 
 bp = Blueprint("certificates", __name__, url_prefix="/kelola/acara/<int:event_id>/sertifikat")
 bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
@@ -251,7 +255,70 @@ def find():
             form.registration_code.errors.append(
                 _("Tidak ditemukan sertifikat untuk data ini. Periksa nomor/e-mail dan kode pendaftaran.")
             )
-    return render_template("certificates/find.html", form=form, found=found)
+    return render_template(
+        "certificates/find.html", form=form, contact_form=ContactForm(formdata=None), found=found
+    )
+
+
+@public_bp.route("/sertifikat/kode", methods=["POST"])
+@limiter.limit("10 per minute;50 per hour")
+def prove_contact():
+    """'Sertifikat saya': a code goes to the phone or e-mail typed (when it was ever used to
+    register, from the office it last registered with); the right code opens the list."""
+    contact_form = ContactForm()
+    if "edit" in request.form:
+        return redirect(url_for("certificates_public.find"))
+    now = utcnow()
+    contact = None
+    if contact_form.validate_on_submit():
+        try:
+            contact = verification_services.normalize_contact(contact_form.contact_to_verify.data)
+        except ValidationFailed as invalid:
+            contact_form.contact_to_verify.errors.append(invalid.message)
+    if contact is None:
+        return render_template(
+            "certificates/find.html", form=FindForm(formdata=None), contact_form=contact_form
+        )
+    typed = request.form.get("verification_code")
+    if typed is not None and "resend" not in request.form:
+        try:
+            proofs.prove(contact, typed, now)
+        except DomainError as refused:
+            problem = refused.message
+        else:
+            return redirect(url_for("certificates_public.mine"))
+    else:
+        organization_id = registration_services.last_organization(contact)
+        # A contact never used to register gets no message, but the same page: the page must not
+        # tell a stranger whether a number took part in anything.
+        problem = verification.send_or_say(contact, organization_id, now) if organization_id else ""
+    return verification.code_page(
+        contact,
+        [("contact_to_verify", contact_form.contact_to_verify.data)],
+        _("Sertifikat saya: kode dikirim bila nomor atau e-mail ini pernah dipakai mendaftar."),
+        problem,
+    )
+
+
+@public_bp.route("/sertifikat/saya")
+def mine():
+    """Every certificate of the contacts proven in this browser, across events."""
+    contacts = proofs.proven_contacts(utcnow())
+    if not contacts:
+        return redirect(url_for("certificates_public.find"))
+    return render_template(
+        "certificates/mine.html",
+        certificates=services.for_contacts(contacts),
+        contacts=[verification_services.mask_contact(c) for c in contacts],
+    )
+
+
+@public_bp.route("/sertifikat/keluar", methods=["POST"])
+def leave():
+    """Forget the proven contacts (on a shared phone, say)."""
+    proofs.forget_all()
+    flash(_("Selesai. Nomor dan e-mail Anda tidak lagi diingat di perangkat ini."), "success")
+    return redirect(url_for("certificates_public.find"))
 
 
 @public_bp.route("/verifikasi/<code>")

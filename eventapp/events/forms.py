@@ -111,6 +111,15 @@ class EventForm(Form):
     reminders_enabled = BooleanField(
         _l("Kirim pengingat (WhatsApp/e-mail) sehari dan satu jam sebelum setiap sesi"), default=True
     )
+    verify_contact = BooleanField(
+        _l(
+            "Verifikasi nomor: pendaftaran dihitung setelah pendaftar memasukkan kode "
+            "yang dikirim ke WhatsApp/e-mailnya"
+        ),
+        description=_l(
+            "Menahan pendaftaran palsu dan salah ketik nomor; pendaftar perlu menerima pesan saat mendaftar."
+        ),
+    )
 
 
 class NewEventForm(SessionFields, EventForm):

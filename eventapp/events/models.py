@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, case, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventapp import labels
@@ -149,6 +149,8 @@ class Event(Model):
     attendance_min_percent: Mapped[int] = mapped_column(default=75, server_default="75")
     # Reminder e-mails the day before and an hour before each session.
     reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A registration counts only once its phone (or e-mail) is proven with a one-time code.
+    verify_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     contact_name: Mapped[str] = mapped_column(String(150), default="")
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -73,6 +73,7 @@ class EventData:
     contact_name: str = ""
     contact_phone: str = ""
     reminders_enabled: bool = True
+    verify_contact: bool = False
     attendance_rule: str = AttendanceRule.SESSIONS
     attendance_min_sessions: int = 1
     attendance_min_percent: int = 75
@@ -621,6 +622,7 @@ FIELD_LABELS.update(
         "attendance_min_sessions": lambda: _("Minimal sesi"),
         "attendance_min_percent": lambda: _("Minimal persen waktu"),
         "reminders_enabled": lambda: _("Pengingat"),
+        "verify_contact": lambda: _("Verifikasi nomor pendaftar"),
         "starts_at": lambda: _("Mulai"),
         "ends_at": lambda: _("Selesai"),
         "person.role": lambda: _("Peran"),

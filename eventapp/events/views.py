@@ -70,6 +70,7 @@ def _event_data(form: EventForm) -> services.EventData:
         registration_opens_at=_to_utc(form.registration_opens_at.data, tz_name),
         registration_closes_at=_to_utc(form.registration_closes_at.data, tz_name),
         reminders_enabled=form.reminders_enabled.data,
+        verify_contact=form.verify_contact.data,
         attendance_rule=form.attendance_rule.data,
         attendance_min_sessions=form.attendance_min_sessions.data or 1,
         attendance_min_percent=form.attendance_min_percent.data or 75,

@@ -18,6 +18,9 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 LANGUAGE = "id"
+AUTHENTICATION = "AUTHENTICATION"
+# How long a one-time code lasts; Meta's authentication template states it in its footer.
+CODE_MINUTES = 10
 _VALUE = re.compile(r"\{\{([a-z_]+)\}\}")
 
 
@@ -28,7 +31,8 @@ class UnknownTemplate(KeyError):
 @dataclass(frozen=True)
 class Template:
     name: str
-    # Meta's category: UTILITY (about something the person asked for) or AUTHENTICATION.
+    # Meta's category: UTILITY (about something the person asked for) or AUTHENTICATION (a
+    # one-time code: Meta fixes the words and adds a copy-code button; only `kode` is sent).
     category: str
     body: str
     # A value for each name in the body: Meta wants examples, and the settings page shows them.
@@ -232,6 +236,14 @@ TEMPLATES = {
             _l("Pesan penyelenggara kepada peserta (siaran)"),
         ),
         Template(
+            "kode_verifikasi",
+            AUTHENTICATION,
+            "*{{kode}}* adalah kode verifikasi Anda. Demi keamanan, jangan berikan kode ini kepada "
+            "siapa pun.\nKode berlaku {{menit}} menit.",
+            {"kode": "482913", "menit": str(CODE_MINUTES)},
+            _l("Kode verifikasi nomor atau e-mail (sekali pakai)"),
+        ),
+        Template(
             "pesan_uji",
             "UTILITY",
             "Pesan uji dari {{penyelenggara}}. Jika pesan ini sampai, WhatsApp kantor Anda siap dipakai "
@@ -254,6 +266,9 @@ def cloud_api_definitions() -> list[dict]:
     """The catalogue as Meta's 'create message template' requests take it (named values)."""
     definitions = []
     for t in TEMPLATES.values():
+        if t.category == AUTHENTICATION:
+            definitions.append(_authentication_definition(t))
+            continue
         components: list[dict] = []
         if t.document:
             # Meta asks for a sample file's upload handle here; the office uploads any PDF.
@@ -277,3 +292,19 @@ def cloud_api_definitions() -> list[dict]:
             }
         )
     return definitions
+
+
+def _authentication_definition(t: Template) -> dict:
+    """Meta writes an authentication template's words itself, in the chosen language: the code,
+    the advice not to share it, the minutes it lasts, and a button that copies the code."""
+    return {
+        "name": t.name,
+        "language": LANGUAGE,
+        "category": t.category,
+        "message_send_ttl_seconds": CODE_MINUTES * 60,
+        "components": [
+            {"type": "BODY", "add_security_recommendation": True},
+            {"type": "FOOTER", "code_expiration_minutes": CODE_MINUTES},
+            {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]},
+        ],
+    }

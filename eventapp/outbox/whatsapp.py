@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from eventapp import secretbox
-from eventapp.outbox.catalogue import LANGUAGE, Template
+from eventapp.outbox.catalogue import AUTHENTICATION, LANGUAGE, Template
 from eventapp.outbox.models import OutboxStatus, WhatsAppAccount, WhatsAppProvider
 
 # One connection pool for every provider call in a worker process: a broadcast's messages
@@ -182,15 +182,23 @@ class CloudApi:
                     "parameters": [{"type": "document", "document": {"id": media_id, "filename": name}}],
                 }
             )
-        components.append(
-            {
-                "type": "body",
-                "parameters": [
-                    {"type": "text", "parameter_name": name, "text": message.values[name]}
-                    for name in message.template.names
-                ],
-            }
-        )
+        if message.template.category == AUTHENTICATION:
+            # The code is the body's one (numbered) value and the copy-code button's value.
+            code = {"type": "text", "text": message.values["kode"]}
+            components += [
+                {"type": "body", "parameters": [code]},
+                {"type": "button", "sub_type": "url", "index": "0", "parameters": [code]},
+            ]
+        else:
+            components.append(
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "parameter_name": name, "text": message.values[name]}
+                        for name in message.template.names
+                    ],
+                }
+            )
         payload = self._post(
             "messages",
             json={

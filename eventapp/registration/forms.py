@@ -184,8 +184,11 @@ class GroupChairForm(Form):
     )
     chair_code = StringField(
         _l("Kode ketua"),
-        validators=[required(), max_length(20)],
-        description=_l("Delapan huruf/angka dari Diskominfo pembina KIM Anda."),
+        validators=[Optional(), max_length(20)],
+        description=_l(
+            "Delapan huruf/angka dari Diskominfo pembina KIM Anda. Tidak punya? Minta kode verifikasi "
+            "lewat WhatsApp ketua."
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
 
@@ -193,7 +196,8 @@ class GroupChairForm(Form):
 class GroupMembersForm(Form):
     registration_number = StringField(validators=[required()])
     phone = StringField(validators=[required()])
-    chair_code = StringField(validators=[required()])
+    # Empty when the chair proved the phone with a one-time code instead.
+    chair_code = StringField(validators=[Optional()])
     members = SelectMultipleField(
         _l("Anggota yang didaftarkan"),
         coerce=int,

@@ -15,8 +15,8 @@ from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import Channel, OutboxMessage
 from eventapp.outbox.services import queue_email, queue_whatsapp
-from eventapp.phones import mask_phone
 from eventapp.registration.models import Registration, RegistrationMessage, RegistrationStatus
+from eventapp.verification.services import mask_contact
 
 
 def participant_url(registration: Registration) -> str:
@@ -153,9 +153,8 @@ def masked_contact(registration: Registration) -> str:
     """Where `link_again` writes (the phone on WhatsApp, else the e-mail), masked so that its
     owner recognises it and nobody else learns it: '08•• •••• 7890', 's•••@example.org'."""
     if Channel.WHATSAPP not in registration.channels and registration.email:
-        local, _at, domain = registration.email.partition("@")
-        return f"{local[:1]}•••@{domain}"
-    return mask_phone(registration.phone)
+        return mask_contact(registration.email)
+    return mask_contact(registration.phone or "")
 
 
 def link_again(event: Event, registration: Registration) -> list[OutboxMessage]:

@@ -482,6 +482,23 @@ def find_by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.token == token))
 
 
+def of_contacts(contacts: list[str]):
+    """A condition: the registration gives one of `contacts` (phones in E.164, e-mails in lower
+    case) as its phone or e-mail."""
+    return or_(Registration.phone.in_(contacts), Registration.email.in_(contacts))
+
+
+def last_organization(contact: str) -> int | None:
+    """The office this contact last registered with: its WhatsApp number sends them a code."""
+    return db.session.scalar(
+        select(Event.organization_id)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(of_contacts([contact]))
+        .order_by(Registration.created_at.desc())
+        .limit(1)
+    )
+
+
 # --- Organizer actions ------------------------------------------------------------------------
 
 
@@ -678,9 +695,10 @@ def on_event_cancelled(event: Event, *, now: datetime) -> int:
 # --- Group registration by a KIM chair ------------------------------------------------------
 
 
-def find_chair(registration_number: str, phone: str, chair_code: str) -> Kim:
+def find_chair(registration_number: str, phone: str, chair_code: str, phone_proven: bool = False) -> Kim:
     """The active KIM with this nomor induk whose ketua has this phone, if the chair code the
-    office gave the chair matches: the number and the phone alone are public knowledge."""
+    office gave the chair matches or the chair has just proven the phone with a one-time
+    code: the number and the phone alone are public knowledge."""
     try:
         normal = normalize_phone(phone)
     except InvalidPhone as exc:
@@ -697,8 +715,12 @@ def find_chair(registration_number: str, phone: str, chair_code: str) -> Kim:
     )
     typed = "".join(chair_code.split()).upper().replace("-", "")
     for kim in kims:
-        if secrets.compare_digest(kim.chair_code.encode(), typed.encode()):
+        if phone_proven or secrets.compare_digest(kim.chair_code.encode(), typed.encode()):
             return kim
+    if phone_proven:
+        raise ValidationFailed(
+            _("Nomor induk KIM dan nomor HP ketua tidak cocok dengan data KIM aktif."), "chair_unknown"
+        )
     raise ValidationFailed(
         _("Nomor induk KIM, nomor HP ketua dan kode ketua tidak cocok dengan data KIM aktif."),
         "chair_unknown",

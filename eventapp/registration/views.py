@@ -26,6 +26,9 @@ from eventapp.registration.forms import (
 )
 from eventapp.registration.models import Invitation, Registration, RegistrationStatus
 from eventapp.registration.organizer_views import bp as registrants_bp
+from eventapp.verification import proofs
+from eventapp.verification import services as verification_services
+from eventapp.verification import views as verification
 
 bp = Blueprint("registration", __name__)
 
@@ -46,10 +49,20 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
     if request.method == "GET" and invitation is not None:
         form.name.data, form.email.data = invitation.name, invitation.email
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
-    posted = request.method == "POST" and "excuse" not in request.form
+    posted = request.method == "POST" and "excuse" not in request.form and "edit" not in request.form
     if posted and not form.refresh_kim.data and validate_registrant(form, event, True):
+        problem = _prove_posted_code(_form_contact(form), now) if event.verify_contact else ""
         try:
             result = services.register(event, form.registrant(), now, invitation=invitation)
+        except verification.ContactUnproven as unproven:
+            if not problem:
+                problem = verification.send_or_say(unproven.contact, event.organization_id, now)
+            return verification.code_page(
+                unproven.contact,
+                [(k, v) for k, v in request.form.items(multi=True) if k not in _CODE_PAGE_FIELDS],
+                _("Pendaftaran %(title)s", title=event.title),
+                problem,
+            )
         except services.RegistrationClosed as error:
             return render_template("registration/closed.html", event=event, reason=error.message), 403
         except DomainError as error:
@@ -74,6 +87,28 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
         invitation=invitation,
         seats=services.seats(event),
     )
+
+
+# What the code page posts besides the form it carries.
+_CODE_PAGE_FIELDS = {"csrf_token", "verification_code", "resend", "edit"}
+
+
+def _form_contact(form: RegistrationForm) -> str:
+    """The contact a registration proves: its phone, or its e-mail when it gives no phone."""
+    return verification_services.normalize_contact(form.phone.data or form.email.data)
+
+
+def _prove_posted_code(contact: str, now) -> str:
+    """When the code page posted a code (not 'send again'), check it for `contact`; what is
+    wrong with it, or ''. A new code is sent only when none was posted."""
+    typed = request.form.get("verification_code")
+    if typed is None or "resend" in request.form:
+        return ""
+    try:
+        proofs.prove(contact, typed, now)
+    except DomainError as refused:
+        return refused.message
+    return ""
 
 
 # A village hall of 100 people on one Wi-Fi (or behind a carrier's NAT) shares one address, so
@@ -161,14 +196,14 @@ def register_group(slug: str):
                         result=result,
                     )
         return _group_page(event, chair_form, members_form, kim, taken)
-    if chair_form.validate_on_submit():
+    if "edit" not in request.form and chair_form.validate_on_submit():
         try:
-            kim = services.find_chair(
-                chair_form.registration_number.data, chair_form.phone.data, chair_form.chair_code.data
-            )
+            kim, code_page = _chair_proof(chair_form, now)
         except DomainError as error:
             chair_form.chair_code.errors.append(error.message)
         else:
+            if code_page is not None:
+                return code_page
             members_form.registration_number.data = chair_form.registration_number.data
             members_form.phone.data = chair_form.phone.data
             members_form.chair_code.data = chair_form.chair_code.data
@@ -204,10 +239,36 @@ def _group_page(
     )
 
 
+def _chair_proof(form: GroupChairForm, now):
+    """The chair's KIM, by the chair code or by a one-time code to the chair's phone on file;
+    or, while that code is on its way, the page that asks for it."""
+    number, phone = form.registration_number.data, form.phone.data
+    contact = verification_services.normalize_contact(phone)
+    if "send_code" not in request.form:
+        if not form.chair_code.data and not proofs.proven(contact, now):
+            raise DomainError(_("Isi kode ketua, atau minta kode verifikasi lewat WhatsApp ketua."))
+        return services.find_chair(
+            number, phone, form.chair_code.data or "", proofs.proven(contact, now)
+        ), None
+    kim = services.find_chair(number, phone, "", phone_proven=True)
+    problem = _prove_posted_code(contact, now)
+    if "verification_code" in request.form and "resend" not in request.form and not problem:
+        return kim, None
+    if not problem:
+        problem = verification.send_or_say(contact, kim.organization_id, now)
+    hidden = [("registration_number", number), ("phone", phone), ("send_code", "1")]
+    title = _("Pendaftaran anggota %(kim)s oleh ketua", kim=kim.name)
+    return kim, verification.code_page(contact, hidden, title, problem)
+
+
 def _chair_kim(form: GroupMembersForm) -> Kim:
     try:
+        contact = verification_services.normalize_contact(form.phone.data or "")
         return services.find_chair(
-            form.registration_number.data or "", form.phone.data or "", form.chair_code.data or ""
+            form.registration_number.data or "",
+            form.phone.data or "",
+            form.chair_code.data or "",
+            proofs.proven(contact, utcnow()),
         )
     except DomainError:
         abort(403)
