@@ -55,3 +55,11 @@ def whatsapp_url(phone: str | None = None, text: str = "") -> str:
     `text` typed in. The one place these links are built."""
     number = (phone or "").lstrip("+")
     return f"https://wa.me/{number}" + (f"?text={quote(text)}" if text else "")
+
+
+def mask_contact(contact: str) -> str:
+    """A phone masked as above, or an e-mail address as 's•••@example.org'."""
+    if "@" in contact:
+        local, _at, domain = contact.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    return mask_phone(contact)

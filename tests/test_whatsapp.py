@@ -224,7 +224,7 @@ def test_a_rate_limit_is_retried_and_an_unapproved_template_is_given_up(office, 
     assert "belum disetujui Meta" in refused.last_error
 
 
-def test_replying_berhenti_or_the_link_stops_announcements(client, office):
+def test_replying_berhenti_or_the_link_stops_announcements_until_mulai(client, office):
     body = text_webhook(PHONE_ONLY, " Berhenti ", int(utcnow().timestamp()))
     assert _post_webhook(client, office["account"], body).status_code == 200
     assert outbox.opted_out([PHONE_ONLY, BOTH]) == {PHONE_ONLY}
@@ -237,6 +237,12 @@ def test_replying_berhenti_or_the_link_stops_announcements(client, office):
     post_form(client, url, {})
     assert outbox.opted_out([BOTH]) == {BOTH}
     assert client.get(url[:-3] + "xyz").status_code == 404
+    # Changing one's mind: the page's button, or MULAI on WhatsApp.
+    assert "Terima pengumuman lagi" in client.get(url).get_data(as_text=True)
+    post_form(client, url, {"resume": "1"})
+    body = text_webhook(PHONE_ONLY, "MULAI", int(utcnow().timestamp()))
+    assert _post_webhook(client, office["account"], body).status_code == 200
+    assert outbox.opted_out([PHONE_ONLY, BOTH]) == set()
 
 
 # --- A generic gateway ------------------------------------------------------------------------
@@ -321,7 +327,8 @@ def test_an_office_sets_up_its_number_tests_it_and_its_secrets_stay_sealed(
     catalogue = client.get(f"{url}/templat.json").get_json()
     assert {"pendaftaran_diterima", "sertifikat_terbit"} <= {t["name"] for t in catalogue}
     assert all(t["language"] == "id" for t in catalogue)
-    assert all(t.get("parameter_format") == "named" for t in catalogue if t["category"] == "UTILITY")
+    assert all(t.get("parameter_format") == "named" for t in catalogue if t["category"] != "AUTHENTICATION")
+    assert {t["name"]: t["category"] for t in catalogue}["pesan_penyelenggara"] == "MARKETING"
 
 
 def test_another_office_cannot_see_or_change_the_number(client, login, make_org, make_user, office):

@@ -27,6 +27,7 @@ from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.access import managed_event_or_404
 from eventapp.extensions import limiter
 from eventapp.forms import show_error
+from eventapp.phones import mask_contact
 from eventapp.registration import services as registration_services
 from eventapp.registration.services import registration_corrected, registrations_cancelled
 from eventapp.verification import proofs
@@ -309,7 +310,7 @@ def mine():
     return render_template(
         "certificates/mine.html",
         certificates=services.for_contacts(contacts),
-        contacts=[verification_services.mask_contact(c) for c in contacts],
+        contacts=[mask_contact(c) for c in contacts],
     )
 
 

@@ -31,8 +31,9 @@ class UnknownTemplate(KeyError):
 @dataclass(frozen=True)
 class Template:
     name: str
-    # Meta's category: UTILITY (about something the person asked for) or AUTHENTICATION (a
-    # one-time code: Meta fixes the words and adds a copy-code button; only `kode` is sent).
+    # Meta's category: UTILITY (about something the person asked for), MARKETING (an
+    # announcement) or AUTHENTICATION (a one-time code: Meta fixes the words and adds a
+    # copy-code button; only `kode` is sent).
     category: str
     body: str
     # A value for each name in the body: Meta wants examples, and the settings page shows them.
@@ -221,7 +222,9 @@ TEMPLATES = {
         ),
         Template(
             "pesan_penyelenggara",
-            "UTILITY",
+            # An organizer's free text is an announcement, not part of what the person asked for:
+            # Meta would re-file it as marketing, which also makes the opt-out line expected.
+            "MARKETING",
             "Halo {{nama}}, pesan dari {{penyelenggara}} tentang *{{acara}}*:\n\n{{pesan}}\n\n"
             "Halaman peserta Anda: {{tautan}}\n"
             "Tidak ingin menerima pengumuman lagi? Buka {{berhenti}} atau balas BERHENTI.",

@@ -321,6 +321,7 @@ def record_statuses(reports: list[whatsapp.StatusReport]) -> int:
 
 
 STOP_WORDS = {"berhenti", "stop", "unsubscribe"}
+START_WORDS = {"mulai", "start"}
 
 
 def opt_out(contact: str, now: datetime) -> bool:
@@ -328,6 +329,16 @@ def opt_out(contact: str, now: datetime) -> bool:
     if db.session.get(OptOut, contact) is not None:
         return False
     db.session.add(OptOut(contact=contact, created_at=now))
+    db.session.commit()
+    return True
+
+
+def opt_in(contact: str) -> bool:
+    """Announcements reach the contact again; True when they had been stopped."""
+    stopped = db.session.get(OptOut, contact)
+    if stopped is None:
+        return False
+    db.session.delete(stopped)
     db.session.commit()
     return True
 
@@ -340,12 +351,16 @@ def opted_out(contacts: list[str]) -> set[str]:
 
 
 def record_inbound(messages: list[whatsapp.Inbound], now: datetime) -> int:
-    """Incoming texts: 'BERHENTI' (or STOP) stops announcements to the sender. Returns how many stopped."""
-    stopped = 0
+    """Incoming texts: 'BERHENTI' (or STOP) stops announcements to the sender, 'MULAI' (or
+    START) lets them through again. Returns how many contacts changed."""
+    changed = 0
     for inbound in messages:
-        if inbound.text.strip().lower() in STOP_WORDS:
-            stopped += opt_out(inbound.sender, now)
-    return stopped
+        word = inbound.text.strip().lower()
+        if word in STOP_WORDS:
+            changed += opt_out(inbound.sender, now)
+        elif word in START_WORDS:
+            changed += opt_in(inbound.sender)
+    return changed
 
 
 # --- An office's WhatsApp number --------------------------------------------------------------

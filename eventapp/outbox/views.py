@@ -11,7 +11,7 @@ from eventapp.edges import public_url
 from eventapp.extensions import csrf, db
 from eventapp.outbox import services, whatsapp
 from eventapp.outbox.models import WhatsAppAccount
-from eventapp.phones import mask_phone
+from eventapp.phones import mask_contact
 
 log = logging.getLogger(__name__)
 bp = Blueprint("outbox", __name__)
@@ -65,10 +65,14 @@ def opt_out(token: str):
         contact = secretbox.unseal(token)
     except secretbox.SealBroken:
         abort(404)
-    shown = mask_phone(contact) if contact.startswith("+") else contact
+    shown = mask_contact(contact)
     if request.method == "POST":
-        services.opt_out(contact, utcnow())
-        flash(_("Pengumuman tidak akan dikirim lagi ke %(contact)s.", contact=shown), "success")
+        if "resume" in request.form:
+            services.opt_in(contact)
+            flash(_("Pengumuman akan dikirim lagi ke %(contact)s.", contact=shown), "success")
+        else:
+            services.opt_out(contact, utcnow())
+            flash(_("Pengumuman tidak akan dikirim lagi ke %(contact)s.", contact=shown), "success")
         return redirect(url_for("outbox.opt_out", token=token))
     stopped = bool(services.opted_out([contact]))
     return render_template("outbox/opt_out.html", shown=shown, stopped=stopped)

@@ -15,8 +15,8 @@ from eventapp.extensions import db
 from eventapp.i18n import format_datetime, format_span
 from eventapp.outbox.models import Channel, OutboxMessage
 from eventapp.outbox.services import queue_email, queue_whatsapp
+from eventapp.phones import mask_contact
 from eventapp.registration.models import Registration, RegistrationMessage, RegistrationStatus
-from eventapp.verification.services import mask_contact
 
 
 def participant_url(registration: Registration) -> str:

@@ -15,7 +15,7 @@ from eventapp.extensions import db
 from eventapp.outbox import catalogue
 from eventapp.outbox import services as outbox
 from eventapp.outbox.jobs import commit
-from eventapp.phones import InvalidPhone, mask_phone, normalize_phone
+from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.verification.models import ContactCode
 
 LIFETIME = timedelta(minutes=catalogue.CODE_MINUTES)
@@ -42,14 +42,6 @@ def normalize_contact(raw: str) -> str:
         return normalize_phone(text)
     except InvalidPhone as exc:
         raise ValidationFailed(str(exc), "contact_invalid")
-
-
-def mask_contact(contact: str) -> str:
-    """'+6281234567890' → '08•• •••• 7890', 'siti@example.org' → 's•••@example.org'."""
-    if "@" in contact:
-        local, _at, domain = contact.partition("@")
-        return f"{local[:1]}•••@{domain}"
-    return mask_phone(contact)
 
 
 def _digest(contact: str, code: str) -> str:

@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, render_template
 from eventapp.errors import DomainError
 from eventapp.events.models import Event
 from eventapp.outbox import catalogue
+from eventapp.phones import mask_contact
 from eventapp.registration.services import checking_contact
 from eventapp.verification import proofs, services
 from eventapp.verification.forms import CodeForm
@@ -58,7 +59,7 @@ def code_page(
     return render_template(
         "verification/code.html",
         form=form,
-        masked=services.mask_contact(contact),
+        masked=mask_contact(contact),
         by_whatsapp="@" not in contact,
         hidden=list(hidden),
         title=title,
