@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from eventapp.kim.views import bp as kim_bp
     from eventapp.outbox.views import bp as outbox_bp
     from eventapp.public.views import bp as public_bp
+    from eventapp.questionnaires.views import init_app as questionnaires_init_app
     from eventapp.registration.views import init_app as registration_init_app
     from eventapp.verification.views import init_app as verification_init_app
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     # receivers of the lower features' signals.
     registration_init_app(app)
     verification_init_app(app)
+    questionnaires_init_app(app)
     attendance_init_app(app)
     broadcasts_init_app(app)
     certificates_init_app(app)

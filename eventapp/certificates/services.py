@@ -35,6 +35,7 @@ from eventapp.i18n import format_datetime, utc_to_local
 from eventapp.outbox.jobs import commit
 from eventapp.outbox.services import queue_email
 from eventapp.phones import InvalidPhone, normalize_phone
+from eventapp.questionnaires import services as questionnaires
 from eventapp.registration import messages
 from eventapp.registration import services as registration_services
 from eventapp.registration.models import Registration, RegistrationStatus
@@ -223,12 +224,13 @@ class Candidate:
 
 
 def eligible(event: Event) -> list[Candidate]:
-    """Participants who meet the attendance rule, and everyone on the programme in their role."""
+    """Participants who meet the attendance rule and the event's form conditions (evaluation
+    filled in, post-test passed), and everyone on the programme in their role."""
     people = [Candidate(p.role, p.name, person=p) for p in event.people]
+    attended = [row.registration for row in attendance.matrix(event) if row.meets_rule]
+    lacking = questionnaires.missing(event, [r.id for r in attended])
     participants = [
-        Candidate(HolderRole.PESERTA, row.registration.name, registration=row.registration)
-        for row in attendance.matrix(event)
-        if row.meets_rule
+        Candidate(HolderRole.PESERTA, r.name, registration=r) for r in attended if r.id not in lacking
     ]
     return people + participants
 
@@ -272,31 +274,55 @@ def issue_all(actor: User, event: Event, now: datetime) -> IssueResult:
     ).all()
     have_registration = {r for r, _ in held if r}
     have_person = {p for _, p in held if p}
-    event_day = _numbering_day(event)
-    issued = []
-    for candidate in candidates:
-        if (candidate.registration and candidate.registration.id in have_registration) or (
-            candidate.person and candidate.person.id in have_person
-        ):
-            continue
-        seq = settings.next_seq
-        settings.next_seq += 1
-        certificate = Certificate(
-            event_id=event.id,
-            role=candidate.role,
-            holder_name=candidate.name,
-            seq=seq,
-            registration_id=candidate.registration.id if candidate.registration else None,
-            person_id=candidate.person.id if candidate.person else None,
-            number=format_number(settings.number_pattern, seq, settings.event_code, event_day),
-            code="".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10)),
-            issued_at=now,
-        )
-        db.session.add(certificate)
-        issued.append(certificate)
+    issued = [
+        _issue(event, settings, candidate, now)
+        for candidate in candidates
+        if not (candidate.registration and candidate.registration.id in have_registration)
+        and not (candidate.person and candidate.person.id in have_person)
+    ]
     record_for_event(actor, event, "certificate", event.id, "issued", {"count": len(issued)})
     db.session.commit()
     return IssueResult(issued, len(held))
+
+
+def _issue(event: Event, settings: CertificateSettings, candidate: Candidate, now: datetime) -> Certificate:
+    """The next number to one candidate; the caller holds the lock on the settings row."""
+    seq = settings.next_seq
+    settings.next_seq += 1
+    certificate = Certificate(
+        event_id=event.id,
+        role=candidate.role,
+        holder_name=candidate.name,
+        seq=seq,
+        registration_id=candidate.registration.id if candidate.registration else None,
+        person_id=candidate.person.id if candidate.person else None,
+        number=format_number(settings.number_pattern, seq, settings.event_code, _numbering_day(event)),
+        code="".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10)),
+        issued_at=now,
+    )
+    db.session.add(certificate)
+    return certificate
+
+
+def issue_when_forms_done(event: Event, *, registration: Registration, now: datetime) -> None:
+    """A participant just filled in the evaluation (or passed the post-test): once the event's
+    certificates have been issued, theirs follows at once if they now qualify. Runs inside the
+    answer's unit of work; the mail sweep sends it."""
+    settings = settings_for(event)
+    if settings.id is None or issue_blocker(event, settings, now) or not settings.next_seq > 1:
+        return
+    if for_registration(registration) is not None:
+        return
+    if (
+        registration.status != RegistrationStatus.CONFIRMED
+        or not attendance.person_attendance(registration).meets_rule
+    ):
+        return
+    if questionnaires.missing(event, [registration.id]):
+        return
+    lock_for_update(CertificateSettings, settings.id)
+    db.session.refresh(settings)
+    _issue(event, settings, Candidate(HolderRole.PESERTA, registration.name, registration=registration), now)
 
 
 def revoke(actor: User, certificate: Certificate, reason: str, now: datetime) -> None:

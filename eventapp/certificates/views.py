@@ -28,6 +28,7 @@ from eventapp.events.access import managed_event_or_404
 from eventapp.extensions import limiter
 from eventapp.forms import show_error
 from eventapp.phones import mask_contact
+from eventapp.questionnaires.services import response_submitted
 from eventapp.registration import services as registration_services
 from eventapp.registration.services import registration_corrected, registrations_cancelled
 from eventapp.verification import proofs
@@ -341,3 +342,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["certificate_of"] = services.for_registration
     registrations_cancelled.connect(services.revoke_for_cancelled)
     registration_corrected.connect(services.rename_for_corrected)
+    response_submitted.connect(services.issue_when_forms_done)

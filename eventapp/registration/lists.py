@@ -16,6 +16,7 @@ from eventapp.kim.models import (
 )
 from eventapp.outbox.models import OutboxMessage, OutboxStatus
 from eventapp.phones import display_phone
+from eventapp.questionnaires import services as questionnaires
 from eventapp.regions.models import Region
 from eventapp.registration.models import (
     SOURCE_LABELS,
@@ -36,6 +37,9 @@ class RegistrantFilters:
     region_id: int | None = None
     # Only those with a message that could not be delivered.
     undelivered: bool = False
+    # Only those whose answer to one of the event's own choice questions is this:
+    # (question id, option index or 'ya'/'tidak').
+    answer: tuple[int, str] | None = None
 
 
 def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
@@ -65,6 +69,11 @@ def registrants_query(event: Event, filters: RegistrantFilters) -> Select:
         stmt = stmt.where(Registration.kim_id == filters.kim_id)
     if filters.region_id:
         stmt = stmt.where(Registration.region_id == filters.region_id)
+    if filters.answer is not None:
+        question_id, value = filters.answer
+        question = next((q for q in questionnaires.filterable(event) if q.id == question_id), None)
+        if question is not None:
+            stmt = stmt.where(Registration.id.in_(questionnaires.registrations_answering(question, value)))
     if filters.undelivered:
         stmt = stmt.where(
             exists(
@@ -148,9 +157,16 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
+def export(event: Event, filters: RegistrantFilters) -> tuple[list[str], list[list]]:
+    """The filtered registrants with every column, then the answers to the event's own
+    questions, one column each."""
+    extra = questionnaires.registration_slots(event)
+    registrations = list(db.session.scalars(registrants_query(event, filters)))
+    answers = questionnaires.registration_answers(event, [r.id for r in registrations])
+    headers = EXPORT_COLUMNS + [s.question.label for s in extra]
     rows = []
-    for r in db.session.scalars(registrants_query(event, filters)):
+    for r in registrations:
+        given = answers.get(r.id, {})
         rows.append(
             [
                 r.code,
@@ -169,8 +185,9 @@ def export_rows(event: Event, filters: RegistrantFilters) -> list[list]:
                 # Sorts as text and says its zone: "2026-12-01 09.00 WITA".
                 f"{utc_to_local(r.created_at, event.timezone):%Y-%m-%d %H.%M} {zone_label(event.timezone)}",
             ]
+            + [given.get(s.name, "") for s in extra]
         )
-    return rows
+    return headers, rows
 
 
 @dataclass

@@ -14,6 +14,7 @@ from eventapp.events.models import EventKind
 from eventapp.extensions import db
 from eventapp.forms import optional_int, select_choices
 from eventapp.kim.models import Kim
+from eventapp.questionnaires import services as questionnaires
 from eventapp.registration import invitations as invitation_services
 from eventapp.registration import lists, services
 from eventapp.registration.forms import (
@@ -35,7 +36,9 @@ bp.before_request(require_roles(Role.ADMIN, Role.ORGANIZER))
 
 def _filters() -> lists.RegistrantFilters:
     args = request.args
+    question_id, _colon, value = args.get("jawaban", "").partition(":")
     return lists.RegistrantFilters(
+        answer=(int(question_id), value[:10]) if question_id.isdigit() and value else None,
         q=args.get("q", "")[:100],
         status=args.get("status", ""),
         mode=args.get("moda", ""),
@@ -52,6 +55,8 @@ def index(event_id: int):
     filters = _filters()
     page = paginate(lists.registrants_query(event, filters), 50)
     kims, regions = lists.filter_options(event)
+    extra = questionnaires.registration_slots(event)
+    shown_columns = [s for s in extra if s.name in request.args.getlist("kolom")]
     return render_template(
         "registration/registrants.html",
         event=event,
@@ -62,6 +67,12 @@ def index(event_id: int):
         kims=kims,
         regions=regions,
         status_form=StatusForm(),
+        extra=extra,
+        shown_columns=shown_columns,
+        answers=questionnaires.registration_answers(event, [r.id for r in page.items])
+        if shown_columns
+        else {},
+        answer_filters=questionnaires.filterable(event),
     )
 
 
@@ -69,8 +80,8 @@ def index(event_id: int):
 def export(event_id: int, fmt: str):
     """The filtered registrants as a spreadsheet."""
     event = managed_event_or_404(event_id)
-    rows = lists.export_rows(event, _filters())
-    return spreadsheet_response(fmt, lists.EXPORT_COLUMNS, rows, "Peserta", f"peserta-{event.slug}")
+    headers, rows = lists.export(event, _filters())
+    return spreadsheet_response(fmt, headers, rows, "Peserta", f"peserta-{event.slug}")
 
 
 @bp.route("/peserta/baru", methods=["GET", "POST"])

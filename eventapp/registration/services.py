@@ -73,6 +73,9 @@ checking_contact = _signals.signal("registration-checking-contact")
 # commit, with `registrations`, `now` and `reason`: higher features (certificates) add their
 # own changes to the same unit of work.
 registrations_cancelled = _signals.signal("registrations-cancelled")
+# Sent when a new registration (or a cancelled one taken up again) is admitted, before the
+# commit, with `registration` and the form's `answers`: the event's own questions are kept.
+registered = _signals.signal("registration-registered")
 # Sent when an organizer corrects a registrant, before the commit, with `registration`:
 # certificates print the corrected name under the same number.
 registration_corrected = _signals.signal("registration-corrected")
@@ -97,6 +100,9 @@ class RegistrantData:
     consent: bool = False
     # The channel chosen for messages (NotifyBy); empty: WhatsApp when a phone is given.
     notify_by: str = ""
+    # The event's own questions, answered and checked by the questionnaires feature, which
+    # keeps them (see `registered`).
+    answers: dict = field(default_factory=dict)
 
     @classmethod
     def of_member(cls, member: KimMember, **overrides) -> "RegistrantData":
@@ -356,6 +362,8 @@ def register(
     # A new person registering twice at once is stopped by the unique (event, phone/e-mail) keys.
     try:
         result = _enrol(event, values, now, source, data.consent, existing)
+        if not result.existing:
+            registered.send(event, registration=result.registration, answers=data.answers)
         if invitation is not None and not result.existing:
             invitation.registration_id = result.registration.id
             invitation.excused_at, invitation.excuse = None, ""

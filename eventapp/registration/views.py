@@ -7,13 +7,14 @@ from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 
 from eventapp.dbtypes import utcnow
-from eventapp.errors import DomainError
+from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
 from eventapp.events.models import Event, EventStatus
 from eventapp.extensions import limiter
 from eventapp.forms import select_choices
 from eventapp.kim.models import Kim
 from eventapp.phones import whatsapp_url
+from eventapp.questionnaires import services as questionnaires
 from eventapp.registration import invitations, lists, messages, services
 from eventapp.registration.forms import (
     ExcuseForm,
@@ -50,10 +51,22 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
         form.name.data, form.email.data = invitation.name, invitation.email
         form.phone.data = invitation.phone and invitation.phone.replace("+62", "0", 1)
     posted = request.method == "POST" and "excuse" not in request.form and "edit" not in request.form
-    if posted and not form.refresh_kim.data and validate_registrant(form, event, True):
-        problem = _prove_posted_code(_form_contact(form), now) if event.verify_contact else ""
+    extra = questionnaires.registration_slots(event)
+    extra_problems: dict[str, str] = {}
+    answers: dict = {}
+    if posted and extra and not form.refresh_kim.data:
         try:
-            result = services.register(event, form.registrant(), now, invitation=invitation)
+            answers = questionnaires.check_answers(extra, request.form.to_dict(flat=False))
+        except ValidationFailed as invalid:
+            extra_problems = dict(invalid.problems or {})
+    # Both checks run before either result counts, so every problem comes back at once.
+    registrant_ok = posted and not form.refresh_kim.data and validate_registrant(form, event, True)
+    if registrant_ok and not extra_problems:
+        problem = _prove_posted_code(_form_contact(form), now) if event.verify_contact else ""
+        data = form.registrant()
+        data.answers = answers
+        try:
+            result = services.register(event, data, now, invitation=invitation)
         except verification.ContactUnproven as unproven:
             if not problem:
                 problem = verification.send_or_say(unproven.contact, event.organization_id, now)
@@ -86,6 +99,8 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
         event=event,
         invitation=invitation,
         seats=services.seats(event),
+        extra=extra,
+        extra_problems=extra_problems,
     )
 
 
