@@ -238,3 +238,87 @@ def test_staff_pages_fit_a_phone(app, live_server, phone_page, make_org, make_us
             ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
         )
         assert hidden == 0, path
+
+
+def _no_axe_violations(page) -> None:
+    """axe-core finds nothing wrong with the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page)
+    assert found.violations_count == 0, found.generate_report()
+
+
+def test_register_with_the_events_questions_attend_evaluate_and_download_the_certificate(
+    live_server, phone_page, app, make_org, make_event
+):
+    """The whole Google-Form-free journey at phone width: two extra questions on the form,
+    attendance, the evaluation that unlocks the certificate, the PDF."""
+    from datetime import time, timedelta
+
+    from eventapp.attendance import services as attendance
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+    from eventapp.questionnaires import services as forms
+    from eventapp.questionnaires.models import Purpose
+    from eventapp.registration.models import Registration
+    from tests.factories import arrived, system_actor, took_place
+    from tests.test_certificates import _settings
+
+    day = (utcnow() + timedelta(days=1)).date()
+    event = make_event(
+        make_org(), title="Webinar Literasi Digital", sessions=[events.SessionData(day, time(9), time(11))]
+    )
+    questions = forms.create(system_actor(), event, Purpose.REGISTRATION, utcnow())
+    for data in (
+        forms.QuestionData(
+            "pilihan", "Dari mana Anda tahu acara ini?", required=True, options=["Radio", "WhatsApp"]
+        ),
+        forms.QuestionData("teks", "Topik yang ingin dibahas"),
+    ):
+        forms.save_question(system_actor(), questions, data, utcnow())
+    evaluation = forms.create(system_actor(), event, Purpose.EVALUATION, utcnow())
+    forms.save_question(
+        system_actor(), evaluation, forms.QuestionData("skala", "Materi bermanfaat", required=True), utcnow()
+    )
+    forms.save_question(system_actor(), evaluation, forms.QuestionData("paragraf", "Saran"), utcnow())
+    forms.save_settings(
+        system_actor(),
+        evaluation,
+        forms.SettingsData(title="Evaluasi", required_for_certificate=True),
+        utcnow(),
+    )
+    _settings(app, event, event_code="WLD")
+
+    page = phone_page
+    page.goto(f"{live_server}/acara/{event.slug}/daftar")
+    _no_axe_violations(page)
+    page.get_by_label("Topik yang ingin dibahas").fill("Hoaks di grup WhatsApp")
+    _fill_registration(page, "Siti Rahmah", "0812 5100 0009", "Perempuan")
+    # The required question was left out: said next to it, and what was typed is still there.
+    expect(page.get_by_text("Pilih satu jawaban.")).to_be_visible()
+    expect(page.get_by_label("Topik yang ingin dibahas")).to_have_value("Hoaks di grup WhatsApp")
+    _no_axe_violations(page)
+    page.get_by_role("group", name="Dari mana Anda tahu acara ini?").get_by_label("WhatsApp").check()
+    page.get_by_label("Saya setuju data saya dipakai panitia untuk acara ini.").check()
+    page.get_by_role("button", name="Daftar", exact=True).click()
+    expect(page.get_by_text("Pendaftaran berhasil")).to_be_visible()
+    own_page = page.url
+
+    person = app.extensions["sqlalchemy"].session.query(Registration).filter_by(name="Siti Rahmah").one()
+    attendance.check_in(system_actor(), event, event.sessions[0], person, arrived(event.sessions[0]))
+    took_place(event)
+
+    page.goto(own_page)
+    expect(page.get_by_text("Untuk sertifikat, Anda masih perlu: mengisi evaluasi.")).to_be_visible()
+    page.get_by_role("link", name="Evaluasi").click()
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.get_by_text("Pertanyaan ini wajib dijawab.")).to_be_visible()
+    page.get_by_label("Saran").fill("Tambah sesi praktik")
+    page.get_by_label("5").check()
+    page.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.get_by_text("Terima kasih, jawaban Anda sudah kami terima.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh sertifikat").click()
+    assert download.value.suggested_filename.startswith("sertifikat-")

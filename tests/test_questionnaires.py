@@ -280,10 +280,10 @@ def test_the_certificate_waits_for_the_evaluation_and_follows_it(client, finishe
     assert "Pertanyaan ini wajib dijawab." in text and "Tambah praktik" in text
     done = post_form(client, url, {"submit": "1", scale.field_name: "5"})
     assert done.status_code == 302
-    # Certificates had been issued for the event (none yet): issue now, then Budi's follows his form.
-    certificates.issue_all(system_actor(), event, utcnow())
-    held = {c.registration_id for c in db.session.scalars(select(Certificate))}
-    assert held == {siti.id}
+    # The certificate follows the form at once: "isi evaluasi untuk mengunduh e-sertifikat".
+    assert {c.registration_id for c in db.session.scalars(select(Certificate))} == {siti.id}
+    assert f"/p/{siti.token}/sertifikat.pdf" in client.get(f"/p/{siti.token}").get_data(as_text=True)
+    assert certificates.issue_all(system_actor(), event, utcnow()).issued == []
     post_form(client, f"/p/{budi.token}/formulir/evaluasi", {"submit": "1", scale.field_name: "3"})
     assert {c.registration_id for c in db.session.scalars(select(Certificate))} == {siti.id, budi.id}
     again = post_form(client, url, {"submit": "1", scale.field_name: "1"}, follow_redirects=True)

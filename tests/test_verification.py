@@ -46,9 +46,9 @@ def _registrations() -> int:
 
 def test_a_code_reaches_whatsapp_and_opens_once(app, make_org, whatsapp):
     org, now = make_org(), utcnow()
-    services.send_code(PHONE, org.id, now)
+    services.send_code(PHONE, org.id, "melihat sertifikat", now)
     code = _code_sent_to(whatsapp, PHONE)
-    assert "jangan berikan kode ini" in whatsapp.messages()[-1].text
+    assert "kode verifikasi Anda untuk melihat sertifikat" in whatsapp.messages()[-1].text
     wrong = "000000" if code != "000000" else "111111"
     assert _refusal(PHONE, wrong, now) == "Kode salah. Sisa 4 kali percobaan."
     services.check_code(PHONE, f" {code[:3]} {code[3:]} ", now)  # as typed from the message
@@ -57,16 +57,16 @@ def test_a_code_reaches_whatsapp_and_opens_once(app, make_org, whatsapp):
 
 def test_a_code_is_short_lived_tried_five_times_and_asked_for_a_few_times_an_hour(app, make_org, whatsapp):
     org, now = make_org(), utcnow()
-    services.send_code(PHONE, org.id, now)
+    services.send_code(PHONE, org.id, "melihat sertifikat", now)
     first = _code_sent_to(whatsapp, PHONE)
     # Its message is not retried past the code's life.
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert message.give_up_at == now + timedelta(minutes=catalogue.CODE_MINUTES)
     assert _refusal(PHONE, first, now + timedelta(minutes=11)) == "Kode sudah tidak berlaku. Minta kode baru."
     with pytest.raises(services.CodeRefused, match="Tunggu satu menit"):
-        services.send_code(PHONE, org.id, now + timedelta(seconds=30))
+        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(seconds=30))
     later = now + timedelta(minutes=2)
-    services.send_code(PHONE, org.id, later)
+    services.send_code(PHONE, org.id, "melihat sertifikat", later)
     second = _code_sent_to(whatsapp, PHONE)
     tried = 0
     if first != second:
@@ -78,23 +78,23 @@ def test_a_code_is_short_lived_tried_five_times_and_asked_for_a_few_times_an_hou
     assert _refusal(PHONE, wrong, later).startswith("Kode salah, dan kode ini tidak dapat dicoba lagi")
     assert _refusal(PHONE, second, later) == "Terlalu banyak kode salah. Minta kode baru."
     for minute in (4, 6, 8):
-        services.send_code(PHONE, org.id, now + timedelta(minutes=minute))
+        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=minute))
     with pytest.raises(services.CodeRefused, match="satu jam lagi"):
-        services.send_code(PHONE, org.id, now + timedelta(minutes=10))
-    services.send_code(PHONE, org.id, now + timedelta(minutes=61))
+        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=10))
+    services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=61))
 
 
 def test_an_e_mail_address_gets_its_code_by_mail(app, make_org, mailbox):
     org, now = make_org(), utcnow()
     contact = services.normalize_contact(" Siti@Desa.ID ")
-    services.send_code(contact, org.id, now)
+    services.send_code(contact, org.id, "melihat sertifikat", now)
     assert [str(m["To"]) for m in mailbox] == ["siti@desa.id"]
-    code = re.search(r"Kode verifikasi Anda: (\d{6})", mail_text(mailbox[0])).group(1)
+    code = re.search(r"Kode verifikasi Anda untuk melihat sertifikat: (\d{6})", mail_text(mailbox[0])).group(1)
     services.check_code(contact, code, now)
 
 
 def test_the_cloud_api_gets_the_code_as_metas_authentication_template(office, cloud: CloudApi):
-    services.send_code(PHONE, office["org"].id, utcnow())
+    services.send_code(PHONE, office["org"].id, "melihat sertifikat", utcnow())
     (request,) = cloud.messages
     body, button = request["template"]["components"]
     code = body["parameters"][0]["text"]
@@ -253,6 +253,8 @@ def test_an_event_counts_a_registration_only_once_the_number_is_proven(
     done = post_form(client, url, {**_person(), "verification_code": code})
     assert done.status_code == 302 and "/p/" in done.headers["Location"]
     assert _registrations() == 1 and whatsapp.to(PHONE) == ["kode_verifikasi", "pendaftaran_diterima"]
+    # Proving a number to register does not open that number's certificates on this phone.
+    assert client.get("/sertifikat/saya").status_code == 302
 
 
 def test_an_event_without_verification_registers_at_once(client, make_org, make_event, whatsapp):

@@ -305,11 +305,14 @@ def _issue(event: Event, settings: CertificateSettings, candidate: Candidate, no
 
 
 def issue_when_forms_done(event: Event, *, registration: Registration, now: datetime) -> None:
-    """A participant just filled in the evaluation (or passed the post-test): once the event's
-    certificates have been issued, theirs follows at once if they now qualify. Runs inside the
-    answer's unit of work; the mail sweep sends it."""
+    """A participant just filled in the evaluation (or passed the post-test). When the event's
+    certificates depend on its forms (or have been issued already), theirs is issued at once
+    if they now qualify: "isi evaluasi untuk mengunduh e-sertifikat". Runs inside the answer's
+    unit of work; the mail sweep sends it."""
     settings = settings_for(event)
-    if settings.id is None or issue_blocker(event, settings, now) or not settings.next_seq > 1:
+    if settings.id is None or issue_blocker(event, settings, now):
+        return
+    if settings.next_seq == 1 and not questionnaires.certificate_conditions(event):
         return
     if for_registration(registration) is not None:
         return

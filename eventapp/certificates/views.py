@@ -257,55 +257,49 @@ def find():
             form.registration_code.errors.append(
                 _("Tidak ditemukan sertifikat untuk data ini. Periksa nomor/e-mail dan kode pendaftaran.")
             )
-    return render_template(
-        "certificates/find.html", form=form, contact_form=ContactForm(formdata=None), found=found
-    )
+    return _find_page(form, ContactForm(formdata=None), found)
 
 
-@public_bp.route("/sertifikat/kode", methods=["POST"])
-@limiter.limit("10 per minute;50 per hour")
+def _find_page(form: FindForm, contact_form: ContactForm, found=None):
+    """Both ways to find one's certificates, each form keeping what was typed into it."""
+    return render_template("certificates/find.html", form=form, contact_form=contact_form, found=found)
+
+
+@public_bp.route("/sertifikat/kode", methods=["GET", "POST"])
+@limiter.limit("20 per minute;100 per hour", methods=["POST"])
 def prove_contact():
     """'Sertifikat saya': a code goes to the phone or e-mail typed (when it was ever used to
     register, from the office it last registered with); the right code opens the list."""
-    contact_form = ContactForm()
-    if "edit" in request.form:
+    if request.method == "GET":  # the language switch, say, comes back here
         return redirect(url_for("certificates_public.find"))
+    contact_form = ContactForm()
     now = utcnow()
     contact = None
-    if contact_form.validate_on_submit():
+    if "edit" not in request.form and contact_form.validate_on_submit():
         try:
             contact = verification_services.normalize_contact(contact_form.contact_to_verify.data)
         except ValidationFailed as invalid:
             contact_form.contact_to_verify.errors.append(invalid.message)
-    if contact is None:
-        return render_template(
-            "certificates/find.html", form=FindForm(formdata=None), contact_form=contact_form
-        )
-    typed = request.form.get("verification_code")
-    if typed is not None and "resend" not in request.form:
-        try:
-            proofs.prove(contact, typed, now)
-        except DomainError as refused:
-            problem = refused.message
-        else:
-            return redirect(url_for("certificates_public.mine"))
-    else:
-        organization_id = registration_services.last_organization(contact)
-        # A contact never used to register gets no message, but the same page: the page must not
-        # tell a stranger whether a number took part in anything.
-        problem = verification.send_or_say(contact, organization_id, now) if organization_id else ""
+    if contact is None:  # not valid, or 'ubah' from the code page
+        return _find_page(FindForm(formdata=None), contact_form)
+    # A contact never used to register has no office to send from: it gets the same pages
+    # and no message, so nothing tells a stranger whether a number took part in anything.
+    office = registration_services.last_organization(contact)
+    step = verification.code_step(contact, proofs.CERTIFICATES, office, _("melihat sertifikat"), now)
+    if step.proven:
+        return redirect(url_for("certificates_public.mine"))
     return verification.code_page(
         contact,
         [("contact_to_verify", contact_form.contact_to_verify.data)],
         _("Sertifikat saya: kode dikirim bila nomor atau e-mail ini pernah dipakai mendaftar."),
-        problem,
+        step,
     )
 
 
 @public_bp.route("/sertifikat/saya")
 def mine():
     """Every certificate of the contacts proven in this browser, across events."""
-    contacts = proofs.proven_contacts(utcnow())
+    contacts = proofs.proven_contacts(proofs.CERTIFICATES, utcnow())
     if not contacts:
         return redirect(url_for("certificates_public.find"))
     return render_template(
@@ -318,7 +312,7 @@ def mine():
 @public_bp.route("/sertifikat/keluar", methods=["POST"])
 def leave():
     """Forget the proven contacts (on a shared phone, say)."""
-    proofs.forget_all()
+    proofs.forget(proofs.CERTIFICATES)
     flash(_("Selesai. Nomor dan e-mail Anda tidak lagi diingat di perangkat ini."), "success")
     return redirect(url_for("certificates_public.find"))
 

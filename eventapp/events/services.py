@@ -182,7 +182,8 @@ def _event_values(data: EventData) -> dict:
     values = {f.name: getattr(data, f.name) for f in fields(data)}
     for key, value in values.items():
         if isinstance(value, str):
-            values[key] = value.strip()
+            # Browsers send a text area's line breaks as CRLF: saving unchanged is no change.
+            values[key] = value.strip().replace("\r\n", "\n")
     if values["contact_phone"]:
         try:
             values["contact_phone"] = normalize_phone(values["contact_phone"])

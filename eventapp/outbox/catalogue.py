@@ -241,9 +241,9 @@ TEMPLATES = {
         Template(
             "kode_verifikasi",
             AUTHENTICATION,
-            "*{{kode}}* adalah kode verifikasi Anda. Demi keamanan, jangan berikan kode ini kepada "
-            "siapa pun.\nKode berlaku {{menit}} menit.",
-            {"kode": "482913", "menit": str(CODE_MINUTES)},
+            "*{{kode}}* adalah kode verifikasi Anda untuk {{keperluan}}. Demi keamanan, jangan berikan "
+            "kode ini kepada siapa pun.\nKode berlaku {{menit}} menit.",
+            {"kode": "482913", "keperluan": "melihat sertifikat", "menit": str(CODE_MINUTES)},
             _l("Kode verifikasi nomor atau e-mail (sekali pakai)"),
         ),
         Template(

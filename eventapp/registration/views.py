@@ -62,20 +62,13 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
     # Both checks run before either result counts, so every problem comes back at once.
     registrant_ok = posted and not form.refresh_kim.data and validate_registrant(form, event, True)
     if registrant_ok and not extra_problems:
-        problem = _prove_posted_code(_form_contact(form), now) if event.verify_contact else ""
+        code_page = _registration_code_page(event, form, now) if event.verify_contact else None
+        if code_page is not None:
+            return code_page
         data = form.registrant()
         data.answers = answers
         try:
             result = services.register(event, data, now, invitation=invitation)
-        except verification.ContactUnproven as unproven:
-            if not problem:
-                problem = verification.send_or_say(unproven.contact, event.organization_id, now)
-            return verification.code_page(
-                unproven.contact,
-                [(k, v) for k, v in request.form.items(multi=True) if k not in _CODE_PAGE_FIELDS],
-                _("Pendaftaran %(title)s", title=event.title),
-                problem,
-            )
         except services.RegistrationClosed as error:
             return render_template("registration/closed.html", event=event, reason=error.message), 403
         except DomainError as error:
@@ -108,22 +101,18 @@ def _register_page(event: Event, invitation: Invitation | None, excuse_form: Exc
 _CODE_PAGE_FIELDS = {"csrf_token", "verification_code", "resend", "edit"}
 
 
-def _form_contact(form: RegistrationForm) -> str:
-    """The contact a registration proves: its phone, or its e-mail when it gives no phone."""
-    return verification_services.normalize_contact(form.phone.data or form.email.data)
-
-
-def _prove_posted_code(contact: str, now) -> str:
-    """When the code page posted a code (not 'send again'), check it for `contact`; what is
-    wrong with it, or ''. A new code is sent only when none was posted."""
-    typed = request.form.get("verification_code")
-    if typed is None or "resend" in request.form:
-        return ""
-    try:
-        proofs.prove(contact, typed, now)
-    except DomainError as refused:
-        return refused.message
-    return ""
+def _registration_code_page(event: Event, form: RegistrationForm, now):
+    """For an event that verifies numbers: the code page until the form's phone (or, without
+    one, its e-mail) is proven; None once it is. The page carries the whole form back."""
+    contact = verification_services.normalize_contact(form.phone.data or form.email.data)
+    if proofs.proven(contact, proofs.REGISTRATION, now):
+        return None
+    what_for = _("pendaftaran %(title)s", title=event.title)
+    step = verification.code_step(contact, proofs.REGISTRATION, event.organization_id, what_for, now)
+    if step.proven:
+        return None
+    hidden = [(k, v) for k, v in request.form.items(multi=True) if k not in _CODE_PAGE_FIELDS]
+    return verification.code_page(contact, hidden, _("Pendaftaran %(title)s", title=event.title), step)
 
 
 # A village hall of 100 people on one Wi-Fi (or behind a carrier's NAT) shares one address, so
@@ -259,21 +248,19 @@ def _chair_proof(form: GroupChairForm, now):
     or, while that code is on its way, the page that asks for it."""
     number, phone = form.registration_number.data, form.phone.data
     contact = verification_services.normalize_contact(phone)
+    proven = proofs.proven(contact, proofs.CHAIR, now)
     if "send_code" not in request.form:
-        if not form.chair_code.data and not proofs.proven(contact, now):
+        if not form.chair_code.data and not proven:
             raise DomainError(_("Isi kode ketua, atau minta kode verifikasi lewat WhatsApp ketua."))
-        return services.find_chair(
-            number, phone, form.chair_code.data or "", proofs.proven(contact, now)
-        ), None
+        return services.find_chair(number, phone, form.chair_code.data or "", proven), None
     kim = services.find_chair(number, phone, "", phone_proven=True)
-    problem = _prove_posted_code(contact, now)
-    if "verification_code" in request.form and "resend" not in request.form and not problem:
+    what_for = _("pendaftaran anggota %(kim)s", kim=kim.name)
+    step = verification.code_step(contact, proofs.CHAIR, kim.organization_id, what_for, now)
+    if step.proven:
         return kim, None
-    if not problem:
-        problem = verification.send_or_say(contact, kim.organization_id, now)
     hidden = [("registration_number", number), ("phone", phone), ("send_code", "1")]
     title = _("Pendaftaran anggota %(kim)s oleh ketua", kim=kim.name)
-    return kim, verification.code_page(contact, hidden, title, problem)
+    return kim, verification.code_page(contact, hidden, title, step)
 
 
 def _chair_kim(form: GroupMembersForm) -> Kim:
@@ -283,7 +270,7 @@ def _chair_kim(form: GroupMembersForm) -> Kim:
             form.registration_number.data or "",
             form.phone.data or "",
             form.chair_code.data or "",
-            proofs.proven(contact, utcnow()),
+            proofs.proven(contact, proofs.CHAIR, utcnow()),
         )
     except DomainError:
         abort(403)

@@ -49,10 +49,13 @@ def _digest(contact: str, code: str) -> str:
     return hmac.new(key, f"contact-code:{contact}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def send_code(contact: str, organization_id: int, now: datetime) -> None:
-    """Send a new code to `contact` (normalized): over WhatsApp from the office's number to a
-    phone, by e-mail to an address. Refused when the contact was sent one a moment ago or too
-    many this hour. The message is given up when the code expires."""
+def send_code(contact: str, organization_id: int | None, purpose: str, now: datetime) -> None:
+    """Send a new code to `contact` (normalized), saying it is `purpose` ("melihat
+    sertifikat"): over WhatsApp from the office's number to a phone, by e-mail to an address.
+    Refused when the contact was sent one a moment ago or too many this hour. The message is
+    given up when the code expires. Without an office (a contact that never registered
+    anywhere) the code is made but goes nowhere, so that nothing tells a stranger whether a
+    number took part in something."""
     recent = db.session.execute(
         select(func.count(), func.max(ContactCode.created_at)).where(
             ContactCode.contact == contact, ContactCode.created_at > now - timedelta(hours=1)
@@ -69,23 +72,22 @@ def send_code(contact: str, organization_id: int, now: datetime) -> None:
         ContactCode(contact=contact, code_hash=_digest(contact, code), created_at=now, expires_at=expires_at)
     )
     subject = _("Kode verifikasi")
+    if organization_id is None:
+        db.session.commit()
+        return
     if "@" in contact:
         body = _(
-            "Kode verifikasi Anda: %(code)s\n\nKode berlaku %(minutes)s menit. Demi keamanan, jangan "
-            "berikan kode ini kepada siapa pun, termasuk panitia. Jika Anda tidak memintanya, abaikan "
-            "e-mail ini.",
+            "Kode verifikasi Anda untuk %(purpose)s: %(code)s\n\nKode berlaku %(minutes)s menit. Demi "
+            "keamanan, jangan berikan kode ini kepada siapa pun, termasuk panitia. Jika Anda tidak "
+            "memintanya, abaikan e-mail ini.",
+            purpose=purpose,
             code=code,
             minutes=catalogue.CODE_MINUTES,
         )
         message = outbox.queue_email(contact, f"{subject}: {code}", body)
     else:
-        message = outbox.queue_whatsapp(
-            contact,
-            organization_id,
-            "kode_verifikasi",
-            {"kode": code, "menit": catalogue.CODE_MINUTES},
-            subject,
-        )
+        values = {"kode": code, "keperluan": purpose, "menit": catalogue.CODE_MINUTES}
+        message = outbox.queue_whatsapp(contact, organization_id, "kode_verifikasi", values, subject)
     message.give_up_at = expires_at
     commit()
 
