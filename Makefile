@@ -38,6 +38,7 @@ bench: setup $(VENV)/.dev-installed
 	$(BIN)/python bench/attendance_sheet.py
 	$(BIN)/python bench/certificates_bulk.py
 	$(BIN)/python bench/broadcast.py
+	$(BIN)/python bench/questionnaire_results.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -162,6 +162,112 @@ def _demo_events(organizer, kotim_office, kotim, admin, province_office) -> None
         ),
     )
     event_services.publish_event(admin, webinar)
+    _demo_registration_questions(admin, webinar)
+
+
+def _demo_registration_questions(admin, webinar) -> None:
+    """The webinar's form asks two questions of its own."""
+    from eventapp.questionnaires import services as forms
+    from eventapp.questionnaires.models import Purpose
+
+    questions = forms.create(admin, webinar, Purpose.REGISTRATION, utcnow())
+    sources = ["Grup WhatsApp KIM", "Media sosial Diskominfo", "Radio", "Teman atau kerabat"]
+    for data in (
+        forms.QuestionData(
+            "pilihan", "Dari mana Anda mengetahui webinar ini?", required=True, options=sources
+        ),
+        forms.QuestionData(
+            "paragraf",
+            "Pertanyaan untuk narasumber",
+            help_text="Pertanyaan terpilih dibacakan moderator.",
+        ),
+    ):
+        forms.save_question(admin, questions, data, utcnow())
+
+
+# The bimtek's test: (question, options, right option counted from 1).
+DEMO_TEST = [
+    ("Unsur berita yang menjawab 'di mana' disebut…", ["Siapa", "Tempat", "Waktu"], 2),
+    ("Foto kegiatan desa sebaiknya diambil…", ["Membelakangi cahaya", "Dengan cahaya dari depan objek"], 2),
+    ("Judul berita yang baik…", ["Singkat dan memuat inti berita", "Panjang dan lengkap"], 1),
+    (
+        "Sebelum membagikan informasi di grup WhatsApp, KIM sebaiknya…",
+        ["Langsung meneruskan", "Memeriksa sumbernya"],
+        2,
+    ),
+    ("Media sosial KIM dikelola…", ["Oleh ketua saja", "Bergantian sesuai jadwal tim"], 2),
+]
+
+
+def _demo_tests_and_evaluation(organizer, bimtek, registrations, speaker) -> None:
+    """The bimtek's pre-test, post-test and evaluation, answered by those who came: scores
+    rise after the training, and the evaluation is a certificate condition."""
+    from eventapp.questionnaires import services as forms
+    from eventapp.questionnaires.models import Purpose
+
+    session = bimtek.sessions[0]
+    made = {}
+    for purpose in (Purpose.PRETEST, Purpose.POSTTEST):
+        made[purpose] = forms.create(organizer, bimtek, purpose, utcnow())
+        for label, options, right in DEMO_TEST:
+            forms.save_question(
+                organizer,
+                made[purpose],
+                forms.QuestionData("soal", label, options=options, correct_option=right),
+                utcnow(),
+            )
+    forms.save_settings(
+        organizer,
+        made[Purpose.POSTTEST],
+        forms.SettingsData(title="Post-test", time_limit_minutes=15, max_attempts=2, pass_percent=60),
+        utcnow(),
+    )
+    evaluation = forms.create(organizer, bimtek, Purpose.EVALUATION, utcnow())
+    for data in (
+        forms.QuestionData(
+            "skala",
+            "Materi bermanfaat untuk tugas KIM",
+            required=True,
+            low_label="Tidak",
+            high_label="Sangat",
+        ),
+        forms.QuestionData("skala", "Penyampaian narasumber", required=True, per_speaker=True),
+        forms.QuestionData("ya_tidak", "Apakah Anda ingin mengikuti bimtek lanjutan?", required=True),
+        forms.QuestionData("paragraf", "Saran untuk kegiatan berikutnya"),
+    ):
+        forms.save_question(organizer, evaluation, data, utcnow())
+    forms.save_settings(
+        organizer,
+        evaluation,
+        forms.SettingsData(title="Evaluasi bimtek", required_for_certificate=True),
+        utcnow(),
+    )
+    forms.save_as_template(organizer, evaluation, "Evaluasi standar Diskominfo", utcnow())
+    advice = ["Waktu praktik ditambah.", "Materi foto sangat membantu.", "", "Adakan juga di kecamatan lain."]
+    for n, person in enumerate(registrations):
+        before = session.starts_at - timedelta(minutes=30)
+        after = session.ends_at + timedelta(minutes=10 + n)
+        for purpose, at, knows in ((Purpose.PRETEST, before, n % 3), (Purpose.POSTTEST, after, 3 + n % 3)):
+            test = made[purpose]
+            forms.start_attempt(test, person, at)
+            answers = {
+                q.field_name: [str(q.correct_option if k < knows else 1 - (q.correct_option or 0) % 2)]
+                for k, q in enumerate(test.questions)
+            }
+            forms.submit(test, person, answers, at + timedelta(minutes=8))
+        if n % 4 != 3:  # a few never filled in the evaluation, so have no certificate yet
+            scale, by_speaker, again, saran = evaluation.questions
+            forms.submit(
+                evaluation,
+                person,
+                {
+                    scale.field_name: [str(3 + n % 3)],
+                    f"{by_speaker.field_name}_{speaker.id}": [str(4 + n % 2)],
+                    again.field_name: ["ya" if n % 5 else "tidak"],
+                    saran.field_name: [advice[n % 4]],
+                },
+                after + timedelta(minutes=20),
+            )
 
 
 def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_dir) -> None:
@@ -194,7 +300,15 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
     )
     event_services.publish_event(organizer, bimtek)
     session = bimtek.sessions[0]
+    speaker = event_services.add_person(
+        organizer,
+        bimtek,
+        event_services.PersonData(
+            role=PersonRole.NARASUMBER, name="Siti Mahmudah, S.I.Kom.", topic="Menulis berita desa"
+        ),
+    )
     members = [member for kim in kotim_kims for member in kim.members]
+    came = []
     for n, member in enumerate(members):
         added = registration.add_by_organizer(
             organizer,
@@ -204,6 +318,8 @@ def _demo_past_and_private(organizer, kotim_office, kotim, kotim_kims, upload_di
         )
         if n % 5 != 4:  # one in five did not come
             attendance.check_in(organizer, bimtek, session, added.registration, session.starts_at)
+            came.append(added.registration)
+    _demo_tests_and_evaluation(organizer, bimtek, came, speaker)
     certificates.save_settings(
         organizer,
         bimtek,

@@ -160,6 +160,15 @@ def test_demo_data_shows_the_whole_product_on_first_login(app, db, client):
     assert "sertifikat sudah terbit" in client.get(f"/kelola/acara/{bimtek.id}/sertifikat/").get_data(
         as_text=True
     )
+    # The finished bimtek has a pre/post test and an evaluation to look at; the open webinar's
+    # form asks two questions of its own.
+    tests = client.get(f"/kelola/acara/{bimtek.id}/formulir/tes").get_data(as_text=True)
+    assert "Rata-rata kenaikan" in tests and "Unsur berita yang menjawab" in tests
+    evaluation = client.get(f"/kelola/acara/{bimtek.id}/formulir/evaluasi/hasil").get_data(as_text=True)
+    assert "Penyampaian narasumber — Siti Mahmudah, S.I.Kom." in evaluation and "rata-rata" in evaluation
+    literasi = events["Webinar Literasi Digital: Melawan Hoaks Menjelang Pilkada"]
+    form = client.get(f"/acara/{literasi.slug}/daftar").get_data(as_text=True)
+    assert "Dari mana Anda mengetahui webinar ini?" in form and "Pertanyaan untuk narasumber" in form
 
 
 def test_sessions_read_the_indonesian_way():
