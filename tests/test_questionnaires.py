@@ -424,3 +424,19 @@ def test_results_take_the_same_number_of_queries_for_ten_or_a_hundred_responses(
     few = statements_for_results()
     add(90, 10)
     assert statements_for_results() == few
+
+
+def test_participants_who_have_not_filled_in_the_evaluation_get_their_own_link(finished, whatsapp):
+    event, (siti, budi), evaluation = finished["event"], finished["people"], finished["evaluation"]
+    with pytest.raises(DomainError, match="Formulir dibuka"):
+        forms.invite_to_answer(system_actor(), evaluation, utcnow())
+    took_place(event)
+    whatsapp.clear()
+    assert forms.invite_to_answer(system_actor(), evaluation, utcnow()) == 2
+    texts = {m.to: m.text for m in whatsapp.messages() if m.template == "isi_formulir"}
+    assert f"/p/{siti.token}/formulir/evaluasi" in texts[siti.phone]
+    assert "Sertifikat terbit setelah formulir ini diisi." in texts[budi.phone]
+    forms.submit(evaluation, siti, {evaluation.questions[0].field_name: ["4"]}, utcnow())
+    whatsapp.clear()
+    assert forms.invite_to_answer(system_actor(), evaluation, utcnow()) == 1
+    assert [m.to for m in whatsapp.messages()] == [budi.phone]

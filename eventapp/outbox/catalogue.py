@@ -239,6 +239,20 @@ TEMPLATES = {
             _l("Pesan penyelenggara kepada peserta (siaran)"),
         ),
         Template(
+            "isi_formulir",
+            "UTILITY",
+            "Halo {{nama}}, mohon isi *{{formulir}}* untuk *{{acara}}* melalui tautan pribadi Anda: "
+            "{{tautan}}\n\n{{batas}}",
+            {
+                "nama": "Siti Aminah",
+                "formulir": "Evaluasi kegiatan",
+                "acara": "Bimtek Literasi Digital",
+                "tautan": "https://acara.example.go.id/p/contoh/formulir/evaluasi",
+                "batas": "Sertifikat terbit setelah evaluasi diisi.",
+            },
+            _l("Tautan evaluasi, pre-test atau post-test untuk tiap peserta"),
+        ),
+        Template(
             "kode_verifikasi",
             AUTHENTICATION,
             "*{{kode}}* adalah kode verifikasi Anda untuk {{keperluan}}. Demi keamanan, jangan berikan "

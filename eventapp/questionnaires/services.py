@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.audit.services import record_for_event, sentence_for
+from eventapp.edges import public_url
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.models import Event, EventKind, EventPerson
 from eventapp.extensions import db
@@ -21,6 +22,7 @@ from eventapp.i18n import format_datetime
 from eventapp.labels import label
 from eventapp.outbox.jobs import commit
 from eventapp.questionnaires.models import Answer, Kind, Purpose, Question, Questionnaire, Response
+from eventapp.registration import messages
 from eventapp.registration.models import Registration, RegistrationStatus
 from eventapp.textrules import MAX_INT, in_date_range, is_clean_text, is_single_line
 
@@ -721,6 +723,53 @@ def submit(
     response_submitted.send(event, registration=registration, now=now)
     commit()
     return response
+
+
+def invite_to_answer(actor: User, questionnaire: Questionnaire, now: datetime) -> int:
+    """Send each confirmed participant who has not filled in the form yet their own link to it,
+    on their own channels; how many were written to. One unit of work."""
+    event = questionnaire.event
+    if event is None:
+        raise DomainError(_("Templat kantor tidak dikirim ke peserta."))
+    require_manager(actor, event.organization_id)
+    if questionnaire.purpose == Purpose.REGISTRATION:
+        raise DomainError(_("Pertanyaan pendaftaran dijawab di formulir pendaftaran."))
+    reason = closed_reason(questionnaire, event, now)
+    if reason:
+        raise DomainError(reason, "closed")
+    done = select(Response.registration_id).where(
+        Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_not(None)
+    )
+    people = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.id.not_in(done),
+        )
+    ).all()
+    conditions = {q.id for q in certificate_conditions(event)}
+    note = (
+        _("Sertifikat terbit setelah formulir ini diisi.")
+        if questionnaire.id in conditions
+        else _("Terima kasih atas partisipasi Anda.")
+    )
+    form, title = questionnaire.title, event.title
+    subject = _("Mohon isi %(form)s: %(title)s", form=form, title=title)
+    ask = _("mohon isi %(form)s untuk %(title)s melalui tautan pribadi Anda:", form=form, title=title)
+    purpose = str(questionnaire.purpose)
+    for person in people:
+        link = public_url("questionnaires_public.answer", token=person.token, purpose=purpose)
+        body = "\n\n".join([_("Halo %(name)s,", name=person.name), ask, link, note])
+        values = {"nama": person.name, "formulir": form, "acara": title, "tautan": link, "batas": note}
+        messages.notify(event, person, subject, body, "isi_formulir", values)
+    record_for_event(actor, event, "questionnaire", questionnaire.id, "invited", {"count": len(people)})
+    commit()
+    return len(people)
+
+
+@sentence_for("questionnaire", "invited")
+def _invited(changes: dict) -> str:
+    return _("Tautan formulir dikirim ke %(n)d peserta", n=changes.get("count", 0))
 
 
 # --- Certificates -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from eventapp.accounts.access import require_roles
@@ -13,7 +14,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import belonging_or_404
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import Event
+from eventapp.events.models import Event, EventKind
 from eventapp.forms import Form, show_error
 from eventapp.i18n import local_to_utc, utc_to_local
 from eventapp.pdf import render_pdf, static_dir
@@ -57,7 +58,7 @@ def index(event_id: int):
     event = managed_event_or_404(event_id)
     forms = services.of_event(event)
     counts = {purpose: services.response_count(q) for purpose, q in forms.items()}
-    purposes = [p for p in Purpose if not p.is_test or event.kind in ("bimtek", "pelatihan")]
+    purposes = [p for p in Purpose if not p.is_test or event.kind in (EventKind.BIMTEK, EventKind.PELATIHAN)]
     return render_template(
         "questionnaires/index.html",
         event=event,
@@ -131,9 +132,6 @@ def _question_data(form: QuestionForm) -> services.QuestionData:
     )
 
 
-QUESTION_FIELDS = {"purpose": "kind"}
-
-
 @bp.route("/<purpose>/", methods=["GET", "POST"])
 def edit(event_id: int, purpose: str):
     """One form: its settings, its questions in order (edit, move, remove), a new question."""
@@ -163,7 +161,7 @@ def edit(event_id: int, purpose: str):
         try:
             services.save_question(current_user, questionnaire, _question_data(question_form), now)
         except DomainError as error:
-            show_error(question_form, error, QUESTION_FIELDS, "label")
+            show_error(question_form, error, {}, "label")
         else:
             flash(_("Pertanyaan ditambahkan."), "success")
             return _editor(event.id, purpose)
@@ -201,7 +199,7 @@ def edit_question(event_id: int, purpose: str, question_id: int):
         try:
             services.save_question(current_user, questionnaire, _question_data(form), utcnow(), question)
         except DomainError as error:
-            show_error(form, error, QUESTION_FIELDS, "label")
+            show_error(form, error, {}, "label")
         else:
             flash(_("Pertanyaan disimpan."), "success")
             return _editor(event.id, purpose)
@@ -242,7 +240,7 @@ def copy(event_id: int, purpose: str):
     if not form.validate_on_submit() or not form.source_id.data:
         flash(_("Pilih formulir yang akan disalin."), "error")
         return _back_to(event, purpose)
-    source = db_get_source(form.source_id.data, event, _purpose(purpose))
+    source = _source_or_404(form.source_id.data, event, _purpose(purpose))
     try:
         services.copy_into(current_user, event, _purpose(purpose), source, utcnow())
     except DomainError as error:
@@ -252,7 +250,7 @@ def copy(event_id: int, purpose: str):
     return _editor(event.id, purpose)
 
 
-def db_get_source(source_id: int, event: Event, purpose: Purpose) -> Questionnaire:
+def _source_or_404(source_id: int, event: Event, purpose: Purpose) -> Questionnaire:
     source = next((q for q in services.copy_sources(event, purpose) if q.id == source_id), None)
     if source is None:
         abort(404)
@@ -280,6 +278,25 @@ def save_template(event_id: int, purpose: str):
             flash(_("Disimpan sebagai templat kantor: %(title)s.", title=form.template_title.data), "success")
     else:
         flash(_("Isi nama templat."), "error")
+    return _editor(event.id, purpose)
+
+
+@bp.route("/<purpose>/kirim", methods=["POST"])
+def invite(event_id: int, purpose: str):
+    """Send every participant who has not filled the form in their own link to it."""
+    event = managed_event_or_404(event_id)
+    questionnaire = _form_or_404(event, purpose)
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        count = services.invite_to_answer(current_user, questionnaire, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            ngettext("Tautan dikirim ke %(num)d peserta.", "Tautan dikirim ke %(num)d peserta.", count),
+            "success",
+        )
     return _editor(event.id, purpose)
 
 
