@@ -143,8 +143,13 @@ class HumanCheck:
         return TimestampSigner(current_app.config["SECRET_KEY"], salt="form-shown-at")
 
     def stamp(self) -> None:
-        """Record, signed, that the form is being shown now (call when rendering it)."""
-        self.shown_at.data = self._signer().sign("form").decode()
+        """Record, signed, that the form is being shown now (call when rendering it). A form
+        sent back with a problem keeps the time it was first shown: the person is only
+        correcting it, and must not wait again."""
+        try:
+            self._signer().unsign(self.shown_at.data or "", max_age=86_400)
+        except BadSignature:
+            self.shown_at.data = self._signer().sign("form").decode()
 
     def validate_shown_at(self, field: Field) -> None:
         if self.nickname.data:

@@ -52,13 +52,17 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     widths = [len(header) for header in headers]
     for col, header in enumerate(headers):
         sheet.write_string(0, col, header, bold)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
-            if isinstance(value, date | datetime):
+            if isinstance(value, datetime):
+                sheet.write_datetime(count, col, value, time_format)
+                widths[col] = max(widths[col], 16)
+            elif isinstance(value, date):
                 sheet.write_datetime(count, col, value, date_format)
                 widths[col] = max(widths[col], 10)
             elif value is None or value == "":

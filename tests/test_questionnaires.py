@@ -440,3 +440,15 @@ def test_participants_who_have_not_filled_in_the_evaluation_get_their_own_link(f
     whatsapp.clear()
     assert forms.invite_to_answer(system_actor(), evaluation, utcnow()) == 1
     assert [m.to for m in whatsapp.messages()] == [budi.phone]
+
+
+def test_closing_a_form_that_has_not_opened_keeps_it_shut(finished):
+    event, evaluation = finished["event"], finished["evaluation"]
+    now = utcnow()
+    forms.close_now(system_actor(), evaluation, now)
+    took_place(event)
+    later = utcnow()
+    assert not forms.is_open(evaluation, event, later)
+    assert forms.closed_reason(evaluation, event, later).startswith("Formulir sudah ditutup")
+    forms.open_now(system_actor(), evaluation, later)
+    assert forms.is_open(evaluation, event, later)

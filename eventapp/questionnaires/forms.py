@@ -69,7 +69,7 @@ class QuestionForm(Form):
     points = IntegerField(
         _l("Bobot nilai"),
         default=1,
-        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Antara 0 dan 100."))],
+        validators=[Optional(), NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))],
     )
     min_number = FloatField(_l("Angka terkecil yang boleh diisi"), validators=[Optional()])
     max_number = FloatField(_l("Angka terbesar yang boleh diisi"), validators=[Optional()])
@@ -82,6 +82,9 @@ class QuestionForm(Form):
         self.kind.choices = [(k, str(KIND_LABELS[k])) for k in kinds]
         if purpose.is_test:
             self.kind.data = self.kind.data or "soal"
+            self.options.description = _l(
+                "Pilihan jawaban soal, satu per baris; lalu tulis nomor yang benar."
+            )
             for name in ("required", "min_number", "max_number", "low_label", "high_label", "per_speaker"):
                 del self[name]
         else:

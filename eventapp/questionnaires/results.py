@@ -136,7 +136,7 @@ def export(questionnaire: Questionnaire, event: Event) -> tuple[list[str], Itera
                     cells[at] = answer_value(options[row.question_id], row)
             assert first is not None
             response = first.Response
-            sent = utc_to_local(response.submitted_at, event.timezone).replace(tzinfo=None)
+            sent = utc_to_local(response.submitted_at, event.timezone).replace(tzinfo=None, microsecond=0)
             head: list[object] = [first.code, first.name, sent]
             if is_test:
                 late = _("ya") if response.late else ""

@@ -183,12 +183,12 @@ def question_problems(
             problems.append(("options", _("Ada pilihan yang sama; tiap pilihan harus berbeda.")))
         elif any(len(o) > 200 or not is_single_line(o) for o in options):
             problems.append(("options", _("Tiap pilihan paling banyak 200 karakter.")))
+    if kind == Kind.QUIZ and not 1 <= data.points <= 100:
+        problems.append(("points", _("Bobot nilai soal antara 1 dan 100.")))
     if kind == Kind.QUIZ and (data.correct_option is None or not 1 <= data.correct_option <= len(options)):
         problems.append(
             ("correct_option", _("Tulis nomor pilihan yang benar (1 sampai %(n)d).", n=len(options)))
         )
-    if not 0 <= data.points <= 100:
-        problems.append(("points", _("Bobot nilai antara 0 dan 100.")))
     if kind == Kind.NUMBER:
         for bound_name, bound in (("min_number", data.min_number), ("max_number", data.max_number)):
             if bound is not None and abs(bound) > MAX_INT:
@@ -439,11 +439,19 @@ def open_now(actor: User, questionnaire: Questionnaire, now: datetime) -> None:
 
 
 def close_now(actor: User, questionnaire: Questionnaire, now: datetime) -> None:
+    """The organizer closes the form at once (one that had not opened yet stays shut)."""
     require_manager(actor, questionnaire.organization_id)
     questionnaire.closes_at = now
-    if questionnaire.opens_at is not None and questionnaire.opens_at > now:
-        questionnaire.opens_at = None
+    opens = window(questionnaire, questionnaire.event)[0] if questionnaire.event else None
+    if opens is None or opens > now:
+        questionnaire.opens_at = now
     db.session.commit()
+
+
+def is_open(questionnaire: Questionnaire, event: Event, now: datetime) -> bool:
+    """Whether participants may answer now (the schedule and the organizer's open/close)."""
+    opens, closes = window(questionnaire, event)
+    return (opens is None or opens <= now) and (closes is None or now < closes)
 
 
 # --- Answers ------------------------------------------------------------------------------------
@@ -856,7 +864,12 @@ def answer_value(options: Sequence[str], row) -> object:
         return row.day
     if row.number is not None:
         return row.number
+    if row.text in YES_NO:
+        return YES_NO[row.text]()
     return row.text or ""
+
+
+YES_NO = {"ya": lambda: _("Ya"), "tidak": lambda: _("Tidak")}
 
 
 def shown(value: object) -> str:

@@ -179,6 +179,8 @@ def edit(event_id: int, purpose: str):
         action_form=Form(),
         answered=services.answer_counts([q.id for q in questionnaire.questions]),
         window=services.window(questionnaire, event),
+        is_open=services.is_open(questionnaire, event, now),
+        no_speakers=not services.speakers(event) and any(q.per_speaker for q in questionnaire.questions),
         responses=services.response_count(questionnaire),
     )
 
@@ -195,6 +197,9 @@ def edit_question(event_id: int, purpose: str, question_id: int):
     questionnaire = _form_or_404(event, purpose)
     question = belonging_or_404(Question, question_id, questionnaire_id=questionnaire.id)
     form = _question_form(questionnaire, question)
+    answered = services.answer_counts([question.id]).get(question.id, 0)
+    if answered:  # its type stays; the page posts it in a hidden field
+        form.kind.render_kw = {"disabled": True}
     if form.validate_on_submit():
         try:
             services.save_question(current_user, questionnaire, _question_data(form), utcnow(), question)
@@ -203,7 +208,6 @@ def edit_question(event_id: int, purpose: str, question_id: int):
         else:
             flash(_("Pertanyaan disimpan."), "success")
             return _editor(event.id, purpose)
-    answered = services.answer_counts([question.id]).get(question.id, 0)
     return render_template(
         "questionnaires/question.html",
         event=event,
@@ -436,7 +440,10 @@ def answer(token: str, purpose: str):
         else:
             if questionnaire.purpose.is_test and questionnaire.show_score and response.percent is not None:
                 flash(
-                    _("Terima kasih. Nilai Anda: %(score)s dari 100.", score=f"{response.percent:g}"),
+                    _(
+                        "Terima kasih. Nilai Anda: %(score)s dari 100.",
+                        score=services.shown(response.percent),
+                    ),
                     "success",
                 )
             else:
