@@ -485,6 +485,63 @@ def test_no_overbooking_under_200_concurrent_registrations(app, db, make_event, 
     assert [r.queue_number for r in waiting] == list(range(51, 201))
 
 
+def test_the_seat_counts_on_the_event_row_always_equal_the_registrations(db, make_event, make_kim, kotim):
+    """The counts a registration reads under the lock follow every change: registering,
+    waiting, cancelling with promotion, organizer status changes, a mode corrected, spam,
+    a chair's group and a cancelled person coming back."""
+    from eventapp.registration import counts
+
+    event = make_event(
+        kotim["org"], mode="hibrida", venue_capacity=2, online_capacity=None, online_url="https://zoom.us/j/1"
+    )
+    actor, now = system_actor(), utcnow()
+
+    def check() -> None:
+        db.session.expire_all()
+        rows = db.session.execute(
+            select(Registration.status, Registration.attendance_mode, func.count())
+            .where(Registration.event_id == event.id, Registration.status != "cancelled")
+            .group_by(Registration.status, Registration.attendance_mode)
+        ).all()
+        expected = dict.fromkeys(counts.COLUMNS, 0) | {(status, mode): n for status, mode, n in rows}
+        assert counts.counts(event) == expected
+        last = db.session.scalar(
+            select(func.max(Registration.queue_number)).where(Registration.event_id == event.id)
+        )
+        assert db.session.get(type(event), event.id).queue_last == last
+
+    people = [
+        services.register(event, registrant(phone=f"08137000{n:04d}", attendance_mode=mode), now).registration
+        for n, mode in enumerate(["luring"] * 4 + ["daring"] * 2)
+    ]
+    check()
+    services.cancel(people[0], now)  # the first waiting person in the hall is promoted
+    check()
+    services.set_status(actor, people[1], "waitlisted", now)
+    check()
+    services.set_status(actor, people[3], "confirmed", now)
+    check()
+    services.correct_registrant(actor, people[2], _typed_again(people[2], attendance_mode="daring"), now)
+    check()
+    services.cancel_as_spam(actor, event, [people[5].id], now)
+    check()
+    kim = make_kim(kotim["org"], members=3, chair=True)
+    services.register_group(event, kim, {m.id: "daring" for m in kim.members}, now)
+    check()
+    services.register(event, registrant(phone="081370000000", attendance_mode="luring"), now)  # back again
+    check()
+
+
+def _typed_again(registration, **changes) -> services.RegistrantData:
+    """A registrant's details as an organizer's correction form sends them, with `changes`."""
+    typed = {
+        "name": registration.name,
+        "phone": registration.phone or "",
+        "institution": registration.institution,
+    }
+    return registrant(**typed | {"attendance_mode": registration.attendance_mode} | changes)
+
+
 def test_every_error_of_the_form_comes_in_one_round_trip(client, db, make_event, kotim):
     event = make_event(kotim["org"])
     spoilt = {"phone": "abc", "email": "budi@@bukan", "gender": "", "occupation": "", "institution": ""}

@@ -153,6 +153,13 @@ class Event(Model):
     verify_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     contact_name: Mapped[str] = mapped_column(String(150), default="")
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    # Kept by registration.counts, never set by hand: the last queue number handed out and,
+    # per mode, the registrations confirmed and waiting.
+    queue_last: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_luring: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_daring: Mapped[int] = mapped_column(default=0, server_default="0")
+    waiting_luring: Mapped[int] = mapped_column(default=0, server_default="0")
+    waiting_daring: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

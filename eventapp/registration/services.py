@@ -33,7 +33,7 @@ from eventapp.outbox.jobs import commit
 from eventapp.outbox.models import OutboxMessage
 from eventapp.phones import InvalidPhone, normalize_phone
 from eventapp.regions.models import Region, RegionLevel
-from eventapp.registration import messages
+from eventapp.registration import counts, messages
 from eventapp.registration.models import (
     STATUS_LABELS,
     Invitation,
@@ -145,14 +145,9 @@ class Seats:
 
 
 def seats(event: Event) -> dict[str, Seats]:
-    """Seats per attendance mode, from one grouped count."""
+    """Seats per attendance mode, from the counts on the event's row."""
     result = {mode: Seats(mode, event.capacity_for(mode)) for mode in event.modes}
-    rows = db.session.execute(
-        select(Registration.attendance_mode, Registration.status, func.count())
-        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
-        .group_by(Registration.attendance_mode, Registration.status)
-    )
-    for mode, status, count in rows:
+    for (status, mode), count in counts.counts(event).items():
         if mode in result:
             setattr(result[mode], status, count)
     return result
@@ -287,20 +282,18 @@ def _find_existing(event_id: int, phone: str | None, email: str | None) -> Regis
     )
 
 
-def _queue_state(event: Event, mode: str) -> tuple[RegistrationStatus, int]:
-    """Under the event lock: the status a newcomer in `mode` gets (confirmed while seats remain,
-    else waiting list) and the next number in the event's queue, from one query."""
-    confirmed_in_mode = func.count().filter(
-        Registration.attendance_mode == mode, Registration.status == RegistrationStatus.CONFIRMED
-    )
-    confirmed, last = db.session.execute(
-        select(confirmed_in_mode, func.max(Registration.queue_number)).where(
-            Registration.event_id == event.id
-        )
-    ).one()
+def _has_seat(event: Event, mode: str, confirmed: int) -> bool:
     capacity = event.capacity_for(mode)
-    has_seat = capacity is None or confirmed < capacity
-    return (RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED), (last or 0) + 1
+    return capacity is None or confirmed < capacity
+
+
+def _queue_state(event: Event, mode: str) -> tuple[RegistrationStatus, int]:
+    """Lock the event and give a newcomer in `mode` their status (confirmed while seats remain,
+    else waiting list) and the next number in the event's queue, in one statement."""
+    confirmed, number = counts.take_queue_place(event, mode)
+    return (
+        RegistrationStatus.CONFIRMED if _has_seat(event, mode, confirmed) else RegistrationStatus.WAITLISTED
+    ), number
 
 
 def _admit(
@@ -380,10 +373,11 @@ def register(
 def _enrol(
     event: Event, values: dict, now: datetime, source: str, consent: bool, existing: Registration | None
 ) -> RegistrationResult:
-    """Take the event's lock and admit the person (seat or waiting list); the caller commits."""
-    lock_for_update(Event, event.id)
+    """Admit the person (seat or waiting list) under the event's lock, which the queue
+    number's UPDATE takes; the caller commits."""
     if existing is not None:
         # Someone may have brought the cancelled registration back while this request waited.
+        lock_for_update(Event, event.id)
         db.session.refresh(existing)
         if existing.status != RegistrationStatus.CANCELLED:
             return RegistrationResult(existing, existing=True)
@@ -394,7 +388,7 @@ def _promote_waiting(event: Event, mode: str, now: datetime) -> None:
     """Fill free seats in `mode` from the front of its waiting list, telling each person
     promoted; the caller holds the lock."""
     while True:
-        if _queue_state(event, mode)[0] != RegistrationStatus.CONFIRMED:
+        if not _has_seat(event, mode, counts.confirmed_in(event, mode)):
             return
         first = db.session.scalar(
             select(Registration)
