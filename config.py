@@ -47,6 +47,9 @@ class Config:
 
     # No person reads and fills the registration form faster than this (a bot does).
     FORM_MIN_FILL_SECONDS = 3
+    # How long an anonymous public page (an event, its registration form) is served from the
+    # page cache of each worker before it is rendered again; 0 turns the cache off.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
 
     # Rate-limit counters: memory:// on one process, redis:// when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

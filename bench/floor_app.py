@@ -8,12 +8,15 @@ Served under the same gunicorn settings as the other two, on the database named 
   definition of a registration (real form, CSRF token, validation, database write) costs
   with nothing else: no seat lock, no duplicate check, no ORM, no templates.
 - GET /form hands out the CSRF token and session cookie the load test posts back.
+- GET /p/<id>, where both POSTs redirect, reads the saved row back: the floor's participant
+  page, the last step of the journey.
 
 The bench calls `reset_table()` before each run and `count_rows()` after it.
 """
 
 from flask import Flask, redirect, request
 from flask_wtf import CSRFProtect, FlaskForm
+from markupsafe import escape
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -62,24 +65,30 @@ def count_rows() -> int:
         return connection.scalar(select(func.count()).select_from(rows))
 
 
-def save(values: dict) -> None:
+def save(values: dict) -> int:
     with engine.begin() as connection:
-        connection.execute(insert_row, {name: values[name] for name in FIELDS})
+        return connection.execute(insert_row, {name: values[name] for name in FIELDS}).inserted_primary_key[0]
 
 
 @app.post("/insert")
 @csrf.exempt
 def insert_only():
-    save(request.form)
-    return redirect("/selesai")
+    return redirect(f"/p/{save(request.form)}")
 
 
 @app.route("/form", methods=["GET", "POST"])
 def form_and_insert():
     form = RegistrationForm()
     if form.validate_on_submit():
-        save(form.data)
-        return redirect("/selesai")
+        return redirect(f"/p/{save(form.data)}")
     return f'<input name="csrf_token" type="hidden" value="{form.csrf_token.current_token}">', (
         400 if request.method == "POST" else 200
     )
+
+
+@app.get("/p/<int:row_id>")
+def saved(row_id: int):
+    """The floor's participant page: the row just saved, read back."""
+    with engine.connect() as connection:
+        row = connection.execute(select(rows).where(rows.c.id == row_id)).one()
+    return f"<p>{escape(row.name)} {escape(row.phone)}</p>"

@@ -106,11 +106,13 @@ def published_event(title: str, kind: str, start, end, **office):
 
 
 def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") -> None:
-    """Write `count` confirmed, phone-only registrations for `event` in one INSERT (no messages):
-    the size a benchmark needs, without timing the registration service."""
+    """Write `count` confirmed, phone-only registrations for `event` in one INSERT (no messages),
+    and the event's seat counts to match: the size a benchmark needs, without timing the
+    registration service. Their numbers (+62811…) are never the ones a load test types."""
     from sqlalchemy import insert
 
     from eventapp.dbtypes import utcnow
+    from eventapp.events.models import Event
     from eventapp.extensions import db
     from eventapp.registration.models import Registration
     from eventapp.registration.services import new_code, new_token
@@ -124,7 +126,7 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
                 "code": new_code(),
                 "token": new_token(),
                 "name": name.format(n=n),
-                "phone": f"+62813{n:08d}",
+                "phone": f"+62811{n:08d}",
                 "gender": "L",
                 "occupation": "petani",
                 "institution": "Desa",
@@ -136,4 +138,9 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
             }
             for n in range(count)
         ],
+    )
+    db.session.execute(
+        Event.__table__.update()
+        .where(Event.__table__.c.id == event.id)
+        .values(queue_last=count, confirmed_luring=count)
     )

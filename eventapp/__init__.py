@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from flask_talisman import Talisman
 
+    from eventapp import pagecache
     from eventapp.dbtypes import render_migration_type
     from eventapp.extensions import babel, csrf, db, huey, limiter, login_manager, mail, migrate
     from eventapp.i18n import select_locale
@@ -31,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
+    pagecache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)

@@ -78,9 +78,11 @@ def paginate(stmt: Select, per_page: int) -> Pagination:
 
 
 def no_store_by_default(response: Response) -> Response:
-    """Pages, exports and PDFs carry personal data: caches keep none of it. Static files and
-    what a view declared public (posters, logos) are left alone."""
-    if request.endpoint != "static" and not response.cache_control.public:
+    """Pages, exports and PDFs carry personal data: caches keep none of it. Static files, what a
+    view declared public (posters, logos) and what it let the browser alone keep (cached public
+    pages, private and revalidated each time) are left alone."""
+    cache = response.cache_control
+    if request.endpoint != "static" and not (cache.public or cache.private):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -13,7 +13,7 @@ from wtforms import Field, FileField, HiddenField, IntegerField, StringField, Te
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from eventapp import textrules
+from eventapp import pagecache, textrules
 from eventapp.errors import DomainError
 
 # WTForms ships no Indonesian messages; ours live in translations/id/LC_MESSAGES/wtforms.po.
@@ -49,6 +49,11 @@ class Form(FlaskForm):
             file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}
             files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
             return CombinedMultiDict([files, request.form])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pagecache.rendering() and "csrf_token" in self:
+            self.csrf_token.current_token = pagecache.CSRF_MARK
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -142,14 +147,21 @@ class HumanCheck:
     def _signer() -> TimestampSigner:
         return TimestampSigner(current_app.config["SECRET_KEY"], salt="form-shown-at")
 
+    @classmethod
+    def signed_now(cls) -> str:
+        return cls._signer().sign("form").decode()
+
     def stamp(self) -> None:
         """Record, signed, that the form is being shown now (call when rendering it). A form
         sent back with a problem keeps the time it was first shown: the person is only
-        correcting it, and must not wait again."""
+        correcting it, and must not wait again. A cached page gets each visitor's own time."""
+        if pagecache.rendering():
+            self.shown_at.data = pagecache.SHOWN_MARK
+            return
         try:
             self._signer().unsign(self.shown_at.data or "", max_age=86_400)
         except BadSignature:
-            self.shown_at.data = self._signer().sign("form").decode()
+            self.shown_at.data = self.signed_now()
 
     def validate_shown_at(self, field: Field) -> None:
         if self.nickname.data:

@@ -117,6 +117,8 @@ def _build_app(backend: str, smtp_server):
             "BASE_URL": "http://eventapp.test",
             # Tests post a form right after loading it; the bot tests set the real minimum.
             "FORM_MIN_FILL_SECONDS": 0,
+            # Tests look at pages right after changing what they show; the cache has its own test.
+            "PAGE_CACHE_SECONDS": 0,
             "SERVER_NAME": None,
         }
     )

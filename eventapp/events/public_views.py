@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
 
+from eventapp import pagecache
 from eventapp.accounts.models import Organization
 from eventapp.dbtypes import utcnow
 from eventapp.edges import paginate
@@ -52,7 +53,14 @@ def index():
 
 @bp.route("/acara/<slug>")
 def detail(slug: str):
-    """Everything a participant needs before registering."""
+    """Everything a participant needs before registering; the same bytes for every anonymous
+    visitor for a few seconds (pagecache)."""
+    if pagecache.applies():
+        return pagecache.serve(("acara", slug), lambda: (_detail(slug), 200), {})
+    return _detail(slug)
+
+
+def _detail(slug: str) -> str:
     event = services.find_published(slug)
     if event is None:
         abort(404)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from markupsafe import Markup
 
+from eventapp import pagecache
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events import services as events
@@ -133,8 +134,22 @@ def _contact_key() -> str:
 @limiter.limit(PER_ADDRESS_LIMIT, methods=["POST"])
 @limiter.limit(PER_CONTACT_LIMIT, methods=["POST"], key_func=_contact_key)
 def register(slug: str):
-    """The registration form; works without JavaScript and keeps what was typed."""
+    """The registration form; works without JavaScript and keeps what was typed. The empty
+    form is the same for every anonymous visitor but for their token and signed time, so it
+    is rendered once every few seconds (pagecache)."""
+    if pagecache.applies():
+        return pagecache.serve(
+            ("daftar", slug), lambda: _as_page(_register_page(_published_or_404(slug), None)), _FORM_MARKS
+        )
     return _register_page(_published_or_404(slug), None)
+
+
+_FORM_MARKS = {pagecache.SHOWN_MARK: RegistrationForm.signed_now}
+
+
+def _as_page(result) -> tuple[str, int]:
+    """A view's (body) or (body, status) as (body, status)."""
+    return result if isinstance(result, tuple) else (result, 200)
 
 
 @bp.route("/undangan/<token>", methods=["GET", "POST"])
