@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventapp import textrules
 from eventapp.accounts.access import require_manager, scoped
@@ -576,7 +576,7 @@ def find_published(slug: str) -> Event | None:
     return db.session.scalar(
         select(Event)
         .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.sessions))
+        .options(selectinload(Event.sessions), joinedload(Event.organization))
     )
 
 

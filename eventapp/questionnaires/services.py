@@ -609,8 +609,10 @@ def registration_slots(event: Event) -> list[Slot]:
 def keep_registration_answers(event: Event, registration: Registration, answers: Mapping[str, Value]) -> None:
     """Keep the answers to the event's own questions with a registration, in its unit of
     work; a cancelled registration taken up again replaces its old answers."""
+    if not answers:
+        return
     questionnaire = for_event(event, Purpose.REGISTRATION)
-    if questionnaire is None or not answers:
+    if questionnaire is None:
         return
     for previous in responses_of(questionnaire, registration):
         db.session.delete(previous)

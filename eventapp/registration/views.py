@@ -1,5 +1,7 @@
 """Public registration pages: the form, group registration, invitations and /p/<token>."""
 
+from functools import lru_cache
+
 import segno
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -298,6 +300,13 @@ def _registration_or_404(token: str) -> Registration:
     return registration
 
 
+@lru_cache(maxsize=4096)
+def _qr_svg(code: str) -> str:
+    """The door QR of a registration code, drawn once per code in each worker: participants
+    open their page again and again (at the door, to find the link)."""
+    return segno.make_qr(code, error="m").svg_inline(omitsize=True, title=code)
+
+
 @bp.route("/p/<token>")
 def participant(token: str):
     """A participant's own page: status, code, QR, schedule, link, cancel."""
@@ -306,15 +315,12 @@ def participant(token: str):
     position = services.waitlist_position(registration)
     summary = messages.summary_text(event, registration, position)
     whatsapp_to_self = whatsapp_url(registration.phone, summary) if registration.phone else None
-    qr = Markup(
-        segno.make_qr(registration.code, error="m").svg_inline(omitsize=True, title=registration.code)
-    )
     return render_template(
         "registration/participant.html",
         registration=registration,
         event=event,
         position=position,
-        qr=qr,
+        qr=Markup(_qr_svg(registration.code)),
         whatsapp_to_self=whatsapp_to_self,
         just_registered=request.args.get("baru") == "1",
         can_cancel=services.can_cancel(registration),
