@@ -39,6 +39,8 @@ bench: setup $(VENV)/.dev-installed
 	$(BIN)/python bench/certificates_bulk.py
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/questionnaire_results.py
+	$(BIN)/python bench/journey.py
+	$(BIN)/python bench/first_load.py
 
 setup: system-packages $(VENV)/.installed translations
 

@@ -50,6 +50,18 @@ class Config:
     # How long an anonymous public page (an event, its registration form) is served from the
     # page cache of each worker before it is rendered again; 0 turns the cache off.
     PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
+    # Flask-Compress: text the app sends, Brotli first; PDFs, spreadsheets and images are
+    # compressed already.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "text/calendar",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
 
     # Rate-limit counters: memory:// on one process, redis:// when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

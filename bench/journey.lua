@@ -15,6 +15,8 @@ function init(args)
   post_path = os.getenv("BENCH_POST")
   cookie = os.getenv("BENCH_COOKIE")
   body_format = os.getenv("BENCH_BODY")
+  -- One digit per wrk run, so no two runs type the same number.
+  run = os.getenv("BENCH_RUN")
   headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie}
 end
 
@@ -23,7 +25,7 @@ function request()
     return wrk.format("GET", form_path, {["Cookie"] = cookie})
   elseif step == 1 then
     counter = counter + 1
-    local phone = string.format("0813%02d%06d", thread_id, counter)
+    local phone = string.format("0813%s%02d%05d", run, thread_id, counter)
     return wrk.format("POST", post_path, headers, string.format(body_format, phone))
   end
   return wrk.format("GET", location, {["Cookie"] = cookie})

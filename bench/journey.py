@@ -83,9 +83,10 @@ def visit(base: str, form_path: str) -> tuple[str, str, str]:
     return token, "; ".join(f"{c.name}={c.value}" for c in jar), shown.group(1) if shown else ""
 
 
-def journeys(base: str, form_path: str, body: str, cookie: str, args) -> tuple[float, int, int]:
-    """(journeys per second, journeys, broken) for one wrk run."""
+def journeys(base: str, form_path: str, body: str, cookie: str, run: int, args) -> tuple[float, int, int]:
+    """(journeys per second, journeys, broken) for one wrk run (`run`: 0-9, in the numbers typed)."""
     env = {"BENCH_FORM": form_path, "BENCH_POST": form_path, "BENCH_COOKIE": cookie, "BENCH_BODY": body}
+    env["BENCH_RUN"] = str(run)
     command = ["wrk", f"-t{args.connections}", f"-c{args.connections}", f"-d{args.seconds}s"]
     command += ["-s", str(ROOT / "bench" / "journey.lua"), f"{base}{form_path}"]
     output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
@@ -125,9 +126,9 @@ def backend(name: str, args, workdir: Path) -> None:
         rates: dict[str, list[float]] = {label: [] for label in runs}
         totals = dict.fromkeys(runs, 0)
         broken = dict.fromkeys(runs, 0)
-        for _round in range(args.rounds):
-            for label, (base, path, body, cookie) in prepared.items():
-                rate, done, failed = journeys(base, path, body, cookie, args)
+        for round_number in range(args.rounds):
+            for n, (label, (base, path, body, cookie)) in enumerate(prepared.items()):
+                rate, done, failed = journeys(base, path, body, cookie, round_number * len(runs) + n, args)
                 rates[label].append(rate)
                 totals[label] += done
                 broken[label] += failed
@@ -168,6 +169,8 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=50_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
+    if args.rounds > 3:
+        parser.error("at most 3 rounds: each of the 9 runs types numbers of its own")
     for name in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
         with tempfile.TemporaryDirectory() as folder:
             backend(name, args, Path(folder))

@@ -117,6 +117,8 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
     from eventapp.registration.models import Registration
     from eventapp.registration.services import new_code, new_token
 
+    if not count:
+        return
     now = utcnow()
     db.session.execute(
         insert(Registration),

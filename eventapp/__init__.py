@@ -22,9 +22,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_compress import Compress
     from flask_talisman import Talisman
 
-    from eventapp import pagecache
+    from eventapp import assets, pagecache
     from eventapp.dbtypes import render_migration_type
     from eventapp.extensions import babel, csrf, db, huey, limiter, login_manager, mail, migrate
     from eventapp.i18n import select_locale
@@ -33,6 +34,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     pagecache.init_app(app)
+    assets.init_app(app)
+    Compress(app)
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
     limiter.init_app(app)

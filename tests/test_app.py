@@ -121,7 +121,7 @@ def test_every_error_page_is_indonesian_styled_and_fits_a_phone(app):
     for status, page in pages.items():
         text = page.get_data(as_text=True)
         assert page.status_code == status
-        assert '<meta name="viewport"' in text and 'href="/static/css/app.css"' in text, status
+        assert '<meta name="viewport"' in text and 'href="/aset/gaya-' in text, status
         assert "Method Not Allowed" not in text and "Not Found" not in text, status
 
 
