@@ -34,7 +34,10 @@ class Config:
     INSTANCE_DIR = INSTANCE_DIR
 
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A connection older than five minutes is replaced when it is next taken, instead of
+    # pinging the database at every checkout (one more round trip per request); a connection
+    # the server closed meanwhile fails once and the pool starts afresh.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 300}
 
     # Job queue: sqlite:///path (default, one file of its own) or redis://host:port/db.
     HUEY_URL = os.environ.get("HUEY_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite'}")

@@ -41,6 +41,7 @@ def fresh_app(workdir: Path | None = None):
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/eventapp_bench"
+BENCH_JOBS_URL = "redis://127.0.0.1:6379/15"
 
 
 def fresh_postgres() -> None:
@@ -55,13 +56,17 @@ def fresh_postgres() -> None:
 def migrated_env(backend: str, workdir: Path) -> dict:
     """Environment for app processes (gunicorn, setup scripts) on a new, migrated database:
     a SQLite file in `workdir`, or the eventapp_bench PostgreSQL database. Rate limits are off,
-    since a load test sends everything from one address."""
+    since a load test sends everything from one address. Jobs go to Redis, as in production
+    (a database of their own, emptied first; no worker takes them)."""
+    import redis
+
+    redis.Redis.from_url(BENCH_JOBS_URL).flushdb()
     env = dict(
         os.environ,
         SECRET_KEY="bench",
         RATELIMIT_ENABLED="0",
         EVENTAPP_INSTANCE=str(workdir),
-        HUEY_URL=f"sqlite:///{workdir / 'jobs.sqlite'}",
+        HUEY_URL=BENCH_JOBS_URL,
         MAIL_BACKEND="dummy",
         FLASK_APP="eventapp",
     )

@@ -55,7 +55,9 @@ def lock_for_update(model, ident: int) -> None:
     """
     table = model.__table__
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(table.update().where(table.c.id == ident).values(id=table.c.id))
+        # Every column set to itself, the "changed at" ones too: taking a lock changes nothing.
+        unchanged = {column.name: column for column in table.c if column.onupdate is not None}
+        db.session.execute(table.update().where(table.c.id == ident).values(id=table.c.id, **unchanged))
     else:
         db.session.execute(select(table.c.id).where(table.c.id == ident).with_for_update())
 

@@ -36,7 +36,7 @@ def take_queue_place(event: Event, mode: str) -> tuple[int, int]:
     number, count = db.session.execute(
         _events.update()
         .where(_events.c.id == event.id)
-        .values(queue_last=_events.c.queue_last + 1)
+        .values(queue_last=_events.c.queue_last + 1, updated_at=_events.c.updated_at)
         .returning(_events.c.queue_last, confirmed)
     ).one()
     return count, number
@@ -90,6 +90,8 @@ def _follow_registrations(session: Session, _flush_context) -> None:
         if step:
             by_event.setdefault(event_id, {})[name] = _events.c[name] + step
     for event_id, values in by_event.items():
+        # A registration is not a change to the event: its updated_at stays.
+        values["updated_at"] = _events.c.updated_at
         session.connection().execute(_events.update().where(_events.c.id == event_id).values(**values))
 
 
