@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app
+from throwaway import fresh_app, statement_log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,11 +29,9 @@ def main() -> None:
     from datetime import timedelta
 
     from ical.calendar_stream import IcsCalendarStream
-    from sqlalchemy import event as sa_event
 
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
-    from eventapp.extensions import db
     from tests import factories
 
     with app.app_context():
@@ -58,10 +56,8 @@ def main() -> None:
                 sessions,
             )
             events.publish_event(admin, event)
-        engine = db.engine
 
-    statements: list[str] = []
-    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    statements = statement_log(app)
     client = app.test_client()
     timings = []
     for _ in range(5):

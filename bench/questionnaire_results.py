@@ -11,7 +11,6 @@ not grow with the responses, and the page must stay well under a second.
 """
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -19,7 +18,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import confirmed_registrations, fresh_app, published_event
+from throwaway import confirmed_registrations, fresh_app, published_event, signed_in_client, statement_log
 
 
 def main() -> None:
@@ -31,7 +30,6 @@ def main() -> None:
 
     from datetime import time as clock
 
-    from sqlalchemy import event as sa_event
     from sqlalchemy import insert, select
 
     from eventapp.dbtypes import utcnow
@@ -94,14 +92,8 @@ def main() -> None:
         add(ids[:100])
         event_id, email = event.id, user.email
 
-    client = app.test_client()
-    page = client.get("/kelola/masuk").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/kelola/masuk", data={"csrf_token": token, "email": email, "password": "bench-password"})
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client = signed_in_client(app, email)
+    statements = statement_log(app)
     base = f"/kelola/acara/{event_id}/formulir/evaluasi"
     pages = {
         "results page": f"{base}/hasil",

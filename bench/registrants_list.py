@@ -9,14 +9,13 @@ grow with the number of registrations.
 """
 
 import argparse
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app
+from throwaway import fresh_app, signed_in_client, statement_log
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,11 +29,8 @@ def main() -> None:
     from datetime import time as clock
     from datetime import timedelta
 
-    from sqlalchemy import event as sa_event
-
     from eventapp.dbtypes import utcnow
     from eventapp.events import services as events
-    from eventapp.extensions import db
     from eventapp.kim import services as kim_services
     from eventapp.regions.services import find_child_by_name, import_regions
     from eventapp.registration import services as registration
@@ -90,15 +86,8 @@ def main() -> None:
         )
         event_id, email = event.id, user.email
 
-    client = app.test_client()
-    page = client.get("/kelola/masuk").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/kelola/masuk", data={"csrf_token": token, "email": email, "password": "bench-password"})
-
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client = signed_in_client(app, email)
+    statements = statement_log(app)
     pages = {
         "list, page 1": f"/kelola/acara/{event_id}/peserta",
         "list, last page": f"/kelola/acara/{event_id}/peserta?page={-(-args.registrations // 50)}",

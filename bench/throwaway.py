@@ -125,12 +125,15 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
     if not count:
         return
     now = utcnow()
+    codes: set[str] = set()
+    while len(codes) < count:  # 50,000 random codes would meet themselves now and then
+        codes.add(new_code())
     db.session.execute(
         insert(Registration),
         [
             {
                 "event_id": event.id,
-                "code": new_code(),
+                "code": code,
                 "token": new_token(),
                 "name": name.format(n=n),
                 "phone": f"+62811{n:08d}",
@@ -143,7 +146,7 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
                 "queue_number": n + 1,
                 "created_at": now,
             }
-            for n in range(count)
+            for n, code in enumerate(codes)
         ],
     )
     db.session.execute(
@@ -151,3 +154,27 @@ def confirmed_registrations(event, count: int, name: str = "Peserta {n:04d}") ->
         .where(Event.__table__.c.id == event.id)
         .values(queue_last=count, confirmed_luring=count)
     )
+
+
+def signed_in_client(app, email: str, password: str = "bench-password"):
+    """A test client signed in as `email`, the way the login form is used."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/kelola/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/kelola/masuk", data={"csrf_token": token, "email": email, "password": password})
+    return client
+
+
+def statement_log(app) -> list[str]:
+    """A list every SQL statement the app runs from now on is added to."""
+    from sqlalchemy import event as sa_event
+
+    from eventapp.extensions import db
+
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    return statements

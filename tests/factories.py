@@ -75,6 +75,36 @@ def registrant(**overrides) -> RegistrantData:
     return RegistrantData(**values)
 
 
+def form_fields(name: str, phone: str, **overrides) -> dict:
+    """What a person outside any KIM fills in on the public registration form, as posted."""
+    return {
+        "name": name,
+        "phone": phone,
+        "gender": "P",
+        "occupation": "petani",
+        "kim_id": "-1",
+        "institution": "Desa Camba",
+        "consent": "y",
+        **overrides,
+    }
+
+
+def evaluation_for_certificate(event: Event):
+    """An evaluation the certificate waits for: a required 1-5 scale and a suggestion box."""
+    from eventapp.questionnaires import services as forms
+    from eventapp.questionnaires.models import Purpose
+
+    evaluation = forms.create(system_actor(), event, Purpose.EVALUATION, utcnow())
+    for data in (
+        forms.QuestionData("skala", "Materi bermanfaat", required=True),
+        forms.QuestionData("paragraf", "Saran"),
+    ):
+        forms.save_question(system_actor(), evaluation, data, utcnow())
+    settings = forms.SettingsData(title="Evaluasi", required_for_certificate=True)
+    forms.save_settings(system_actor(), evaluation, settings, utcnow())
+    return evaluation
+
+
 def arrived(session: EventSession, minutes: int = 10) -> datetime:
     """The moment someone came in: a few minutes after the session started (the desk records
     attendance on the session's own day)."""

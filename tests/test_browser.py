@@ -261,7 +261,7 @@ def test_register_with_the_events_questions_attend_evaluate_and_download_the_cer
     from eventapp.questionnaires import services as forms
     from eventapp.questionnaires.models import Purpose
     from eventapp.registration.models import Registration
-    from tests.factories import arrived, system_actor, took_place
+    from tests.factories import arrived, evaluation_for_certificate, system_actor, took_place
     from tests.test_certificates import _settings
 
     day = (utcnow() + timedelta(days=1)).date()
@@ -276,17 +276,7 @@ def test_register_with_the_events_questions_attend_evaluate_and_download_the_cer
         forms.QuestionData("teks", "Topik yang ingin dibahas"),
     ):
         forms.save_question(system_actor(), questions, data, utcnow())
-    evaluation = forms.create(system_actor(), event, Purpose.EVALUATION, utcnow())
-    forms.save_question(
-        system_actor(), evaluation, forms.QuestionData("skala", "Materi bermanfaat", required=True), utcnow()
-    )
-    forms.save_question(system_actor(), evaluation, forms.QuestionData("paragraf", "Saran"), utcnow())
-    forms.save_settings(
-        system_actor(),
-        evaluation,
-        forms.SettingsData(title="Evaluasi", required_for_certificate=True),
-        utcnow(),
-    )
+    evaluation_for_certificate(event)
     _settings(app, event, event_code="WLD")
 
     page = phone_page

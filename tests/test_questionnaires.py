@@ -24,7 +24,14 @@ from eventapp.questionnaires.models import Purpose, Response
 from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
 from tests.conftest import post_form
-from tests.factories import arrived, registrant, system_actor, took_place
+from tests.factories import (
+    arrived,
+    evaluation_for_certificate,
+    form_fields,
+    registrant,
+    system_actor,
+    took_place,
+)
 from tests.test_certificates import _settings
 
 
@@ -186,15 +193,7 @@ def _webinar_with_questions(office, make_event):
 
 
 def _person(n: int) -> dict:
-    return {
-        "name": f"Warga {n}",
-        "phone": f"0813{n:08d}",
-        "gender": "P",
-        "occupation": "petani",
-        "kim_id": "-1",
-        "institution": "Desa Camba",
-        "consent": "y",
-    }
+    return form_fields(f"Warga {n}", f"0813{n:08d}")
 
 
 def test_registration_questions_are_checked_with_the_form_in_one_round_trip(
@@ -252,15 +251,7 @@ def finished(app, office, make_event):
     ]
     for person in people:
         attendance.check_in(system_actor(), event, event.sessions[0], person, arrived(event.sessions[0]))
-    evaluation = forms.create(system_actor(), event, Purpose.EVALUATION, utcnow())
-    _question(evaluation, "skala", "Materi bermanfaat", required=True)
-    _question(evaluation, "paragraf", "Saran")
-    forms.save_settings(
-        system_actor(),
-        evaluation,
-        forms.SettingsData(title="Evaluasi", required_for_certificate=True),
-        utcnow(),
-    )
+    evaluation = evaluation_for_certificate(event)
     _settings(app, event, event_code="BJ")
     return {"event": event, "people": people, "evaluation": evaluation}
 

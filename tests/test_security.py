@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from eventapp.events.models import Event
 from tests.conftest import post_form
+from tests.factories import form_fields
 from tests.test_events import _new_event_form
 
 
@@ -619,15 +620,7 @@ def test_a_kim_outside_the_offices_province_is_refused(db, kotim, make_event):
 
 
 def _person(n: int) -> dict:
-    return {
-        "name": f"Warga Desa {n}",
-        "phone": f"0813{n:08d}",
-        "gender": "P",
-        "occupation": "petani",
-        "kim_id": "-1",
-        "institution": "Desa Camba",
-        "consent": "y",
-    }
+    return form_fields(f"Warga Desa {n}", f"0813{n:08d}")
 
 
 def _registrations(db) -> int:

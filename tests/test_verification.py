@@ -18,7 +18,7 @@ from eventapp.registration import services as registration
 from eventapp.registration.models import Registration
 from eventapp.verification import services
 from tests.conftest import mail_text, post_form
-from tests.factories import arrived, registrant, system_actor, took_place
+from tests.factories import arrived, form_fields, registrant, system_actor, took_place
 from tests.fake_whatsapp import CloudApi
 from tests.test_certificates import _settings
 
@@ -222,15 +222,7 @@ def test_a_kim_chair_proves_the_phone_on_file_instead_of_the_chair_code(
 
 
 def _person() -> dict:
-    return {
-        "name": "Warga Terverifikasi",
-        "phone": "0813-9999-0001",
-        "gender": "P",
-        "occupation": "petani",
-        "kim_id": "-1",
-        "institution": "Desa Camba",
-        "consent": "y",
-    }
+    return form_fields("Warga Terverifikasi", "0813-9999-0001")
 
 
 def test_an_event_counts_a_registration_only_once_the_number_is_proven(

@@ -146,16 +146,6 @@ def export(questionnaire: Questionnaire, event: Event) -> tuple[list[str], Itera
     return headers, rows()
 
 
-_ANSWER_COLUMNS = (
-    Answer.question_id,
-    Answer.person_id,
-    Answer.text,
-    Answer.number,
-    Answer.day,
-    Answer.choices,
-)
-
-
 # --- Pre-test and post-test ------------------------------------------------------------------------
 
 
