@@ -312,3 +312,47 @@ def test_register_with_the_events_questions_attend_evaluate_and_download_the_cer
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh sertifikat").click()
     assert download.value.suggested_filename.startswith("sertifikat-")
+
+
+def test_every_participant_form_page_passes_axe_at_phone_width(live_server, phone_page, make_org, make_event):
+    """The pre-test's start page and questions, the code page of an event that verifies
+    numbers, and 'Cari sertifikat': no axe-core violations, nothing wider than the phone."""
+    from datetime import time, timedelta
+
+    from eventapp.dbtypes import utcnow
+    from eventapp.events import services as events
+    from eventapp.questionnaires import services as forms
+    from eventapp.questionnaires.models import Purpose
+    from eventapp.registration import services as registration
+    from tests.factories import registrant, system_actor
+
+    day = (utcnow() + timedelta(days=2)).date()
+    org = make_org()
+    bimtek = make_event(org, kind="bimtek", sessions=[events.SessionData(day, time(8), time(12))])
+    pretest = forms.create(system_actor(), bimtek, Purpose.PRETEST, utcnow())
+    for n in (1, 2):
+        data = forms.QuestionData("soal", f"Soal {n}", options=["Salah", "Benar"], correct_option=2)
+        forms.save_question(system_actor(), pretest, data, utcnow())
+    forms.save_settings(
+        system_actor(), pretest, forms.SettingsData(title="Pre-test", time_limit_minutes=20), utcnow()
+    )
+    person = registration.register(bimtek, registrant(phone="081251000031"), utcnow()).registration
+    verified = make_event(org, verify_contact=True)
+    page = phone_page
+
+    page.goto(f"{live_server}/p/{person.token}/formulir/pretest")
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Mulai tes").click()
+    page.get_by_role("button", name="Kirim jawaban").click()  # nothing answered yet
+    expect(page.get_by_text("Pilih satu jawaban.").first).to_be_visible()
+    _no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.goto(f"{live_server}/acara/{verified.slug}/daftar")
+    _fill_registration(page, "Siti Rahmah", "0812 5100 0032", "Perempuan")
+    expect(page.get_by_role("heading", name="Masukkan kode verifikasi")).to_be_visible()
+    _no_axe_violations(page)
+
+    page.goto(f"{live_server}/sertifikat")
+    _no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
