@@ -1,4 +1,4 @@
-"""The public calendar feed with 1,000 events: SQL statements and time to produce it.
+"""The public calendar feed with 5,000 events: SQL statements and time to produce it.
 
     .venv/bin/python bench/calendar_feed.py [--events 1000]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=5000)
     args = parser.parse_args()
     app, _folder = fresh_app()
 

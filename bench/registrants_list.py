@@ -1,111 +1,90 @@
-"""The organizers' registrant list and export for an event with 5,000 registrations.
+"""The organizers' registrant list, recap and exports at 1,000 and at 50,000 registrations.
 
-    .venv/bin/python bench/registrants_list.py [--registrations 5000]
+    .venv/bin/python bench/registrants_list.py [--sizes 1000,50000]
 
-Builds a throw-away SQLite database, registers people through the registration service, then
-renders list pages (first, last, filtered) and the XLSX export as a signed-in organizer would,
-printing the number of SQL statements and the time for each. The statement count must not
-grow with the number of registrations.
+Builds a throw-away SQLite database with one event per size (registrations written in bulk),
+then opens list pages (first, last, filtered, searched), the recap and both exports as a
+signed-in organizer would, printing the SQL statements, the median time of 5 runs with the
+range, and for the exports the peak Python memory. Statement counts must not grow with the
+number of registrations, and the exports' memory must stay flat.
 """
 
 import argparse
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import fresh_app, signed_in_client, statement_log
-
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import confirmed_registrations, fresh_app, published_event, signed_in_client, statement_log
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--registrations", type=int, default=5000)
+    parser.add_argument("--sizes", default="1000,50000")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
     app, _folder = fresh_app()
 
     from datetime import time as clock
-    from datetime import timedelta
 
-    from eventapp.dbtypes import utcnow
-    from eventapp.events import services as events
-    from eventapp.kim import services as kim_services
-    from eventapp.regions.services import find_child_by_name, import_regions
-    from eventapp.registration import services as registration
+    from eventapp.extensions import db
     from tests import factories
 
     with app.app_context():
-        import_regions("Kalimantan Tengah")
-        kalteng = find_child_by_name(None, "provinsi", "Kalimantan Tengah")
-        kotim = find_child_by_name(kalteng.id, "kabupaten", "Kotawaringin Timur")
-        village = find_child_by_name(
-            find_child_by_name(kotim.id, "kecamatan", "Kota Besi").id, "desa", "Camba"
+        _admin, first = published_event("Webinar 0", "webinar", clock(9), clock(11))
+        user = factories.staff(
+            first.organization, "bench@example.org", "organizer", password="bench-password"
         )
-        org = factories.office("Bench", kotim.id)
-        user = factories.staff(org, "bench@example.org", "organizer", password="bench-password")
-        kims = [
-            kim_services.create_kim(user, org, kim_services.KimData(f"KIM {n}", f"B-{n}", village.id))
-            for n in range(20)
-        ]
-        day = (utcnow() + timedelta(days=3)).date()
-        event = events.create_event(
-            user,
-            org,
-            events.EventData(
-                title="Webinar besar",
-                kind="webinar",
-                mode="hibrida",
-                venue_name="Aula",
-                venue_capacity=500,
-                online_capacity=None,
-            ),
-            [events.SessionData(day, clock(9), clock(11))],
-        )
-        events.publish_event(user, event)
-        started = time.perf_counter()
-        for n in range(args.registrations):
-            registration.register(
-                event,
-                registration.RegistrantData(
-                    name=f"Peserta {n}",
-                    phone=f"0813{n:08d}",
-                    gender="LP"[n % 2],
-                    occupation="petani",
-                    kim_id=kims[n % 20].id,
-                    attendance_mode=("luring", "daring")[n % 3 == 0],
-                    consent=True,
-                ),
-                utcnow(),
+        events = {}
+        for size in sizes:
+            event = factories.event(
+                first.organization, None, True, title=f"Webinar {size}", venue_capacity=None
             )
-        seconds = time.perf_counter() - started
-        print(
-            f"{args.registrations} registrations through the service: {seconds:.1f} s "
-            f"({seconds / args.registrations * 1000:.2f} ms each, sequential, SQLite)"
-        )
-        event_id, email = event.id, user.email
+            confirmed_registrations(event, size, name="Peserta {n:05d}")
+            events[size] = event.id
+        db.session.commit()
+        email = user.email
 
     client = signed_in_client(app, email)
     statements = statement_log(app)
-    pages = {
-        "list, page 1": f"/kelola/acara/{event_id}/peserta",
-        "list, last page": f"/kelola/acara/{event_id}/peserta?page={-(-args.registrations // 50)}",
-        "list, waitlisted + luring": f"/kelola/acara/{event_id}/peserta?status=waitlisted&moda=luring",
-        "list, search by name": f"/kelola/acara/{event_id}/peserta?q=peserta+4999",
-        "recap": f"/kelola/acara/{event_id}/rekap",
-        "XLSX export, all rows": f"/kelola/acara/{event_id}/peserta/ekspor.xlsx",
-    }
-    print(f"{'page':<28} {'SQL statements':>15} {'median ms':>10}  (5 runs)")
-    for label, url in pages.items():
-        timings = []
-        for _ in range(5):
-            statements.clear()
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        print(f"{label:<28} {len(statements):>15} {statistics.median(timings):>10.1f}")
+    columns = f"{'statements':>10} {'median ms':>10} {'range ms':>17} {'peak MB':>8}"
+    print(f"{'registrations':>13} {'page':<28} {columns}")
+    for size, event_id in events.items():
+        base = f"/kelola/acara/{event_id}"
+        pages = {
+            "list, page 1": f"{base}/peserta",
+            "list, last page": f"{base}/peserta?page={-(-size // 50)}",
+            "list, search by name": f"{base}/peserta?q=peserta+00999",
+            "list, waiting list": f"{base}/peserta?status=waitlisted",
+            "recap": f"{base}/rekap",
+            "export, XLSX": f"{base}/peserta/ekspor.xlsx",
+            "export, CSV": f"{base}/peserta/ekspor.csv",
+        }
+        for label, url in pages.items():
+            timings, counts = [], []
+            for _ in range(5):
+                statements.clear()
+                started = time.perf_counter()
+                response = client.get(url)
+                response.get_data()
+                timings.append((time.perf_counter() - started) * 1000)
+                counts.append(len(statements))
+                assert response.status_code == 200, (url, response.status_code)
+            peak = ""
+            if label.startswith("export"):
+                # What the app holds while sending: the body is read as a browser would and let go.
+                tracemalloc.start()
+                streamed = client.get(url, buffered=False)
+                for _chunk in streamed.iter_encoded():
+                    pass
+                streamed.close()
+                peak = f"{tracemalloc.get_traced_memory()[1] / 2**20:.1f}"
+                tracemalloc.stop()
+            spread = f"{min(timings):.1f}–{max(timings):.1f}"
+            median = statistics.median(timings)
+            print(f"{size:>13,} {label:<28} {max(counts):>10} {median:>10.1f} {spread:>17} {peak:>8}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 import csv
 import io
+import itertools
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from flask import Response
+from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from werkzeug.wsgi import wrap_file
 
 from eventapp.errors import ValidationFailed
 
@@ -29,26 +33,34 @@ def _csv_cell(value) -> object:
     return value
 
 
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """CSV with a byte-order mark, so Excel on Windows reads the Indonesian text right."""
+def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """CSV a line at a time, starting with a byte-order mark so that Excel on Windows reads
+    the Indonesian text right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_csv_cell(header) for header in headers])
-    for row in rows:
+    for n, row in enumerate(itertools.chain([headers], rows)):
         writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        yield "\ufeff" + line if n == 0 else line
 
 
-def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -> bytes:
-    """One sheet with a bold, frozen header row, a filter and readable column widths."""
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return "".join(_csv_lines(headers, rows)).encode("utf-8")
+
+
+def _write_xlsx(
+    target, headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str, streaming: bool
+) -> None:
+    """One sheet with a bold, frozen header row, a filter and readable column widths. With
+    `streaming`, each row goes to disk as it is written, so memory stays flat however many."""
     import xlsxwriter
 
-    buffer = io.BytesIO()
     # Text is written as text: no cell becomes a formula or a link, whatever someone typed.
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {"in_memory": True, "remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    options = {"remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False}
+    options |= {"constant_memory": True} if streaming else {"in_memory": True}
+    workbook = xlsxwriter.Workbook(target, options)
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -80,6 +92,11 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, count, len(headers) - 1)
     workbook.close()
+
+
+def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str) -> bytes:
+    buffer = io.BytesIO()
+    _write_xlsx(buffer, headers, rows, sheet_name, streaming=False)
     return buffer.getvalue()
 
 
@@ -92,12 +109,25 @@ MIMETYPES = {
 def spreadsheet_response(
     fmt: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_name: str, filename: str
 ) -> Response:
-    """A download of `rows` as `filename`.xlsx or `filename`.csv."""
-    body = to_xlsx(headers, rows, sheet_name) if fmt == "xlsx" else to_csv(headers, rows)
+    """A download of `rows` as `filename`.xlsx or `filename`.csv, in bounded memory: CSV is
+    sent line by line as the rows come, XLSX written row by row to a temporary file that is
+    sent and removed. `rows` may be a generator reading the database as it goes."""
+    disposition = {"Content-Disposition": f"attachment; filename={filename}.{fmt}"}
+    if fmt == "csv":
+        lines = stream_with_context(line.encode("utf-8") for line in _csv_lines(headers, rows))
+        return Response(lines, mimetype=MIMETYPES[fmt], headers=disposition)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        _write_xlsx(path, headers, rows, sheet_name, streaming=True)
+        file = open(path, "rb")  # noqa: SIM115 (the response closes it)
+    finally:
+        os.unlink(path)  # the open file stays readable until it is closed
     return Response(
-        body,
+        wrap_file(request.environ, file),
         mimetype=MIMETYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename={filename}.{fmt}"},
+        headers=disposition,
+        direct_passthrough=True,
     )
 
 

@@ -633,3 +633,44 @@ def test_a_chairs_group_registration_is_one_commit_with_everyones_messages(
     # Members with a phone are told on WhatsApp, the default channel; none of them by e-mail.
     assert sorted(m.to for m in whatsapp.messages()) == sorted(m.phone for m in kim.members)
     assert mailbox == []
+
+
+def test_exports_stream_and_take_the_same_statements_for_few_or_many(
+    client, db, login, make_event, kotim, monkeypatch
+):
+    """The registrants export is read a chunk at a time and sent as it is written; the number
+    of SQL statements does not grow with the registrations (nor does the calendar feed's)."""
+    from sqlalchemy import event as sa_event
+
+    from eventapp.registration import lists
+
+    monkeypatch.setattr(lists, "EXPORT_CHUNK", 5)  # several chunks with a few registrations
+    event = make_event(kotim["org"], venue_capacity=None)
+    login(kotim["user"])
+    seen: list[str] = []
+
+    def statements(url: str) -> int:
+        seen.clear()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(url)
+            assert response.status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def add(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            services.register(event, registrant(phone=f"0813{n:08d}", name=f"Peserta {n}"), utcnow())
+
+    urls = [f"/kelola/acara/{event.id}/peserta/ekspor.{fmt}" for fmt in ("csv", "xlsx")] + ["/kalender.ics"]
+    add(0, 3)
+    few = [statements(url) for url in urls]
+    add(3, 2 * lists.EXPORT_CHUNK // 100)
+    assert [statements(url) for url in urls] == few
+    csv_response = client.get(urls[0])
+    assert (
+        csv_response.is_streamed
+        and csv_response.get_data().count(b"\n") == 3 + 2 * lists.EXPORT_CHUNK // 100 + 1
+    )

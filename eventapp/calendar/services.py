@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from eventapp import ics
 from eventapp.calendar.models import ReminderDelivery, ReminderKind
@@ -47,7 +47,9 @@ def feed(
             Event.audience != Audience.UNDANGAN,
             recent,
         )
-        .options(selectinload(Event.sessions), selectinload(Event.organization))
+        # The sessions of every event in one query (selectinload would send one per 500 events),
+        # the office joined in: the same statements for 100 events or 5,000.
+        .options(subqueryload(Event.sessions), joinedload(Event.organization))
         .order_by(Event.id)
     )
     if organization_id is not None:
