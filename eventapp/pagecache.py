@@ -60,7 +60,9 @@ def _csrf_token() -> str:
 def serve(key: tuple, render: Callable[[], tuple[str, int]], fill: dict[str, Callable[[], str]]) -> Response:
     """The page for `key` (with the visitor's language), rendered by `render` at most once every
     PAGE_CACHE_SECONDS in this process; `fill` gives each marker its per-visitor value."""
-    full_key = (*key, request.query_string, str(get_locale()))
+    # The address as asked (a page may link to itself, built from the Host header: a request
+    # with a forged Host must not put its links into everyone's page) and the language.
+    full_key = (*key, request.host_url, request.query_string, str(get_locale()))
     now = time.monotonic()
     with _lock:
         entry = _entries.get(full_key)

@@ -103,3 +103,11 @@ def test_signed_in_people_get_a_fresh_page(client, login, cached, make_org, make
     client.get(f"/acara/{event.slug}")
     client.get(f"/acara/{event.slug}")
     assert cached.count("events/public_detail.html") == 2
+
+
+def test_a_forged_host_header_does_not_reach_other_visitors(app, cached, make_org, make_event):
+    event = make_event(make_org())
+    forged = _visitor(app).get(f"/acara/{event.slug}", headers={"Host": "evil.example"})
+    assert "evil.example" in forged.get_data(as_text=True)  # its own page links to the host it named
+    honest = _visitor(app).get(f"/acara/{event.slug}")
+    assert "evil.example" not in honest.get_data(as_text=True)
