@@ -12,6 +12,7 @@ Signed-in people and pages with a flashed message are always rendered afresh.
 """
 
 import hashlib
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -24,8 +25,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 LIMIT = 1000
-CSRF_MARK = "@@csrf-token@@"
-SHOWN_MARK = "@@shown-at@@"
+# Drawn anew in each process: no text an organizer writes can contain them.
+CSRF_MARK = f"@@csrf-{secrets.token_hex(16)}@@"
+SHOWN_MARK = f"@@shown-{secrets.token_hex(16)}@@"
 
 _entries: OrderedDict[tuple, "_Entry"] = OrderedDict()
 _lock = threading.Lock()

@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -61,7 +62,8 @@ def _write_xlsx(
     options = {"remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False}
     options |= {"constant_memory": True} if streaming else {"in_memory": True}
     workbook = xlsxwriter.Workbook(target, options)
-    sheet = workbook.add_worksheet(sheet_name[:31])
+    # Excel refuses these characters in a sheet's name (a form titled "Hari 1/2", say).
+    sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sheet_name)[:31].strip() or "Data")
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})

@@ -76,7 +76,7 @@ def test_each_visitor_of_a_cached_form_registers_with_their_own_token(app, cache
     pages = [v.get(url).get_data(as_text=True) for v in visitors]
     assert cached.count("registration/form.html") == 1
     assert _token(pages[0], "csrf_token") != _token(pages[1], "csrf_token")
-    assert not {pagecache.SHOWN_MARK, pagecache.CSRF_MARK} & set(re.findall(r"@@[a-z-]+@@", "".join(pages)))
+    assert pagecache.SHOWN_MARK not in "".join(pages) and pagecache.CSRF_MARK not in "".join(pages)
     for n, (visitor, page) in enumerate(zip(visitors, pages, strict=True)):
         sent = visitor.post(
             url,

@@ -334,10 +334,11 @@ def test_a_test_is_timed_scored_limited_in_attempts_and_reported_with_the_gain(c
     started = utcnow()
     attempt = forms.start_attempt(posttest, siti, started)
     late = forms.submit(
-        posttest, siti, {p1.field_name: ["1"], p2.field_name: ["0"]}, started + timedelta(minutes=13)
+        posttest, siti, {p1.field_name: ["1"], p2.field_name: ["1"]}, started + timedelta(minutes=13)
     )
-    assert (late.score, late.max_score, late.late) == (1, 4, True)
-    assert forms.missing(event, [siti.id]) == {siti.id: ["nilai post-test minimal 70 (nilai Anda 25)"]}
+    # Sent three minutes past its ten: kept and scored, but it does not earn the certificate.
+    assert (late.score, late.max_score, late.late) == (4, 4, True)
+    assert forms.missing(event, [siti.id]) == {siti.id: ["nilai post-test minimal 70"]}
     forms.start_attempt(posttest, siti, started + timedelta(minutes=20))
     best = forms.submit(
         posttest, siti, {p1.field_name: ["1"], p2.field_name: ["1"]}, started + timedelta(minutes=21)
@@ -360,7 +361,7 @@ def test_a_test_is_timed_scored_limited_in_attempts_and_reported_with_the_gain(c
     )
     assert [(t.label, t.pre, t.post) for t in report.topics] == [
         ("Soal 1", 50.0, 100.0),
-        ("Soal 2", 0.0, 66.7),
+        ("Soal 2", 0.0, 100.0),
     ]
 
 
@@ -443,3 +444,20 @@ def test_closing_a_form_that_has_not_opened_keeps_it_shut(finished):
     assert forms.closed_reason(evaluation, event, later).startswith("Formulir sudah ditutup")
     forms.open_now(system_actor(), evaluation, later)
     assert forms.is_open(evaluation, event, later)
+
+
+def test_a_title_with_slashes_exports_and_impossible_bounds_are_refused(client, login, office, finished):
+    event, evaluation = finished["event"], finished["evaluation"]
+    forms.save_settings(
+        system_actor(), evaluation, forms.SettingsData(title="Evaluasi [hari 1/2]?"), utcnow()
+    )
+    login(office["user"])
+    sheet = client.get(f"/kelola/acara/{event.id}/formulir/evaluasi/hasil.xlsx")
+    assert (
+        sheet.status_code == 200
+        and load_workbook(io.BytesIO(sheet.data)).active.title == "Evaluasi  hari 1 2"
+    )
+    registration_form = forms.create(system_actor(), event, Purpose.REGISTRATION, utcnow())
+    for bound in (float("nan"), float("inf")):
+        with pytest.raises(ValidationFailed, match="Angka terlalu besar"):
+            _question(registration_form, "angka", "Umur", min_number=bound)

@@ -31,9 +31,9 @@ def _code_sent_to(whatsapp, phone: str) -> str:
     return re.search(r"\*(\d{6})\*", texts[-1]).group(1)
 
 
-def _refusal(contact: str, typed: str, now) -> str:
+def _refusal(contact: str, typed: str, now, purpose: str = "sertifikat") -> str:
     with pytest.raises(services.CodeRefused) as refused:
-        services.check_code(contact, typed, now)
+        services.check_code(contact, purpose, typed, now)
     return refused.value.message
 
 
@@ -46,27 +46,27 @@ def _registrations() -> int:
 
 def test_a_code_reaches_whatsapp_and_opens_once(app, make_org, whatsapp):
     org, now = make_org(), utcnow()
-    services.send_code(PHONE, org.id, "melihat sertifikat", now)
+    services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now)
     code = _code_sent_to(whatsapp, PHONE)
     assert "kode verifikasi Anda untuk melihat sertifikat" in whatsapp.messages()[-1].text
     wrong = "000000" if code != "000000" else "111111"
     assert _refusal(PHONE, wrong, now) == "Kode salah. Sisa 4 kali percobaan."
-    services.check_code(PHONE, f" {code[:3]} {code[3:]} ", now)  # as typed from the message
+    services.check_code(PHONE, "sertifikat", f" {code[:3]} {code[3:]} ", now)  # as typed from the message
     assert _refusal(PHONE, code, now) == "Kode sudah tidak berlaku. Minta kode baru."
 
 
 def test_a_code_is_short_lived_tried_five_times_and_asked_for_a_few_times_an_hour(app, make_org, whatsapp):
     org, now = make_org(), utcnow()
-    services.send_code(PHONE, org.id, "melihat sertifikat", now)
+    services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now)
     first = _code_sent_to(whatsapp, PHONE)
     # Its message is not retried past the code's life.
     message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert message.give_up_at == now + timedelta(minutes=catalogue.CODE_MINUTES)
     assert _refusal(PHONE, first, now + timedelta(minutes=11)) == "Kode sudah tidak berlaku. Minta kode baru."
     with pytest.raises(services.CodeRefused, match="Tunggu satu menit"):
-        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(seconds=30))
+        services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now + timedelta(seconds=30))
     later = now + timedelta(minutes=2)
-    services.send_code(PHONE, org.id, "melihat sertifikat", later)
+    services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", later)
     second = _code_sent_to(whatsapp, PHONE)
     tried = 0
     if first != second:
@@ -78,24 +78,24 @@ def test_a_code_is_short_lived_tried_five_times_and_asked_for_a_few_times_an_hou
     assert _refusal(PHONE, wrong, later).startswith("Kode salah, dan kode ini tidak dapat dicoba lagi")
     assert _refusal(PHONE, second, later) == "Terlalu banyak kode salah. Minta kode baru."
     for minute in (4, 6, 8):
-        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=minute))
+        services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now + timedelta(minutes=minute))
     with pytest.raises(services.CodeRefused, match="satu jam lagi"):
-        services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=10))
-    services.send_code(PHONE, org.id, "melihat sertifikat", now + timedelta(minutes=61))
+        services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now + timedelta(minutes=10))
+    services.send_code(PHONE, "sertifikat", org.id, "melihat sertifikat", now + timedelta(minutes=61))
 
 
 def test_an_e_mail_address_gets_its_code_by_mail(app, make_org, mailbox):
     org, now = make_org(), utcnow()
     contact = services.normalize_contact(" Siti@Desa.ID ")
-    services.send_code(contact, org.id, "melihat sertifikat", now)
+    services.send_code(contact, "sertifikat", org.id, "melihat sertifikat", now)
     assert [str(m["To"]) for m in mailbox] == ["siti@desa.id"]
     mailed = mail_text(mailbox[0])
     code = re.search(r"Kode verifikasi Anda untuk melihat sertifikat: (\d{6})", mailed).group(1)
-    services.check_code(contact, code, now)
+    services.check_code(contact, "sertifikat", code, now)
 
 
 def test_the_cloud_api_gets_the_code_as_metas_authentication_template(office, cloud: CloudApi):
-    services.send_code(PHONE, office["org"].id, "melihat sertifikat", utcnow())
+    services.send_code(PHONE, "sertifikat", office["org"].id, "melihat sertifikat", utcnow())
     (request,) = cloud.messages
     body, button = request["template"]["components"]
     code = body["parameters"][0]["text"]
@@ -250,7 +250,53 @@ def test_an_event_counts_a_registration_only_once_the_number_is_proven(
     assert client.get("/sertifikat/saya").status_code == 302
 
 
+def test_a_blank_phone_with_an_e_mail_proves_the_e_mail(client, make_org, make_event, mailbox):
+    event = make_event(make_org(), verify_contact=True)
+    page = post_form(
+        client, f"/acara/{event.slug}/daftar", {**_person(), "phone": " ", "email": "siti@desa.id"}
+    )
+    assert page.status_code == 200 and "s•••@desa.id" in page.get_data(as_text=True)
+    assert [str(m["To"]) for m in mailbox] == ["siti@desa.id"]
+
+
 def test_an_event_without_verification_registers_at_once(client, make_org, make_event, whatsapp):
     event = make_event(make_org())
     done = post_form(client, f"/acara/{event.slug}/daftar", _person())
     assert done.status_code == 302 and _registrations() == 1
+
+
+def test_a_code_sent_to_register_does_not_open_the_certificates(app, make_org, whatsapp):
+    org, now = make_org(), utcnow()
+    services.send_code(PHONE, "pendaftaran", org.id, "pendaftaran Webinar", now)
+    code = _code_sent_to(whatsapp, PHONE)
+    assert _refusal(PHONE, code, now) == "Kode sudah tidak berlaku. Minta kode baru."
+    services.check_code(PHONE, "pendaftaran", code, now)
+
+
+@pytest.mark.concurrency
+def test_codes_asked_for_at_once_make_one_message(app, make_org, whatsapp):
+    """Twenty requests for the same number at the same moment: one code, one message."""
+    import threading
+
+    from eventapp.extensions import db as _db
+
+    org_id, now = make_org().id, utcnow()
+    barrier = threading.Barrier(20)
+    refused = []
+
+    def ask() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                services.send_code(PHONE, "sertifikat", org_id, "melihat sertifikat", now)
+            except services.CodeRefused:
+                refused.append(1)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refused) == 19 and whatsapp.to(PHONE) == ["kode_verifikasi"]

@@ -1,6 +1,7 @@
 """Building forms, checking and keeping answers, scoring tests, and what the answers add to
 certificate eligibility. Each public function that changes data is one unit of work."""
 
+import math
 import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -191,7 +192,7 @@ def question_problems(
         )
     if kind == Kind.NUMBER:
         for bound_name, bound in (("min_number", data.min_number), ("max_number", data.max_number)):
-            if bound is not None and abs(bound) > MAX_INT:
+            if bound is not None and not (math.isfinite(bound) and abs(bound) <= MAX_INT):
                 problems.append((bound_name, _("Angka terlalu besar.")))
         if data.min_number is not None and data.max_number is not None and data.min_number > data.max_number:
             problems.append(("max_number", _("Batas atas harus sama atau lebih besar dari batas bawah.")))
@@ -796,9 +797,15 @@ def certificate_conditions(event: Event) -> list[Questionnaire]:
 
 
 def _best_percents(questionnaire: Questionnaire, registration_ids: Sequence[int] | None) -> dict[int, float]:
+    """Each registration's best result; a test sent after its time limit is kept and shown but
+    does not count here (the certificate's conditions)."""
     stmt = select(
         Response.registration_id, func.max(100.0 * Response.score / func.nullif(Response.max_score, 0))
-    ).where(Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_not(None))
+    ).where(
+        Response.questionnaire_id == questionnaire.id,
+        Response.submitted_at.is_not(None),
+        Response.late.is_(False),
+    )
     if registration_ids is not None:
         stmt = stmt.where(Response.registration_id.in_(registration_ids))
     return {rid: float(p or 0) for rid, p in db.session.execute(stmt.group_by(Response.registration_id))}

@@ -107,7 +107,7 @@ _CODE_PAGE_FIELDS = {"csrf_token", "verification_code", "resend", "edit"}
 def _registration_code_page(event: Event, form: RegistrationForm, now):
     """For an event that verifies numbers: the code page until the form's phone (or, without
     one, its e-mail) is proven; None once it is. The page carries the whole form back."""
-    contact = verification_services.normalize_contact(form.phone.data or form.email.data)
+    contact = verification_services.normalize_contact((form.phone.data or "").strip() or form.email.data)
     if proofs.proven(contact, proofs.REGISTRATION, now):
         return None
     what_for = _("pendaftaran %(title)s", title=event.title)

@@ -27,7 +27,7 @@ def _current(purpose: str, now: datetime) -> dict[str, float]:
 def prove(contact: str, typed_code: str, purpose: str, now: datetime) -> None:
     """Check the code typed for `contact` and, when it is right, remember the contact as proven
     for `purpose`. Raises services.CodeRefused."""
-    services.check_code(contact, typed_code, now)
+    services.check_code(contact, purpose, typed_code, now)
     kept = _current(purpose, now)
     kept.pop(contact, None)
     kept[contact] = (now + LIFETIME).timestamp()

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.extensions import db
@@ -49,9 +50,9 @@ def _digest(contact: str, code: str) -> str:
     return hmac.new(key, f"contact-code:{contact}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def send_code(contact: str, organization_id: int | None, purpose: str, now: datetime) -> None:
-    """Send a new code to `contact` (normalized), saying it is `purpose` ("melihat
-    sertifikat"): over WhatsApp from the office's number to a phone, by e-mail to an address.
+def send_code(contact: str, purpose: str, organization_id: int | None, what_for: str, now: datetime) -> None:
+    """Send a new code for `purpose` to `contact` (normalized), saying it is for `what_for`
+    ("melihat sertifikat"): over WhatsApp from the office's number to a phone, by e-mail.
     Refused when the contact was sent one a moment ago or too many this hour. The message is
     given up when the code expires. Without an office (a contact that never registered
     anywhere) the code is made but goes nowhere, so that nothing tells a stranger whether a
@@ -69,8 +70,20 @@ def send_code(contact: str, organization_id: int | None, purpose: str, now: date
     code = f"{secrets.randbelow(1_000_000):06d}"
     expires_at = now + LIFETIME
     db.session.add(
-        ContactCode(contact=contact, code_hash=_digest(contact, code), created_at=now, expires_at=expires_at)
+        ContactCode(
+            contact=contact,
+            purpose=purpose,
+            code_hash=_digest(contact, code),
+            created_at=now,
+            sent_minute=now.replace(second=0, microsecond=0),
+            expires_at=expires_at,
+        )
     )
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request for this contact got there this very minute
+        db.session.rollback()
+        raise CodeRefused(_("Kode baru saja dikirim. Tunggu satu menit sebelum meminta kode lagi."))
     subject = _("Kode verifikasi")
     if organization_id is None:
         db.session.commit()
@@ -80,24 +93,24 @@ def send_code(contact: str, organization_id: int | None, purpose: str, now: date
             "Kode verifikasi Anda untuk %(purpose)s: %(code)s\n\nKode berlaku %(minutes)s menit. Demi "
             "keamanan, jangan berikan kode ini kepada siapa pun, termasuk panitia. Jika Anda tidak "
             "memintanya, abaikan e-mail ini.",
-            purpose=purpose,
+            purpose=what_for,
             code=code,
             minutes=catalogue.CODE_MINUTES,
         )
         message = outbox.queue_email(contact, f"{subject}: {code}", body)
     else:
-        values = {"kode": code, "keperluan": purpose, "menit": catalogue.CODE_MINUTES}
+        values = {"kode": code, "keperluan": what_for, "menit": catalogue.CODE_MINUTES}
         message = outbox.queue_whatsapp(contact, organization_id, "kode_verifikasi", values, subject)
     message.give_up_at = expires_at
     commit()
 
 
-def check_code(contact: str, typed: str, now: datetime) -> None:
-    """Accept the newest code sent to `contact` if `typed` is it, unexpired and unused; count a
-    wrong try against it. Raises CodeRefused with what to do next."""
+def check_code(contact: str, purpose: str, typed: str, now: datetime) -> None:
+    """Accept the newest code sent to `contact` for `purpose` if `typed` is it, unexpired and
+    unused; count a wrong try against it. Raises CodeRefused with what to do next."""
     latest = db.session.scalar(
         select(ContactCode)
-        .where(ContactCode.contact == contact)
+        .where(ContactCode.contact == contact, ContactCode.purpose == purpose)
         .order_by(ContactCode.created_at.desc(), ContactCode.id.desc())
         .limit(1)
         .with_for_update()

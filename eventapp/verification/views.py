@@ -58,7 +58,7 @@ def code_step(contact: str, purpose: str, organization_id: int | None, what_for:
             return Step(False, problem=refused.message)
         return Step(True)
     try:
-        services.send_code(contact, organization_id, what_for, now)
+        services.send_code(contact, purpose, organization_id, what_for, now)
     except services.CodeRefused as refused:
         return Step(False, notice=refused.message)
     return Step(False)
