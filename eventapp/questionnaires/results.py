@@ -14,7 +14,7 @@ from eventapp.events.models import Event
 from eventapp.extensions import db
 from eventapp.i18n import utc_to_local
 from eventapp.questionnaires.models import Answer, Kind, Purpose, Questionnaire, Response
-from eventapp.questionnaires.services import Slot, answer_value, of_event, slots
+from eventapp.questionnaires.services import YES_NO, Slot, answer_value, of_event, slots
 from eventapp.registration.models import Registration
 
 _ANSWER_COLUMNS = (
@@ -86,7 +86,7 @@ def results(questionnaire: Questionnaire, event: Event) -> Results:
             result.bars = _bars(question.options, counts, len(rows), question.correct_option)
         elif question.kind == Kind.YES_NO:
             counts = Counter({0: sum(r.text == "ya" for r in rows), 1: sum(r.text == "tidak" for r in rows)})
-            result.bars = _bars([_("Ya"), _("Tidak")], counts, len(rows))
+            result.bars = _bars([YES_NO["ya"](), YES_NO["tidak"]()], counts, len(rows))
         elif question.kind == Kind.SCALE:
             counts = Counter(int(r.number) - 1 for r in rows)
             labels = [str(n) for n in range(1, 6)]

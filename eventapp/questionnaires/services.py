@@ -72,8 +72,14 @@ def create(actor: User, event: Event, purpose: Purpose, now: datetime) -> Questi
     return questionnaire
 
 
+def purposes_for(event: Event) -> list[Purpose]:
+    """The forms an event may have: pre-test and post-test only for bimtek and pelatihan."""
+    training = event.kind in (EventKind.BIMTEK, EventKind.PELATIHAN)
+    return [p for p in Purpose if training or not p.is_test]
+
+
 def _new(actor: User, event: Event, purpose: Purpose, now: datetime) -> Questionnaire:
-    if purpose.is_test and event.kind not in (EventKind.BIMTEK, EventKind.PELATIHAN):
+    if purpose not in purposes_for(event):
         raise DomainError(_("Pre-test dan post-test tersedia untuk bimtek dan pelatihan."), "not_training")
     questionnaire = Questionnaire(
         organization_id=event.organization_id,
@@ -601,15 +607,23 @@ def _answer(slot: Slot, value: Value) -> Answer | None:
     return answer
 
 
+def _answers(places: Sequence[Slot], values: Mapping[str, Value]) -> list[Answer]:
+    """The rows to keep for the slots answered (an unanswered slot keeps none)."""
+    return [a for slot in places if (a := _answer(slot, values.get(slot.name))) is not None]
+
+
 def registration_slots(event: Event) -> list[Slot]:
     """The event's own questions on its registration form."""
     questionnaire = for_event(event, Purpose.REGISTRATION)
     return slots(questionnaire, event) if questionnaire is not None else []
 
 
-def keep_registration_answers(event: Event, registration: Registration, answers: Mapping[str, Value]) -> None:
+def keep_registration_answers(
+    event: Event, *, registration: Registration, answers: Mapping[str, Value]
+) -> None:
     """Keep the answers to the event's own questions with a registration, in its unit of
-    work; a cancelled registration taken up again replaces its old answers."""
+    work (the registration services' `registered` signal); a cancelled registration taken up
+    again replaces its old answers."""
     if not answers:
         return
     questionnaire = for_event(event, Purpose.REGISTRATION)
@@ -625,7 +639,7 @@ def keep_registration_answers(event: Event, registration: Registration, answers:
         submitted_at=registration.created_at,
     )
     places = slots(questionnaire, event)
-    response.answers = [a for slot in places if (a := _answer(slot, answers.get(slot.name))) is not None]
+    response.answers = _answers(places, answers)
     db.session.add(response)
 
 
@@ -639,10 +653,18 @@ def responses_of(questionnaire: Questionnaire, registration: Registration) -> li
     )
 
 
+def score_to_show(questionnaire: Questionnaire, response: Response | None) -> float | None:
+    """A test's score as its participant may see it: None unless the organizer shows scores."""
+    if response is None or not (questionnaire.purpose.is_test and questionnaire.show_score):
+        return None
+    return response.percent
+
+
 @dataclass
 class Standing:
     """Where a participant is with a form: what they sent, what is under way, what is left."""
 
+    questionnaire: Questionnaire
     submitted: list[Response]
     open_attempt: Response | None
     attempts_left: int
@@ -656,13 +678,17 @@ class Standing:
             else (self.submitted[-1] if self.submitted else None)
         )
 
+    @property
+    def best_score(self) -> float | None:
+        return score_to_show(self.questionnaire, self.best)
+
 
 def standing(questionnaire: Questionnaire, registration: Registration) -> Standing:
     responses = responses_of(questionnaire, registration)
     submitted = [r for r in responses if r.submitted_at is not None]
     open_attempt = next((r for r in responses if r.submitted_at is None), None)
     allowed = questionnaire.max_attempts if questionnaire.purpose.is_test else 1
-    return Standing(submitted, open_attempt, max(allowed - len(responses), 0))
+    return Standing(questionnaire, submitted, open_attempt, max(allowed - len(responses), 0))
 
 
 def _may_answer(questionnaire: Questionnaire, registration: Registration, now: datetime) -> None:
@@ -723,7 +749,7 @@ def submit(
     event = questionnaire.event
     places = slots(questionnaire, event, response.id if questionnaire.purpose.is_test else None)
     values = check_answers(places, raw)
-    response.answers = [a for slot in places if (a := _answer(slot, values[slot.name])) is not None]
+    response.answers = _answers(places, values)
     response.submitted_at = now
     if questionnaire.purpose.is_test:
         response.max_score = sum(q.points for q in questionnaire.questions)
@@ -786,11 +812,14 @@ def _invited(changes: dict) -> str:
 # --- Certificates -------------------------------------------------------------------------------
 
 
-def certificate_conditions(event: Event) -> list[Questionnaire]:
-    """The event's forms that are part of certificate eligibility."""
+def certificate_conditions(
+    event: Event, forms: Mapping[Purpose, Questionnaire] | None = None
+) -> list[Questionnaire]:
+    """The event's forms (`forms`, when the caller has them already) that are part of
+    certificate eligibility."""
     return [
         q
-        for q in of_event(event).values()
+        for q in (forms if forms is not None else of_event(event)).values()
         if (q.purpose == Purpose.EVALUATION and q.required_for_certificate)
         or (q.purpose == Purpose.POSTTEST and q.pass_percent)
     ]
@@ -811,10 +840,14 @@ def _best_percents(questionnaire: Questionnaire, registration_ids: Sequence[int]
     return {rid: float(p or 0) for rid, p in db.session.execute(stmt.group_by(Response.registration_id))}
 
 
-def missing(event: Event, registration_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
+def missing(
+    event: Event,
+    registration_ids: Sequence[int] | None = None,
+    forms: Mapping[Purpose, Questionnaire] | None = None,
+) -> dict[int, list[str]]:
     """For each registration (all, or those given) that has not met the forms' certificate
     conditions: what is still missing, in words. A registration not in the result meets them."""
-    conditions = certificate_conditions(event)
+    conditions = certificate_conditions(event, forms)
     if not conditions:
         return {}
     ids = (
@@ -845,21 +878,27 @@ class ParticipantForm:
     closed: str | None
 
 
-def participant_forms(registration: Registration, now: datetime) -> list[ParticipantForm]:
-    """The evaluation and tests a participant may fill in, for their page."""
+@dataclass
+class ParticipantForms:
+    """For a participant's page: the evaluation and tests they may fill in, and what they
+    still have to do for a certificate besides attending."""
+
+    forms: list[ParticipantForm]
+    missing: list[str]
+
+
+def participant_forms(registration: Registration, now: datetime) -> ParticipantForms:
     event = registration.event
     found = of_event(event)
     shown = [found[p] for p in (Purpose.PRETEST, Purpose.POSTTEST, Purpose.EVALUATION) if p in found]
-    return [
-        ParticipantForm(q, standing(q, registration), closed_reason(q, event, now))
-        for q in shown
-        if q.questions
-    ]
-
-
-def missing_for(registration: Registration) -> list[str]:
-    """What this participant still has to do for a certificate, besides attending."""
-    return missing(registration.event, [registration.id]).get(registration.id, [])
+    return ParticipantForms(
+        [
+            ParticipantForm(q, standing(q, registration), closed_reason(q, event, now))
+            for q in shown
+            if q.questions
+        ],
+        missing(event, [registration.id], found).get(registration.id, []),
+    )
 
 
 # --- Answers to the registration questions, for the registrants list ------------------------------

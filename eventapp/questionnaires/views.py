@@ -14,7 +14,7 @@ from eventapp.dbtypes import utcnow
 from eventapp.edges import belonging_or_404
 from eventapp.errors import DomainError, ValidationFailed
 from eventapp.events.access import managed_event_or_404
-from eventapp.events.models import Event, EventKind
+from eventapp.events.models import Event
 from eventapp.forms import Form, show_error
 from eventapp.i18n import local_to_utc, utc_to_local
 from eventapp.pdf import render_pdf, static_dir
@@ -58,13 +58,12 @@ def index(event_id: int):
     event = managed_event_or_404(event_id)
     forms = services.of_event(event)
     counts = {purpose: services.response_count(q) for purpose, q in forms.items()}
-    purposes = [p for p in Purpose if not p.is_test or event.kind in (EventKind.BIMTEK, EventKind.PELATIHAN)]
     return render_template(
         "questionnaires/index.html",
         event=event,
         forms=forms,
         counts=counts,
-        purposes=purposes,
+        purposes=services.purposes_for(event),
         conditions=services.certificate_conditions(event),
         action_form=Form(),
     )
@@ -438,13 +437,10 @@ def answer(token: str, purpose: str):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            if questionnaire.purpose.is_test and questionnaire.show_score and response.percent is not None:
+            score = services.score_to_show(questionnaire, response)
+            if score is not None:
                 flash(
-                    _(
-                        "Terima kasih. Nilai Anda: %(score)s dari 100.",
-                        score=services.shown(response.percent),
-                    ),
-                    "success",
+                    _("Terima kasih. Nilai Anda: %(score)s dari 100.", score=services.shown(score)), "success"
                 )
             else:
                 flash(_("Terima kasih, jawaban Anda sudah kami terima."), "success")
@@ -471,18 +467,9 @@ def answer(token: str, purpose: str):
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
-    registration_services.registered.connect(_keep_registration_answers)
+    registration_services.registered.connect(services.keep_registration_answers)
     app.jinja_env.globals.update(
         option_order=services.option_order,
         participant_forms=lambda registration: services.participant_forms(registration, utcnow()),
-        certificate_missing=services.missing_for,
         answer_shown=services.shown,
-        registration_answers=lambda registration: services.registration_answers(
-            registration.event, [registration.id]
-        ).get(registration.id, {}),
-        registration_slots=services.registration_slots,
     )
-
-
-def _keep_registration_answers(event: Event, *, registration: Registration, answers: dict) -> None:
-    services.keep_registration_answers(event, registration, answers)

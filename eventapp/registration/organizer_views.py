@@ -144,6 +144,8 @@ def correct(event_id: int, registration_id: int):
         registration=registration,
         messages=lists.message_history([registration.id])[registration.id],
         not_kim=NOT_KIM,
+        extra=questionnaires.registration_slots(event),
+        given=questionnaires.registration_answers(event, [registration.id]).get(registration.id, {}),
     )
 
 
