@@ -37,6 +37,7 @@ bench: setup $(VENV)/.dev-installed
 	$(BIN)/python bench/checkin_latency.py
 	$(BIN)/python bench/attendance_sheet.py
 	$(BIN)/python bench/certificates_bulk.py
+	$(BIN)/python bench/certificates_workers.py
 	$(BIN)/python bench/broadcast.py
 	$(BIN)/python bench/questionnaire_results.py
 	$(BIN)/python bench/journey.py

@@ -34,6 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup(workdir: Path, count: int):
     """Return (app, event_id) with `count` issued certificates in a fresh SQLite database."""
     app, _folder = fresh_app(workdir)
+    return app, certified_event(app, count)
+
+
+def certified_event(app, count: int) -> int:
+    """An event held yesterday with `count` participants who attended and hold a certificate
+    (a full-page background, a two-line kop), in the app's database; returns its id."""
     from datetime import time as clock
 
     from sqlalchemy import insert
@@ -86,7 +92,7 @@ def setup(workdir: Path, count: int):
             background=background_image(),
         )
         services.issue_all(admin, event, event.ends_at + timedelta(hours=1))  # issued after the event
-        return app, event.id
+        return event.id
 
 
 def background_image() -> bytes:

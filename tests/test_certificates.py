@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventapp.attendance import services as attendance
-from eventapp.certificates import pdf, services
+from eventapp.certificates import bulk, pdf, services
 from eventapp.certificates.models import BACKGROUNDS, DEFAULT_WORDING, BulkJob, Certificate
 from eventapp.dbtypes import utcnow
 from eventapp.errors import DomainError, ValidationFailed
@@ -189,11 +189,14 @@ def test_participants_get_their_certificate_from_their_page_or_by_lookup(client,
     assert "Tidak ditemukan sertifikat" in wrong.get_data(as_text=True)
 
 
-def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
+def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held, app, monkeypatch):
+    monkeypatch.setattr(bulk, "PART_SIZE", 2)  # three certificates: two parts, joined
+    monkeypatch.setattr(pdf, "CHUNK", 1)
     event = held["event"]
     issued = services.issue_all(system_actor(), event, utcnow()).issued
+    in_order = [f"http://eventapp.test/verifikasi/{c.code}" for c in sorted(issued, key=lambda c: c.seq)]
     login(held["organizer"])
-    for kind, check in (("zip", "zip"), ("pdf", "pdf")):
+    for kind in ("zip", "pdf"):
         response = post_form(
             client,
             f"/kelola/acara/{event.id}/sertifikat/unduh-semua",
@@ -203,16 +206,27 @@ def test_bulk_downloads_as_zip_and_as_one_pdf(client, login, db, held):
         status = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "3 dari 3 sertifikat" in status and "Unduh berkas" in status
         job = db.session.scalar(select(BulkJob).where(BulkJob.kind == kind))
+        assert [(part.first_seq, part.last_seq, part.done) for part in job.parts] == [(1, 2, 2), (3, 3, 1)]
         body = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}/berkas").get_data()
-        if check == "zip":
+        if kind == "zip":
             archive = zipfile.ZipFile(io.BytesIO(body))
-            files = [archive.read(name) for name in archive.namelist()]
-            assert len(files) == 3 and all(name.endswith(".pdf") for name in archive.namelist())
-            found = [code for data in files for code in _qr_codes(data)]
+            assert [name[:4] for name in archive.namelist()] == ["0001", "0002", "0003"]
+            found = [code for name in archive.namelist() for code in _qr_codes(archive.read(name))]
         else:
-            assert len(PdfReader(io.BytesIO(body)).pages) == 3
+            with pikepdf.open(io.BytesIO(body)) as document:
+                assert document.check_pdf_syntax() == []
+                # Each part laid out its own shared layers; the joined file keeps one per role.
+                drawn = {
+                    form.objgen
+                    for page in document.pages
+                    for form in page.resources.XObject.values()
+                    if form.Subtype == "/Form"
+                }
+                assert len(document.pages) == 3 and len(drawn) == 2
             found = _qr_codes(body)
-        assert sorted(found) == sorted(f"http://eventapp.test/verifikasi/{c.code}" for c in issued)
+        assert found == in_order  # every certificate once, whichever part built it
+        # Only the finished file is left: the parts were deleted once joined.
+        assert _written(app, job) == [job.filename]
 
 
 def test_one_pdf_written_chunk_by_chunk_is_whole_and_stores_each_shared_layer_once(
@@ -309,51 +323,165 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL: no except clause of the app's runs, as when the worker dies."""
 
 
-def test_a_bulk_job_whose_worker_died_fails_cleans_up_and_can_be_retried(
-    app, client, login, db, held, monkeypatch
-):
-    monkeypatch.setattr(pdf, "CHUNK", 1)
-    event = held["event"]
-    services.issue_all(system_actor(), event, utcnow())
-    job = services.start_bulk(system_actor(), event, "pdf", utcnow())
-    ticks = []
+def _written(app, job) -> list[str]:
+    """The files a bulk job has in the export folder: its own, its parts', a join's scratch."""
+    return sorted(path.name for path in app.config["EXPORT_DIR"].glob(f"{job.filename}*"))
 
-    def clock_of_a_dying_worker():
-        ticks.append(1)
-        if len(ticks) == 3:  # started, one chunk written, then the process is gone
+
+def _dies_after(ticks: int):
+    """The clock of a worker that is killed at its `ticks`-th look at the time."""
+    seen = []
+
+    def clock():
+        seen.append(1)
+        if len(seen) == ticks:
             raise WorkerKilled
         return utcnow()
 
-    export_dir = app.config["EXPORT_DIR"]
+    return clock
+
+
+def test_a_worker_killed_mid_part_costs_only_its_part(app, db, held, monkeypatch):
+    monkeypatch.setattr(bulk, "PART_SIZE", 2)
+    monkeypatch.setattr(pdf, "CHUNK", 1)
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job = bulk.start(system_actor(), event, "pdf", utcnow())
+    first, second = job.parts
+    export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
+    # Took the first part (two looks at the clock), built one certificate of two (three), then
+    # died as it finished the second.
     with pytest.raises(WorkerKilled), app.test_request_context():
-        services.run_bulk(job.id, export_dir, app.config["UPLOAD_DIR"], clock_of_a_dying_worker)
+        bulk.run_part(first.id, export_dir, upload_dir, _dies_after(4))
     db.session.rollback()
-    db.session.refresh(job)
-    partial = export_dir / job.filename
-    assert job.status == "running" and job.done == 1 and partial.exists()
+    assert bulk.recover(export_dir, utcnow() + timedelta(minutes=1)).parts == []  # maybe just slow
 
-    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=1)) == 0
-    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=6)) == 1
-    db.session.refresh(job)
-    assert job.status == "failed" and not partial.exists()
+    def other_worker() -> None:  # its own process: here a thread with a session of its own
+        with app.test_request_context():
+            bulk.run_part(second.id, export_dir, upload_dir, utcnow)
+            _db.session.remove()
 
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    thread.join()
+    # The sweep sees the second part as built, not as its session read it before.
+    found = bulk.recover(export_dir, utcnow() + timedelta(minutes=3))
+    assert found.parts == [first.id] and found.failed == 0
+    assert (job.status, job.done, job.total) == ("running", 2, 3)
+    with app.test_request_context():
+        bulk.run_part(first.id, export_dir, upload_dir, utcnow)
+        bulk.run_part(first.id, export_dir, upload_dir, utcnow)  # queued twice: built once
+    db.session.refresh(job)
+    assert (job.status, job.done, job.total) == ("done", 3, 3)
+    assert [part.attempts for part in job.parts] == [2, 1]  # the second part was not built again
+    assert _written(app, job) == [job.filename]
+    assert len(PdfReader(export_dir / job.filename).pages) == 3
+
+
+def test_a_part_that_kills_its_worker_three_times_fails_the_job(app, client, login, db, held):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job = bulk.start(system_actor(), event, "zip", utcnow())
+    export_dir = app.config["EXPORT_DIR"]
+    later = utcnow()
+    for _attempt in range(3):
+        with pytest.raises(WorkerKilled), app.test_request_context():
+            bulk.run_part(job.parts[0].id, export_dir, app.config["UPLOAD_DIR"], _dies_after(3))
+        db.session.rollback()
+        later += timedelta(minutes=3)
+        found = bulk.recover(export_dir, later)
+    assert found.failed == 1 and found.parts == []
+    db.session.refresh(job)
+    assert job.status == "failed" and _written(app, job) == []
     login(held["organizer"])
     status_url = f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}"
     page = client.get(status_url).get_data(as_text=True)
-    assert "Proses berhenti di tengah jalan" in page and "Coba lagi" in page
+    assert "Bagian 1 dari 1 berhenti 3 kali di tengah jalan" in page and "Coba lagi" in page
     assert 'http-equiv="refresh"' not in page
     retry = post_form(
-        client, f"/kelola/acara/{event.id}/sertifikat/unduh-semua", {"jenis": "pdf"}, form_url=status_url
+        client, f"/kelola/acara/{event.id}/sertifikat/unduh-semua", {"jenis": "zip"}, form_url=status_url
     )
     assert "3 dari 3 sertifikat" in client.get(retry.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_bulk_job_no_worker_picked_up_is_given_up_after_half_an_hour(app, db, held):
+def test_a_join_whose_worker_died_is_done_again(app, db, held, monkeypatch):
+    monkeypatch.setattr(bulk, "PART_SIZE", 2)
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job = bulk.start(system_actor(), event, "zip", utcnow())
+    export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
+    with app.test_request_context():
+        bulk.run_part(job.parts[0].id, export_dir, upload_dir, utcnow)
+        # The last part: claimed (2 looks at the clock), its one chunk (3), finished (4, 5),
+        # then the join's first heartbeat (6): the worker dies while joining.
+        with pytest.raises(WorkerKilled):
+            bulk.run_part(job.parts[1].id, export_dir, upload_dir, _dies_after(6))
+    db.session.rollback()
+    db.session.refresh(job)
+    assert job.status == "joining" and job.done == job.total == 3
+    assert bulk.recover(export_dir, utcnow()).joins == []
+    assert bulk.recover(export_dir, utcnow() + timedelta(minutes=3)).joins == [job.id]
+    with app.test_request_context():
+        bulk.join(job.id, export_dir, utcnow)
+    db.session.refresh(job)
+    assert job.status == "done"
+    assert _written(app, job) == [job.filename]
+    assert len(zipfile.ZipFile(export_dir / job.filename).namelist()) == 3
+
+
+def test_a_bulk_job_no_worker_picked_up_is_queued_again_then_given_up_after_half_an_hour(app, db, held):
+    from eventapp.certificates import jobs
+
     services.issue_all(system_actor(), held["event"], utcnow())
-    services.start_bulk(system_actor(), held["event"], "zip", utcnow())
+    job = bulk.start(system_actor(), held["event"], "zip", utcnow())  # and no task queued
     export_dir = app.config["EXPORT_DIR"]
-    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=20)) == 0
-    assert services.fail_stale_jobs(export_dir, utcnow() + timedelta(minutes=31)) == 1
+    assert bulk.recover(export_dir, utcnow()).parts == []
+    found = bulk.recover(export_dir, utcnow() + timedelta(minutes=2))
+    assert found.parts == [job.parts[0].id] and found.failed == 0
+    assert bulk.recover(export_dir, utcnow() + timedelta(minutes=20)).failed == 0
+    assert bulk.recover(export_dir, utcnow() + timedelta(minutes=31)).failed == 1
+    db.session.refresh(job)
+    assert job.status == "failed"
+    jobs.build_bulk_part(job.parts[0].id)  # a task that turns up after all changes nothing
+    db.session.refresh(job)
+    assert job.status == "failed" and job.parts[0].attempts == 0
+
+
+@pytest.mark.concurrency
+def test_two_workers_build_the_parts_side_by_side_and_join_once(app, db, held, monkeypatch):
+    monkeypatch.setattr(bulk, "PART_SIZE", 1)
+    event = held["event"]
+    issued = services.issue_all(system_actor(), event, utcnow()).issued
+    job = bulk.start(system_actor(), event, "pdf", utcnow())
+    job_id, part_ids = job.id, [part.id for part in job.parts]
+    export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
+    joins = []
+    real_join = bulk.join
+    monkeypatch.setattr(bulk, "join", lambda *args: joins.append(1) or real_join(*args))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker() -> None:
+        with app.test_request_context():
+            try:
+                barrier.wait(timeout=30)
+                for part_id in part_ids:  # both workers take every task: each part is built once
+                    bulk.run_part(part_id, export_dir, upload_dir, utcnow)
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and joins == [1]
+    job = _db.session.get(BulkJob, job_id, populate_existing=True)
+    assert job.status == "done" and [part.attempts for part in job.parts] == [1, 1, 1]
+    codes = _qr_codes((export_dir / job.filename).read_bytes())
+    assert codes == [f"http://eventapp.test/verifikasi/{c.code}" for c in sorted(issued, key=lambda c: c.seq)]
 
 
 def test_certificates_wait_for_the_end_of_the_event_and_say_why(
@@ -503,18 +631,3 @@ def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, 
     assert sorted(m.to for m in whatsapp.messages()) == ["+6281377770001", "+6281377770002"]
     assert services.mail_certificates(None, upload_dir, later) == 0
     assert len(mailbox) == 2 and len(whatsapp.messages()) == 2
-
-
-def test_a_bulk_download_whose_job_was_lost_is_started_again(app, db, held):
-    from eventapp.certificates import jobs
-
-    event = held["event"]
-    services.issue_all(system_actor(), event, utcnow())
-    job = services.start_bulk(system_actor(), event, "pdf", utcnow())  # and no build job
-    assert services.lost_bulk_jobs(utcnow()) == []
-    lost = services.lost_bulk_jobs(utcnow() + timedelta(minutes=2))
-    assert lost == [job.id]
-    jobs.build_bulk(lost[0])
-    jobs.build_bulk(lost[0])  # enqueued twice: claimed once
-    db.session.refresh(job)
-    assert job.status == "done" and (app.config["EXPORT_DIR"] / job.filename).exists()

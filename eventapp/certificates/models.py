@@ -109,39 +109,57 @@ class Certificate(Model):
 class BulkStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
+    JOINING = "joining"
     DONE = "done"
     FAILED = "failed"
 
 
 class BulkJob(Model):
-    """A 'download all' being built in the background, with its progress."""
+    """A 'download all' being built in the background. Its certificates are split into parts
+    that any job worker builds, in parallel when there are several; the parts are then joined
+    into the one file the organizer downloads."""
 
     __tablename__ = "certificate_bulk_jobs"
     __table_args__ = (
         CheckConstraint("kind IN ('zip', 'pdf')", name="kind_known"),
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        CheckConstraint("status IN ('queued', 'running', 'joining', 'done', 'failed')", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(4))
     status: Mapped[BulkStatus] = mapped_column(EnumText(BulkStatus, 8), default=BulkStatus.QUEUED)
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    # File name inside instance/exports, chosen when the build starts; served once done.
+    # File name inside instance/exports, chosen when the job is asked for; served once done.
+    # Its parts are built beside it, under this name with a suffix.
     filename: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Last sign of life: set when queued and at every chunk built; a stale one means the
-    # worker died or the job was never picked up.
+    # Last sign of life of the job as a whole: set when queued, when a part is taken or
+    # finished, and while the parts are joined; the sweep gives up on a job silent too long.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()
+    parts: Mapped[list["BulkPart"]] = relationship(
+        back_populates="job", order_by="BulkPart.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total(self) -> int:
+        return sum(part.total for part in self.parts)
+
+    @property
+    def done(self) -> int:
+        """Certificates built so far, counted by the parts (a part built again counts once)."""
+        return sum(part.done for part in self.parts)
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (BulkStatus.QUEUED, BulkStatus.RUNNING)
+        return self.status in (BulkStatus.QUEUED, BulkStatus.RUNNING, BulkStatus.JOINING)
+
+    @property
+    def joining(self) -> bool:
+        return self.status == BulkStatus.JOINING
 
     @property
     def ready(self) -> bool:
@@ -151,6 +169,45 @@ class BulkJob(Model):
     @property
     def failed(self) -> bool:
         return self.status == BulkStatus.FAILED
+
+
+class PartStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class BulkPart(Model):
+    """A run of a bulk job's certificates (by serial number) that one worker builds into a file
+    of its own. A worker that dies costs only its part: the sweep queues the part again."""
+
+    __tablename__ = "certificate_bulk_parts"
+    __table_args__ = (
+        UniqueConstraint("job_id", "position", name="uq_certificate_bulk_parts_job_id_position"),
+        CheckConstraint("status IN ('queued', 'running', 'done')", name="status_known"),
+        CheckConstraint("first_seq <= last_seq", name="seq_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("certificate_bulk_jobs.id", ondelete="CASCADE"))
+    position: Mapped[int]  # the part's place in the joined file
+    first_seq: Mapped[int]
+    last_seq: Mapped[int]
+    status: Mapped[PartStatus] = mapped_column(EnumText(PartStatus, 8), default=PartStatus.QUEUED)
+    # Valid certificates in the range: counted when the job is asked for, again when built.
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    # How many times a worker took the part; the current one's number names its file, so a
+    # worker the sweep gave up on cannot overwrite or finish the part another worker took.
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Set when queued, taken and at every chunk built; a silent running part lost its worker.
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    job: Mapped[BulkJob] = relationship(back_populates="parts")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.job.filename}.{self.position:04d}-{self.attempts}"
 
 
 labels.register(holder_role=ROLE_LABELS, certificate_design=DESIGNS)

@@ -3,6 +3,7 @@ code drawn as vector squares, and bulk files built in two layers (what a role sh
 once; what is personal, a chunk at a time) so that thousands cost little time and memory."""
 
 import io
+import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -222,4 +223,37 @@ def write_pdf(
             writer.add_pages(
                 personal.pages, {stand_in.objgen: written[role] for role, stand_in in stand_ins.items()}
             )
+        writer.close()
+
+
+def join_zip(parts: list[Path], target: Path, progress) -> None:
+    """One ZIP of the parts' ZIPs, their entries in order. Entries are stored, not deflated, so
+    joining copies bytes and compresses nothing again. Progress is reported after each part."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as joined:
+        for count, path in enumerate(parts, 1):
+            with zipfile.ZipFile(path) as part:
+                for entry in part.infolist():
+                    with part.open(entry) as source, joined.open(entry, "w") as copy:
+                        shutil.copyfileobj(source, copy, 1 << 20)
+            progress(count)
+
+
+def join_pdf(parts: list[Path], target: Path, progress) -> None:
+    """One PDF of the parts' PDFs (each written by `write_pdf`), their pages in order, written
+    part by part so memory is bounded by a part. Each part laid out its own copy of every
+    role's shared layer; the first copy is written and the pages of every part draw that one."""
+    with target.open("wb") as out:
+        writer = PdfWriter(out)
+        shared: dict[str, int] = {}
+        for count, path in enumerate(parts, 1):
+            with Pdf.open(path) as part:
+                known = {}
+                for page in part.pages:
+                    for name, layer in page.resources.get(Name.XObject, Dictionary()).items():
+                        if name.startswith("/Shared-"):
+                            if name not in shared:
+                                shared[name] = writer.add_objects([layer])[0]
+                            known[layer.objgen] = shared[name]
+                writer.add_pages(part.pages, known)
+            progress(count)
         writer.close()

@@ -1,6 +1,6 @@
 """Certificate rules: settings and number pattern, who qualifies, gap-free numbering, issuing,
-revoking, verification, finding one's certificate, mailing them and bulk downloads (the PDF
-itself is composed in certificates/pdf.py)."""
+revoking, verification, finding one's certificate and mailing them (the PDF itself is
+composed in certificates/pdf.py, bulk downloads are built in certificates/bulk.py)."""
 
 import re
 import secrets
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eventapp.accounts.access import require_manager
@@ -21,8 +21,6 @@ from eventapp.certificates import pdf
 from eventapp.certificates.models import (
     BACKGROUNDS,
     DEFAULT_WORDING,
-    BulkJob,
-    BulkStatus,
     Certificate,
     CertificateSettings,
     HolderRole,
@@ -468,17 +466,11 @@ def preview(event: Event, role: str, upload_dir: Path) -> bytes:
     return pdf.render([pdf.Sample(role=role, number=number)], settings, upload_dir)
 
 
-# --- Bulk jobs --------------------------------------------------------------------------------------
+# --- Mail -----------------------------------------------------------------------------------------
 
 
-# A chunk of certificates takes seconds; minutes without a heartbeat mean the worker is gone.
-# A queued job may wait behind others for a while before a worker takes it.
-RUNNING_STALE_AFTER = timedelta(minutes=5)
-QUEUED_STALE_AFTER = timedelta(minutes=30)
-
-
-# A job enqueued right after its commit normally runs within seconds; one not picked up by
-# then is enqueued again by the sweep (running a job twice is harmless: it is claimed once).
+# A mail job enqueued right after its commit normally runs within seconds; certificates not
+# mailed by then are mailed by the sweep (mailing twice cannot happen: each is claimed once).
 LOST_AFTER = timedelta(minutes=1)
 
 
@@ -539,91 +531,6 @@ def _queue_certificate_message(certificate: Certificate, upload_dir: Path) -> bo
     }
     messages.notify(event, registration, subject, body, "sertifikat_terbit", values, document=document)
     return True
-
-
-def lost_bulk_jobs(now: datetime) -> list[int]:
-    """Bulk downloads still queued LOST_AFTER after they were asked for: their job was lost."""
-    return list(
-        db.session.scalars(
-            select(BulkJob.id).where(
-                BulkJob.status == BulkStatus.QUEUED, BulkJob.created_at < now - LOST_AFTER
-            )
-        )
-    )
-
-
-def start_bulk(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
-    """Queue a 'download all' of the event's valid certificates as a ZIP or one PDF."""
-    require_manager(actor, event.organization_id)
-    if kind not in ("zip", "pdf"):
-        raise ValidationFailed(_("Jenis unduhan tidak dikenal."), "kind_unknown")
-    total = sum(1 for c in event_certificates(event) if c.revoked_at is None)
-    if total == 0:
-        raise DomainError(_("Belum ada sertifikat yang diterbitkan."), "nothing")
-    job = BulkJob(event_id=event.id, kind=kind, total=total, heartbeat_at=now)
-    db.session.add(job)
-    db.session.commit()
-    return job
-
-
-def run_bulk(job_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
-    """Build a bulk download, saving progress as it goes (the page shows it)."""
-    job = db.session.scalar(select(BulkJob).where(BulkJob.id == job_id).with_for_update())
-    if job is None or job.status != BulkStatus.QUEUED:  # given up on by the sweep, or claimed already
-        db.session.rollback()
-        return
-    event = job.event
-    certificates = [c for c in event_certificates(event) if c.revoked_at is None]
-    job.status, job.total, job.heartbeat_at = BulkStatus.RUNNING, len(certificates), clock()
-    job.filename = f"sertifikat-{event.slug}-{job.id}-{secrets.token_hex(4)}.{job.kind}"
-    db.session.commit()
-
-    def progress(done: int) -> None:
-        job.done, job.heartbeat_at = done, clock()
-        db.session.commit()
-
-    export_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        writer = pdf.write_zip if job.kind == "zip" else pdf.write_pdf
-        writer(certificates, settings_for(event), upload_dir, export_dir / job.filename, progress)
-    except Exception as exc:  # the job page shows it; the organizer can start again
-        db.session.rollback()
-        _fail(job, export_dir, f"{type(exc).__name__}: {exc}")
-        db.session.commit()
-        raise
-    job.status, job.finished_at = BulkStatus.DONE, clock()
-    db.session.commit()
-
-
-def _fail(job: BulkJob, export_dir: Path, reason: str) -> None:
-    """Mark a job failed and delete what it had written."""
-    if job.filename:
-        (export_dir / job.filename).unlink(missing_ok=True)
-    job.status, job.error, job.filename = BulkStatus.FAILED, reason[:2000], None
-
-
-def fail_stale_jobs(export_dir: Path, now: datetime) -> int:
-    """Give up on bulk jobs whose worker died or that no worker picked up, removing their
-    partial files, so their pages offer 'coba lagi' instead of waiting forever."""
-    last_seen = func.coalesce(BulkJob.heartbeat_at, BulkJob.created_at)
-    stale = db.session.scalars(
-        select(BulkJob)
-        .where(
-            or_(
-                and_(BulkJob.status == BulkStatus.RUNNING, last_seen < now - RUNNING_STALE_AFTER),
-                and_(BulkJob.status == BulkStatus.QUEUED, last_seen < now - QUEUED_STALE_AFTER),
-            )
-        )
-        .with_for_update()
-    ).all()
-    for job in stale:
-        _fail(
-            job,
-            export_dir,
-            _("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang)."),
-        )
-    db.session.commit()
-    return len(stale)
 
 
 # --- How the history tells these changes ---------------------------------------------------------

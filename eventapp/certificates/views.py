@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from eventapp.accounts.access import require_roles
 from eventapp.accounts.models import Role
+from eventapp.certificates import bulk as bulk_downloads
 from eventapp.certificates import jobs, services
 from eventapp.certificates.forms import SIGNATORY_SLOTS, FindForm, RevokeForm, SettingsForm
 from eventapp.certificates.models import DESIGNS, BulkJob, Certificate, HolderRole
@@ -197,11 +198,11 @@ def bulk(event_id: int):
     """Start building every valid certificate as a ZIP or one PDF, in the background."""
     event = managed_event_or_404(event_id)
     try:
-        job = services.start_bulk(current_user, event, request.form.get("jenis", "zip"), utcnow())
+        job = bulk_downloads.start(current_user, event, request.form.get("jenis", "zip"), utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("certificates.index", event_id=event.id))
-    jobs.build_bulk(job.id)
+    jobs.queue_bulk(job)
     return redirect(url_for("certificates.bulk_status", event_id=event.id, job_id=job.id))
 
 
