@@ -2,10 +2,13 @@
 concurrency, revocation and verification, escaping, PDF content and link, participant
 downloads, bulk downloads, and mail."""
 
+import gc
 import io
+import re
 import threading
 import zipfile
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
@@ -631,3 +634,24 @@ def test_certificate_mail_whose_job_was_lost_is_sent_by_the_sweep_once(app, db, 
     assert sorted(m.to for m in whatsapp.messages()) == ["+6281377770001", "+6281377770002"]
     assert services.mail_certificates(None, upload_dir, later) == 0
     assert len(mailbox) == 2 and len(whatsapp.messages()) == 2
+
+
+def _resident_mib() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def test_a_worker_does_not_grow_with_the_certificates_it_makes(app, db, held):
+    """A job worker lives for weeks: making certificates must not leave memory behind."""
+    services.issue_all(system_actor(), held["event"], utcnow())
+    certificate = services.event_certificates(held["event"])[0]
+    upload_dir = app.config["UPLOAD_DIR"]
+    with app.test_request_context():
+        for _ in range(5):  # fonts, templates and libraries loaded once
+            services.certificate_pdf(certificate, upload_dir)
+        gc.collect()
+        before = _resident_mib()
+        for _ in range(40):
+            services.certificate_pdf(certificate, upload_dir)
+        gc.collect()
+    assert _resident_mib() - before < 3  # it was 0.25 MB a document: fonts loaded again each time
