@@ -4,6 +4,9 @@ what the provider reports back reaches the organizer."""
 
 import base64
 import re
+import secrets
+import threading
+import time as clock
 from datetime import time, timedelta
 
 import pytest
@@ -13,7 +16,7 @@ from eventapp.calendar.services import send_due_reminders
 from eventapp.dbtypes import utcnow
 from eventapp.events import services as events
 from eventapp.extensions import db
-from eventapp.outbox import jobs
+from eventapp.outbox import jobs, whatsapp
 from eventapp.outbox import services as outbox
 from eventapp.outbox.models import Channel, OutboxMessage, OutboxStatus, WhatsAppAccount
 from eventapp.outbox.views import opt_out_url
@@ -483,3 +486,30 @@ def test_a_message_meta_held_back_for_now_is_sent_again_later(client, office, ma
     assert cloud.sent_to(PHONE_ONLY) == ["pendaftaran_diterima", "pendaftaran_diterima"]
     db.session.refresh(message)
     assert message.status == OutboxStatus.SENT
+
+
+# --- The number's rate ------------------------------------------------------------------------------
+
+
+def test_workers_on_several_processes_share_the_numbers_rate():
+    """Two worker processes (each with its own pacer on the production storage, Redis) together
+    send no more than the number's limit in any second."""
+    account_id = secrets.randbelow(10**9)  # a number of its own in the shared storage
+    pacers = [whatsapp.Pacer("redis://127.0.0.1:6379/12") for _ in range(2)]
+    sent: list[float] = []
+    started = clock.monotonic()
+
+    def worker(pacer: whatsapp.Pacer) -> None:
+        for _ in range(30):
+            pacer.wait(account_id, 20)
+            sent.append(clock.monotonic())
+
+    threads = [threading.Thread(target=worker, args=(pacer,)) for pacer in pacers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent.sort()
+    # Sixty messages at twenty a second: twenty at once, then twenty in each second after.
+    assert max(sum(1 for t in sent if start <= t < start + 0.95) for start in sent) <= 20
+    assert sent[-1] - started >= 1.9

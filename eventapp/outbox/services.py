@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage, EmailMultiAlternatives
 from sqlalchemy import event, or_, select
@@ -179,7 +180,11 @@ def due_message_ids(now: datetime, limit: int = 500) -> list[int]:
     )
 
 
-_pacer = whatsapp.Pacer()
+def _pacer() -> whatsapp.Pacer:
+    """The app's WhatsApp pacer, counting in the rate-limit storage."""
+    if "whatsapp_pacer" not in current_app.extensions:
+        current_app.extensions["whatsapp_pacer"] = whatsapp.Pacer(current_app.config["RATELIMIT_STORAGE_URI"])
+    return current_app.extensions["whatsapp_pacer"]
 
 
 def _send_whatsapp(message: OutboxMessage) -> str:
@@ -188,7 +193,7 @@ def _send_whatsapp(message: OutboxMessage) -> str:
         select(WhatsAppAccount).where(WhatsAppAccount.organization_id == message.organization_id)
     )
     if account is not None:
-        _pacer.wait(account.id, account.max_per_second)
+        _pacer().wait(account.id, account.max_per_second)
     chosen = catalogue.template(message.template or "")
     document = (
         (message.attachment_name or "lampiran.pdf", message.attachment_content)

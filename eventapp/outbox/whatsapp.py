@@ -19,6 +19,9 @@ from typing import Protocol
 import httpx
 from flask import current_app
 from flask_babel import gettext as _
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from eventapp import secretbox
 from eventapp.outbox.catalogue import AUTHENTICATION, LANGUAGE, Template
@@ -276,17 +279,18 @@ def written_messages(folder: Path, limit: int = 100) -> list[str]:
 
 
 class Pacer:
-    """Keeps each number under its messages-per-second limit within one worker process."""
+    """Keeps each number under its messages-per-second limit: no more than that many sends in
+    any second, counted in the rate-limit storage. With Redis (required in production) every
+    worker process on every machine counts in the same window; in memory, one process."""
 
-    def __init__(self) -> None:
-        self._next_at: dict[int, float] = {}
+    def __init__(self, storage_uri: str) -> None:
+        self._window = MovingWindowRateLimiter(storage_from_string(storage_uri))
 
     def wait(self, key: int, per_second: int) -> None:
-        now = time.monotonic()
-        at = max(now, self._next_at.get(key, now))
-        if at > now:
-            time.sleep(at - now)
-        self._next_at[key] = at + 1 / max(per_second, 1)
+        rate = RateLimitItemPerSecond(max(per_second, 1))
+        while not self._window.hit(rate, "whatsapp", str(key)):
+            free_at = self._window.get_window_stats(rate, "whatsapp", str(key)).reset_time
+            time.sleep(min(max(free_at - time.time(), 0.001), 1.0))
 
 
 # --- What the Cloud API reports back ---------------------------------------------------------
