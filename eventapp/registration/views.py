@@ -300,11 +300,19 @@ def _registration_or_404(token: str) -> Registration:
     return registration
 
 
+def door_qr(code: str) -> segno.QRCode:
+    """The QR code a participant shows at the door. Its mask pattern is fixed: segno would try
+    all eight and keep the one its penalty rules like best, which costs about 2 ms, a quarter of
+    the participant page's first view; a registration code fits a version 1 symbol, which any
+    mask lets a reader take in (a test reads back hundreds of them)."""
+    return segno.make_qr(code, error="m", mask=0)
+
+
 @lru_cache(maxsize=4096)
 def _qr_svg(code: str) -> str:
-    """The door QR of a registration code, drawn once per code in each worker: participants
-    open their page again and again (at the door, to find the link)."""
-    return segno.make_qr(code, error="m").svg_inline(omitsize=True, title=code)
+    """The door QR as inline SVG, drawn once per code in each worker: participants open their
+    page again and again (at the door, to find the link)."""
+    return door_qr(code).svg_inline(omitsize=True, title=code)
 
 
 @bp.route("/p/<token>")
