@@ -10,6 +10,7 @@ import os
 import re
 import socket
 import tempfile
+import threading
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -275,6 +276,31 @@ def form_tokens(client, url: str) -> dict:
             tokens[name] = match.group(1)
     assert "csrf_token" in tokens, f"no CSRF token on {url}"
     return tokens
+
+
+def at_once(app, actions: list) -> list[BaseException]:
+    """Run each action in a thread of its own, as a request or a worker of its own would (its
+    own application context and database session), all let go at the same moment; returns
+    what they raised."""
+    barrier = threading.Barrier(len(actions))
+    raised: list[BaseException] = []
+
+    def run(action) -> None:
+        with app.test_request_context():
+            try:
+                barrier.wait(timeout=30)
+                action()
+            except Exception as exc:  # returned to the test, which says what it expects
+                raised.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return raised
 
 
 def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):

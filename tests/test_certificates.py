@@ -5,7 +5,6 @@ downloads, bulk downloads, and mail."""
 import gc
 import io
 import re
-import threading
 import zipfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ from eventapp.events import services as events
 from eventapp.extensions import db as _db
 from eventapp.i18n import format_day
 from eventapp.registration import services as registration
-from tests.conftest import post_form
+from tests.conftest import at_once, post_form
 from tests.factories import arrived, registrant, system_actor, took_place
 
 
@@ -299,25 +298,11 @@ def test_numbers_never_repeat_or_skip_when_organizers_issue_at_once(app, db, mak
     _settings(app, event)
     took_place(event)
     event_id = event.id
-    barrier = threading.Barrier(4)
-    errors = []
 
     def organizer() -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                services.issue_all(system_actor(), _db.session.get(type(event), event_id), utcnow())
-            except Exception as exc:  # collected and asserted below
-                errors.append(exc)
-            finally:
-                _db.session.remove()
+        services.issue_all(system_actor(), _db.session.get(type(event), event_id), utcnow())
 
-    threads = [threading.Thread(target=organizer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(app, [organizer] * 4) == []
     seqs = sorted(db.session.scalars(select(Certificate.seq).where(Certificate.event_id == event_id)))
     assert seqs == list(range(1, 31))
 
@@ -358,15 +343,8 @@ def test_a_worker_killed_mid_part_costs_only_its_part(app, db, held, monkeypatch
         bulk.run_part(first.id, export_dir, upload_dir, _dies_after(4))
     db.session.rollback()
     assert bulk.recover(export_dir, utcnow() + timedelta(minutes=1)).parts == []  # maybe just slow
-
-    def other_worker() -> None:  # its own process: here a thread with a session of its own
-        with app.test_request_context():
-            bulk.run_part(second.id, export_dir, upload_dir, utcnow)
-            _db.session.remove()
-
-    thread = threading.Thread(target=other_worker)
-    thread.start()
-    thread.join()
+    # Another worker, with a database session of its own, builds the second part meanwhile.
+    assert at_once(app, [lambda: bulk.run_part(second.id, export_dir, upload_dir, utcnow)]) == []
     # The sweep sees the second part as built, not as its session read it before.
     found = bulk.recover(export_dir, utcnow() + timedelta(minutes=3))
     assert found.parts == [first.id] and found.failed == 0
@@ -461,26 +439,12 @@ def test_two_workers_build_the_parts_side_by_side_and_join_once(app, db, held, m
     joins = []
     real_join = bulk.join
     monkeypatch.setattr(bulk, "join", lambda *args: joins.append(1) or real_join(*args))
-    barrier = threading.Barrier(2)
-    errors = []
 
     def worker() -> None:
-        with app.test_request_context():
-            try:
-                barrier.wait(timeout=30)
-                for part_id in part_ids:  # both workers take every task: each part is built once
-                    bulk.run_part(part_id, export_dir, upload_dir, utcnow)
-            except Exception as exc:  # collected and asserted below
-                errors.append(exc)
-            finally:
-                _db.session.remove()
+        for part_id in part_ids:  # both workers take every task: each part is built once
+            bulk.run_part(part_id, export_dir, upload_dir, utcnow)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == [] and joins == [1]
+    assert at_once(app, [worker] * 2) == [] and joins == [1]
     job = _db.session.get(BulkJob, job_id, populate_existing=True)
     assert job.status == "done" and [part.attempts for part in job.parts] == [1, 1, 1]
     codes = _qr_codes((export_dir / job.filename).read_bytes())

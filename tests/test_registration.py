@@ -4,7 +4,6 @@ promotion, closed registration, groups, invitations, and the organizers' lists."
 import csv
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from eventapp.extensions import db as _db
 from eventapp.registration import lists, services
 from eventapp.registration.models import Registration
 from eventapp.registration.views import door_qr
-from tests.conftest import mail_text, post_form, region
+from tests.conftest import at_once, mail_text, post_form, region
 from tests.factories import registrant, system_actor
 
 
@@ -470,26 +469,15 @@ def test_no_overbooking_under_200_concurrent_registrations(app, db, make_event, 
     PostgreSQL decides under a row lock; SQLite by making each registration the single writer."""
     event = make_event(kotim["org"], venue_capacity=50)
     event_id = event.id
-    barrier = threading.Barrier(200)
-    errors = []
 
-    def worker(n: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                target = _db.session.get(type(event), event_id)
-                services.register(target, registrant(phone=f"081388{n:06d}", name=f"Peserta {n}"), utcnow())
-            except Exception as exc:  # collected and asserted below
-                errors.append(exc)
-            finally:
-                _db.session.remove()
+    def person(n: int):
+        def register() -> None:
+            target = _db.session.get(type(event), event_id)
+            services.register(target, registrant(phone=f"081388{n:06d}", name=f"Peserta {n}"), utcnow())
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(200)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+        return register
+
+    assert at_once(app, [person(n) for n in range(200)]) == []
     rows = db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all()
     assert sum(r.status == "confirmed" for r in rows) == 50
     waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: r.queue_number)
