@@ -88,7 +88,7 @@ def one_round(app, event_id: int, kind: str, workers: list[subprocess.Popen], ki
 
     with app.test_request_context():
         started = time.perf_counter()
-        job = bulk.start(system_actor(), db.session.get(Event, event_id), kind, utcnow())
+        job, _new = bulk.start(system_actor(), db.session.get(Event, event_id), kind, utcnow())
         jobs.queue_bulk(job)
         job_id, total = job.id, job.total
         seen: list[int] = []

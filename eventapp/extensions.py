@@ -13,7 +13,7 @@ from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisHuey, SqliteHuey
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -29,15 +29,18 @@ NAMING_CONVENTION = {
 }
 
 
-def make_huey(url: str) -> SqliteHuey | RedisHuey:
-    """Build the job queue from a URL: sqlite:///path or redis://host:port/db."""
+def make_huey(url: str) -> SqliteHuey | PriorityRedisHuey:
+    """Build the job queue from a URL: sqlite:///path or redis://host:port/db. Both honour task
+    priorities, so messages are not kept waiting behind long work such as bulk certificates."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = Path(parsed.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey("eventapp", filename=str(path))
     if parsed.scheme in {"redis", "rediss"}:
-        return RedisHuey("eventapp", url=url)
+        # A sorted set under a name of its own: the plain queue this replaced was a list named
+        # after "eventapp", and whatever it still held is picked up by the sweeps.
+        return PriorityRedisHuey("eventapp-jobs", url=url)
     raise ValueError(f"HUEY_URL must start with sqlite:// or redis://, got {url!r}")
 
 

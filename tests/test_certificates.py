@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eventapp.attendance import services as attendance
 from eventapp.certificates import bulk, pdf, services
@@ -334,7 +334,7 @@ def test_a_worker_killed_mid_part_costs_only_its_part(app, db, held, monkeypatch
     monkeypatch.setattr(pdf, "CHUNK", 1)
     event = held["event"]
     services.issue_all(system_actor(), event, utcnow())
-    job = bulk.start(system_actor(), event, "pdf", utcnow())
+    job, _new = bulk.start(system_actor(), event, "pdf", utcnow())
     first, second = job.parts
     export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
     # Took the first part (two looks at the clock), built one certificate of two (three), then
@@ -362,7 +362,7 @@ def test_a_worker_killed_mid_part_costs_only_its_part(app, db, held, monkeypatch
 def test_a_part_that_kills_its_worker_three_times_fails_the_job(app, client, login, db, held):
     event = held["event"]
     services.issue_all(system_actor(), event, utcnow())
-    job = bulk.start(system_actor(), event, "zip", utcnow())
+    job, _new = bulk.start(system_actor(), event, "zip", utcnow())
     export_dir = app.config["EXPORT_DIR"]
     later = utcnow()
     for _attempt in range(3):
@@ -389,7 +389,7 @@ def test_a_join_whose_worker_died_is_done_again(app, db, held, monkeypatch):
     monkeypatch.setattr(bulk, "PART_SIZE", 2)
     event = held["event"]
     services.issue_all(system_actor(), event, utcnow())
-    job = bulk.start(system_actor(), event, "zip", utcnow())
+    job, _new = bulk.start(system_actor(), event, "zip", utcnow())
     export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
     with app.test_request_context():
         bulk.run_part(job.parts[0].id, export_dir, upload_dir, utcnow)
@@ -410,11 +410,101 @@ def test_a_join_whose_worker_died_is_done_again(app, db, held, monkeypatch):
     assert len(zipfile.ZipFile(export_dir / job.filename).namelist()) == 3
 
 
+def test_asking_again_while_the_file_is_built_shows_the_same_job(app, client, login, db, held):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job, new = bulk.start(system_actor(), event, "zip", utcnow())  # its tasks not run yet
+    assert new and bulk.start(system_actor(), event, "zip", utcnow()) == (job, False)
+    login(held["organizer"])
+    page = post_form(
+        client,
+        f"/kelola/acara/{event.id}/sertifikat/unduh-semua",
+        {"jenis": "zip"},
+        form_url=f"/kelola/acara/{event.id}/sertifikat/",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Berkas jenis ini sedang disiapkan" in page and "0 dari 3 sertifikat" in page
+    assert db.session.scalar(select(func.count()).select_from(BulkJob)) == 1
+
+
+def test_a_new_file_replaces_the_events_older_one_of_its_kind(app, client, login, db, held):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    login(held["organizer"])
+    made = []
+    for _ in range(2):
+        response = post_form(
+            client,
+            f"/kelola/acara/{event.id}/sertifikat/unduh-semua",
+            {"jenis": "pdf"},
+            form_url=f"/kelola/acara/{event.id}/sertifikat/",
+        )
+        job = db.session.get(BulkJob, int(response.headers["Location"].rsplit("/", 1)[1]))
+        made.append((response.headers["Location"], app.config["EXPORT_DIR"] / job.filename))
+    (older_page, older_file), (newer_page, newer_file) = made
+    assert client.get(older_page).status_code == 404 and client.get(f"{older_page}/berkas").status_code == 404
+    assert client.get(f"{newer_page}/berkas").status_code == 200
+    assert not older_file.exists() and newer_file.exists()
+    assert db.session.scalar(select(func.count()).select_from(BulkJob)) == 1
+
+
+def test_waiting_parts_are_left_in_the_queue_while_other_bulk_work_moves(app, db, held, make_event):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    busy, _new = bulk.start(system_actor(), event, "zip", utcnow())
+    waiting, _new = bulk.start(system_actor(), event, "pdf", utcnow())
+    export_dir = app.config["EXPORT_DIR"]
+    # A worker takes the first job's part and is still building it (it reported just now).
+    with pytest.raises(WorkerKilled), app.test_request_context():
+        bulk.run_part(busy.parts[0].id, export_dir, app.config["UPLOAD_DIR"], _dies_after(3))
+    db.session.rollback()
+    # Ninety seconds on, the other job's part has waited its turn, not been lost.
+    assert bulk.recover(export_dir, utcnow() + timedelta(seconds=90)).parts == []
+    # Three minutes on, the worker is silent: its part goes back, and nothing moves any more,
+    # so the waiting part's task is presumed lost as well.
+    found = bulk.recover(export_dir, utcnow() + timedelta(minutes=3))
+    assert sorted(found.parts) == sorted([busy.parts[0].id, waiting.parts[0].id])
+
+
+def test_a_job_whose_certificates_were_all_revoked_meanwhile_says_so(app, client, login, db, held):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job, _new = bulk.start(system_actor(), event, "pdf", utcnow())
+    for certificate in services.event_certificates(event):
+        services.revoke(system_actor(), certificate, "Salah cetak", utcnow())
+    with app.test_request_context():
+        bulk.run_part(job.parts[0].id, app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"], utcnow)
+    login(held["organizer"])
+    page = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}").get_data(as_text=True)
+    assert "semuanya dicabut" in page and "Coba lagi" in page and _written(app, job) == []
+
+
+def test_bulk_work_waits_behind_messages_in_the_queue(tmp_path):
+    """Messages (registration codes among them) go first, whatever was queued before them."""
+    from eventapp.certificates import jobs as certificate_jobs
+    from eventapp.extensions import huey, make_huey
+    from eventapp.outbox import jobs as outbox_jobs
+
+    for url in (f"sqlite:///{tmp_path / 'jobs.sqlite'}", "redis://127.0.0.1:6379/11"):
+        queue = make_huey(url)
+        queue.flush()
+        tasks = [
+            certificate_jobs.build_bulk_part.s(1),
+            certificate_jobs.join_bulk.s(1),
+            outbox_jobs.deliver_messages.s([1]),
+        ]
+        for task in tasks:  # as the app's queue enqueues them, into this one
+            queue.storage.enqueue(huey.serialize_task(task), task.priority)
+        taken = [huey.deserialize_task(queue.storage.dequeue()).name for _ in range(3)]
+        assert taken == ["deliver_messages", "build_bulk_part", "join_bulk"], url
+        queue.flush()
+
+
 def test_a_bulk_job_no_worker_picked_up_is_queued_again_then_given_up_after_half_an_hour(app, db, held):
     from eventapp.certificates import jobs
 
     services.issue_all(system_actor(), held["event"], utcnow())
-    job = bulk.start(system_actor(), held["event"], "zip", utcnow())  # and no task queued
+    job, _new = bulk.start(system_actor(), held["event"], "zip", utcnow())  # and no task queued
     export_dir = app.config["EXPORT_DIR"]
     assert bulk.recover(export_dir, utcnow()).parts == []
     found = bulk.recover(export_dir, utcnow() + timedelta(minutes=2))
@@ -433,7 +523,7 @@ def test_two_workers_build_the_parts_side_by_side_and_join_once(app, db, held, m
     monkeypatch.setattr(bulk, "PART_SIZE", 1)
     event = held["event"]
     issued = services.issue_all(system_actor(), event, utcnow()).issued
-    job = bulk.start(system_actor(), event, "pdf", utcnow())
+    job, _new = bulk.start(system_actor(), event, "pdf", utcnow())
     job_id, part_ids = job.id, [part.id for part in job.parts]
     export_dir, upload_dir = app.config["EXPORT_DIR"], app.config["UPLOAD_DIR"]
     joins = []

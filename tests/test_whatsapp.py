@@ -513,3 +513,13 @@ def test_workers_on_several_processes_share_the_numbers_rate():
     # Sixty messages at twenty a second: twenty at once, then twenty in each second after.
     assert max(sum(1 for t in sent if start <= t < start + 0.95) for start in sent) <= 20
     assert sent[-1] - started >= 1.9
+
+
+def test_without_its_storage_the_pacer_still_paces_and_sends(caplog):
+    """Redis gone: messages still go, at the number's rate within this worker, and the log says why."""
+    pacer = whatsapp.Pacer("redis://127.0.0.1:1/0")  # nothing listens there
+    started = clock.monotonic()
+    for _ in range(12):
+        pacer.wait(7, 10)
+    assert clock.monotonic() - started >= 0.95  # ten at once, the last two a second later
+    assert "WhatsApp pacing falls back to this process" in caplog.text

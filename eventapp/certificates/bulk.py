@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -33,22 +34,36 @@ PART_SIZE = 500
 # A running part reports every pdf.CHUNK certificates (a second or two); minutes of silence
 # mean its worker is gone.
 PART_STALE_AFTER = timedelta(minutes=2)
-# A queued part normally starts within seconds once a worker is free; one not taken after this
-# while none of its job's parts runs had its task lost, and is queued again (harmless if not:
-# a part is claimed once).
+# A queued part starts once a worker is free; one still waiting after this while no bulk work
+# at all is moving had its task lost, and is queued again (harmless if not: a part is claimed
+# once).
 LOST_AFTER = timedelta(minutes=1)
-# A job nothing has moved for this long has no worker to run it.
+# A job nothing has moved for this long, while no other bulk work moves either, has no worker.
 JOB_STALE_AFTER = timedelta(minutes=30)
 # A part that took its worker down this many times would do it again: the job fails instead.
 MAX_ATTEMPTS = 3
 
 
-def start(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
+def start(actor: User, event: Event, kind: str, now: datetime) -> tuple[BulkJob, bool]:
     """Ask for a 'download all' of the event's valid certificates as a ZIP or one PDF, planned
-    as parts of PART_SIZE certificates; the caller queues a task per part after the commit."""
+    as parts of PART_SIZE certificates. Returns the job and whether it is new: while one of the
+    same kind is still being built for the event, that one is returned instead (a second click
+    or a second organizer waits for it rather than building it again). The caller queues a task
+    per part of a new job after the commit."""
     require_manager(actor, event.organization_id)
     if kind not in ("zip", "pdf"):
         raise ValidationFailed(_("Jenis unduhan tidak dikenal."), "kind_unknown")
+    lock_for_update(Event, event.id)  # two clicks at once make one job
+    running = db.session.scalar(
+        select(BulkJob).where(
+            BulkJob.event_id == event.id,
+            BulkJob.kind == kind,
+            BulkJob.status.in_((BulkStatus.QUEUED, BulkStatus.RUNNING, BulkStatus.JOINING)),
+        )
+    )
+    if running is not None:
+        db.session.rollback()
+        return running, False
     seqs = list(db.session.scalars(_valid(event.id).with_only_columns(Certificate.seq)))
     if not seqs:
         raise DomainError(_("Belum ada sertifikat yang diterbitkan."), "nothing")
@@ -65,7 +80,7 @@ def start(actor: User, event: Event, kind: str, now: datetime) -> BulkJob:
         )
     db.session.add(job)
     db.session.commit()
-    return job
+    return job, True
 
 
 def _valid(event_id: int):
@@ -75,6 +90,9 @@ def _valid(event_id: int):
         .where(Certificate.event_id == event_id, Certificate.revoked_at.is_(None))
         .order_by(Certificate.seq)
     )
+
+
+_BROKEN = _l("Terjadi kesalahan saat membuat berkas; rinciannya tercatat di log pekerja latar.")
 
 
 class _PartLost(Exception):
@@ -124,9 +142,9 @@ def run_part(part_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
         db.session.rollback()
         path.unlink(missing_ok=True)
         return
-    except Exception as exc:  # the job page shows it; the organizer can start again
+    except Exception:  # the traceback goes to the worker's log; the page offers 'coba lagi'
         db.session.rollback()
-        _fail_while(job_id, (BulkStatus.RUNNING,), export_dir, f"{type(exc).__name__}: {exc}")
+        _fail_while(job_id, (BulkStatus.RUNNING,), export_dir, _BROKEN)
         raise
     lock_for_update(BulkJob, job_id)
     finished = _update_own(
@@ -138,7 +156,7 @@ def run_part(part_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
         heartbeat_at=clock(),
     )
     job = _read(job_id)
-    if not finished or job.status != BulkStatus.RUNNING:  # given to another worker, or failed
+    if not finished or job is None or job.status != BulkStatus.RUNNING:  # taken over, or failed
         db.session.rollback()
         path.unlink(missing_ok=True)
         return
@@ -159,8 +177,8 @@ def _jobs():
     return select(BulkJob).options(selectinload(BulkJob.parts)).execution_options(populate_existing=True)
 
 
-def _read(job_id: int) -> BulkJob:
-    return db.session.scalars(_jobs().where(BulkJob.id == job_id)).one()
+def _read(job_id: int) -> BulkJob | None:
+    return db.session.scalars(_jobs().where(BulkJob.id == job_id)).one_or_none()
 
 
 def _update_own(part_id: int, attempt: int, **values) -> bool:
@@ -180,8 +198,12 @@ def join(job_id: int, export_dir: Path, clock) -> None:
     is written under a scratch name and takes its own name only when done, so a join that
     the sweep started again beside a slow one cannot leave half a file."""
     job = _read(job_id)
-    if job.status != BulkStatus.JOINING:
+    if job is None or job.status != BulkStatus.JOINING:
         db.session.rollback()
+        return
+    if not job.total:  # every certificate was revoked while the parts were built
+        _fail(job, export_dir, _("Tidak ada lagi sertifikat yang berlaku: semuanya dicabut."))
+        db.session.commit()
         return
     kind, parts = job.kind, [export_dir / part.filename for part in job.parts if part.total]
     target = export_dir / str(job.filename)
@@ -194,14 +216,14 @@ def join(job_id: int, export_dir: Path, clock) -> None:
 
     try:
         (pdf.join_zip if kind == "zip" else pdf.join_pdf)(parts, scratch, progress)
-    except Exception as exc:
+    except Exception:
         db.session.rollback()
         scratch.unlink(missing_ok=True)
-        _fail_while(job_id, (BulkStatus.JOINING,), export_dir, f"{type(exc).__name__}: {exc}")
+        _fail_while(job_id, (BulkStatus.JOINING,), export_dir, _BROKEN)
         raise
     lock_for_update(BulkJob, job_id)
     job = _read(job_id)
-    if job.status != BulkStatus.JOINING:  # another join finished first
+    if job is None or job.status != BulkStatus.JOINING:  # another join finished first
         db.session.rollback()
         scratch.unlink(missing_ok=True)
         return
@@ -209,7 +231,25 @@ def join(job_id: int, export_dir: Path, clock) -> None:
     for leftover in export_dir.glob(f"{target.name}.*"):  # the parts, of every attempt
         leftover.unlink(missing_ok=True)
     job.status, job.finished_at = BulkStatus.DONE, clock()
+    _forget_older(job, export_dir)
     db.session.commit()
+
+
+def _forget_older(job: BulkJob, export_dir: Path) -> None:
+    """Delete the event's earlier finished or failed jobs of the same kind and their files:
+    the newest file replaces them, so the exports folder holds one file per event and kind."""
+    older = db.session.scalars(
+        select(BulkJob).where(
+            BulkJob.event_id == job.event_id,
+            BulkJob.kind == job.kind,
+            BulkJob.id != job.id,
+            BulkJob.status.in_((BulkStatus.DONE, BulkStatus.FAILED)),
+        )
+    )
+    for earlier in older:
+        for path in export_dir.glob(f"{earlier.filename}*"):
+            path.unlink(missing_ok=True)
+        db.session.delete(earlier)
 
 
 def _heartbeat_while_joining(job_id: int, now: datetime) -> None:
@@ -220,20 +260,20 @@ def _heartbeat_while_joining(job_id: int, now: datetime) -> None:
     )
 
 
-def _fail_while(job_id: int, statuses: tuple[BulkStatus, ...], export_dir: Path, reason: str) -> None:
+def _fail_while(job_id: int, statuses: tuple[BulkStatus, ...], export_dir: Path, reason) -> None:
     """Fail the job, if it is still in one of `statuses`, and commit."""
     lock_for_update(BulkJob, job_id)
     job = _read(job_id)
-    if job.status in statuses:
+    if job is not None and job.status in statuses:
         _fail(job, export_dir, reason)
     db.session.commit()
 
 
-def _fail(job: BulkJob, export_dir: Path, reason: str) -> None:
+def _fail(job: BulkJob, export_dir: Path, reason) -> None:
     """Mark a job failed and delete what it had written: the parts, and a file being joined."""
     for path in export_dir.glob(f"{job.filename}*"):
         path.unlink(missing_ok=True)
-    job.status, job.error = BulkStatus.FAILED, reason[:2000]
+    job.status, job.error = BulkStatus.FAILED, str(reason)[:2000]
 
 
 @dataclass
@@ -246,8 +286,13 @@ class Recovery:
 
 
 def recover(export_dir: Path, now: datetime) -> Recovery:
-    """Find the work that lost its worker or its task, mark it to be queued again, and give up
-    on jobs that nothing has moved for JOB_STALE_AFTER (their pages offer 'coba lagi')."""
+    """Find the work that lost its worker or its task and mark it to be queued again, and give
+    up on jobs that nothing has moved for JOB_STALE_AFTER (their pages offer 'coba lagi').
+
+    A part whose worker fell silent is queued again at once. Parts merely waiting are another
+    matter: bulk tasks queue behind each other (and behind messages, which go first), so while
+    any bulk work anywhere is moving, a waiting part is waiting its turn, not lost; waiting
+    parts are queued again, and jobs given up on, only when nothing moves at all."""
     found = Recovery()
     active = db.session.scalars(
         _jobs()
@@ -255,44 +300,46 @@ def recover(export_dir: Path, now: datetime) -> Recovery:
         .order_by(BulkJob.id)
         .with_for_update()
     ).all()
+    silent_since = now - PART_STALE_AFTER
+    moving = {job.id: _moving(job, silent_since) for job in active}
+    anything_moves = any(moving.values())
     for job in active:
-        last_seen = job.heartbeat_at or job.created_at
-        silent = [
-            p for p in job.parts if p.status == PartStatus.RUNNING and p.heartbeat_at < now - PART_STALE_AFTER
-        ]
-        moving = any(p.status == PartStatus.RUNNING for p in job.parts if p not in silent)
-        if job.status == BulkStatus.JOINING:
-            moving = last_seen >= now - PART_STALE_AFTER
-        if not moving and last_seen < now - JOB_STALE_AFTER:
-            _fail(
-                job,
-                export_dir,
-                _("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang)."),
+        stale = (job.heartbeat_at or job.created_at) < now - JOB_STALE_AFTER
+        silent = [p for p in job.parts if p.status == PartStatus.RUNNING and p.heartbeat_at < silent_since]
+        broken = next((p for p in silent if p.attempts >= MAX_ATTEMPTS), None)
+        if broken is not None:
+            reason = _(
+                "Bagian %(part)d dari %(parts)d berhenti %(times)d kali di tengah jalan.",
+                part=broken.position + 1,
+                parts=len(job.parts),
+                times=broken.attempts,
             )
+        elif stale and not moving[job.id] and (job.status == BulkStatus.JOINING or not anything_moves):
+            reason = _("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang).")
+        else:
+            reason = None
+        if reason is not None:
+            _fail(job, export_dir, reason)
             found.failed += 1
         elif job.status == BulkStatus.JOINING:
-            if not moving:
-                job.heartbeat_at = now
+            if not moving[job.id]:
                 found.joins.append(job.id)
-        elif broken := next((p for p in silent if p.attempts >= MAX_ATTEMPTS), None):
-            _fail(
-                job,
-                export_dir,
-                _(
-                    "Bagian %(part)d dari %(parts)d berhenti %(times)d kali di tengah jalan.",
-                    part=broken.position + 1,
-                    parts=len(job.parts),
-                    times=broken.attempts,
-                ),
-            )
-            found.failed += 1
         else:
             for part in job.parts:
                 lost = (
-                    part.status == PartStatus.QUEUED and not moving and part.heartbeat_at < now - LOST_AFTER
+                    not anything_moves
+                    and part.status == PartStatus.QUEUED
+                    and part.heartbeat_at < now - LOST_AFTER
                 )
                 if part in silent or lost:
                     part.status, part.heartbeat_at = PartStatus.QUEUED, now
                     found.parts.append(part.id)
     db.session.commit()
     return found
+
+
+def _moving(job: BulkJob, silent_since: datetime) -> bool:
+    """A part of the job is being built, or its parts are being joined, and was heard from."""
+    if job.status == BulkStatus.JOINING:
+        return (job.heartbeat_at or job.created_at) >= silent_since
+    return any(p.status == PartStatus.RUNNING and p.heartbeat_at >= silent_since for p in job.parts)

@@ -27,13 +27,18 @@ def queue_bulk(job: BulkJob) -> None:
         build_bulk_part(part.id)
 
 
-@huey.task()
+# Bulk downloads are long and nobody waits for them to the second: they yield to messages
+# (registration codes, confirmations) and to every other task.
+BULK_PRIORITY = -10
+
+
+@huey.task(priority=BULK_PRIORITY)
 def build_bulk_part(part_id: int) -> None:
     """Build one part of a bulk download (and join the parts if it is the last)."""
     bulk.run_part(part_id, current_app.config["EXPORT_DIR"], current_app.config["UPLOAD_DIR"], utcnow)
 
 
-@huey.task()
+@huey.task(priority=BULK_PRIORITY)
 def join_bulk(job_id: int) -> None:
     """Join a bulk download's parts again, after the worker that was joining them died."""
     bulk.join(job_id, current_app.config["EXPORT_DIR"], utcnow)

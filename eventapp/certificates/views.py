@@ -198,11 +198,14 @@ def bulk(event_id: int):
     """Start building every valid certificate as a ZIP or one PDF, in the background."""
     event = managed_event_or_404(event_id)
     try:
-        job = bulk_downloads.start(current_user, event, request.form.get("jenis", "zip"), utcnow())
+        job, new = bulk_downloads.start(current_user, event, request.form.get("jenis", "zip"), utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("certificates.index", event_id=event.id))
-    jobs.queue_bulk(job)
+    if new:
+        jobs.queue_bulk(job)
+    else:
+        flash(_("Berkas jenis ini sedang disiapkan; halaman ini menunjukkan kemajuannya."), "info")
     return redirect(url_for("certificates.bulk_status", event_id=event.id, job_id=job.id))
 
 

@@ -10,6 +10,7 @@ reports back. Three ways out:
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,12 +21,15 @@ import httpx
 from flask import current_app
 from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
-from limits.storage import storage_from_string
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from eventapp import secretbox
 from eventapp.outbox.catalogue import AUTHENTICATION, LANGUAGE, Template
 from eventapp.outbox.models import OutboxStatus, WhatsAppAccount, WhatsAppProvider
+
+log = logging.getLogger(__name__)
 
 # One connection pool for every provider call in a worker process: a broadcast's messages
 # reuse the same TLS connection instead of opening one each.
@@ -284,13 +288,25 @@ class Pacer:
     worker process on every machine counts in the same window; in memory, one process."""
 
     def __init__(self, storage_uri: str) -> None:
-        self._window = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self._shared = MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
+        self._own = MovingWindowRateLimiter(MemoryStorage())
 
     def wait(self, key: int, per_second: int) -> None:
         rate = RateLimitItemPerSecond(max(per_second, 1))
-        while not self._window.hit(rate, "whatsapp", str(key)):
-            free_at = self._window.get_window_stats(rate, "whatsapp", str(key)).reset_time
-            time.sleep(min(max(free_at - time.time(), 0.001), 1.0))
+        try:
+            _take(self._shared, rate, str(key))
+        except StorageError as error:
+            # Paced in this process only, several workers may go over the rate together until
+            # the storage is back (Meta's 130429 answers are retried); not sending would be worse.
+            log.warning("WhatsApp pacing falls back to this process: %s", error)
+            _take(self._own, rate, str(key))
+
+
+def _take(window: MovingWindowRateLimiter, rate: RateLimitItemPerSecond, key: str) -> None:
+    """Wait for a free place in the window, then take it."""
+    while not window.hit(rate, "whatsapp", key):
+        free_at = window.get_window_stats(rate, "whatsapp", key).reset_time
+        time.sleep(min(max(free_at - time.time(), 0.001), 1.0))
 
 
 # --- What the Cloud API reports back ---------------------------------------------------------
