@@ -377,7 +377,12 @@ def test_a_part_that_kills_its_worker_three_times_fails_the_job(app, client, log
     login(held["organizer"])
     status_url = f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}"
     page = client.get(status_url).get_data(as_text=True)
-    assert "Bagian 1 dari 1 berhenti 3 kali di tengah jalan" in page and "Coba lagi" in page
+    assert "Satu bagian berkas menghentikan pekerja latar berulang kali" in page and "Coba lagi" in page
+    post_form(client, "/bahasa", {"lang": "en", "next": status_url}, form_url=status_url)
+    english = client.get(status_url).get_data(as_text=True)
+    assert "One part of the file stopped the background worker again and again" in english
+    assert "Try again" in english
+    post_form(client, "/bahasa", {"lang": "id", "next": status_url}, form_url=status_url)
     assert 'http-equiv="refresh"' not in page
     retry = post_form(
         client, f"/kelola/acara/{event.id}/sertifikat/unduh-semua", {"jenis": "zip"}, form_url=status_url
@@ -424,7 +429,19 @@ def test_asking_again_while_the_file_is_built_shows_the_same_job(app, client, lo
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Berkas jenis ini sedang disiapkan" in page and "0 dari 3 sertifikat" in page
+    assert "Menyiapkan unduhan ZIP" in page and event.title in page
     assert db.session.scalar(select(func.count()).select_from(BulkJob)) == 1
+    early = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}/berkas", follow_redirects=True)
+    assert "Berkasnya belum siap" in early.get_data(as_text=True)
+
+
+def test_a_job_that_has_not_moved_for_a_minute_says_why_it_may_wait(app, client, login, db, held):
+    event = held["event"]
+    services.issue_all(system_actor(), event, utcnow())
+    job, _new = bulk.start(system_actor(), event, "pdf", utcnow() - timedelta(minutes=2))
+    login(held["organizer"])
+    page = client.get(f"/kelola/acara/{event.id}/sertifikat/unduhan/{job.id}").get_data(as_text=True)
+    assert "Tidak ada kemajuan dalam satu menit terakhir" in page
 
 
 def test_a_new_file_replaces_the_events_older_one_of_its_kind(app, client, login, db, held):

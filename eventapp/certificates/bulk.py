@@ -14,14 +14,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from eventapp.accounts.access import require_manager
 from eventapp.accounts.models import User
 from eventapp.certificates import pdf
-from eventapp.certificates.models import BulkJob, BulkPart, BulkStatus, Certificate, PartStatus
+from eventapp.certificates.models import BulkFailure, BulkJob, BulkPart, BulkStatus, Certificate, PartStatus
 from eventapp.certificates.services import settings_for
 from eventapp.dbtypes import lock_for_update
 from eventapp.errors import DomainError, ValidationFailed
@@ -38,6 +37,8 @@ PART_STALE_AFTER = timedelta(minutes=2)
 # at all is moving had its task lost, and is queued again (harmless if not: a part is claimed
 # once).
 LOST_AFTER = timedelta(minutes=1)
+# The job's page says that nothing moves after this long without progress.
+QUIET_AFTER = timedelta(minutes=1)
 # A job nothing has moved for this long, while no other bulk work moves either, has no worker.
 JOB_STALE_AFTER = timedelta(minutes=30)
 # A part that took its worker down this many times would do it again: the job fails instead.
@@ -92,9 +93,6 @@ def _valid(event_id: int):
     )
 
 
-_BROKEN = _l("Terjadi kesalahan saat membuat berkas; rinciannya tercatat di log pekerja latar.")
-
-
 class _PartLost(Exception):
     """The sweep gave this part to another worker while this one was still building it."""
 
@@ -144,7 +142,7 @@ def run_part(part_id: int, export_dir: Path, upload_dir: Path, clock) -> None:
         return
     except Exception:  # the traceback goes to the worker's log; the page offers 'coba lagi'
         db.session.rollback()
-        _fail_while(job_id, (BulkStatus.RUNNING,), export_dir, _BROKEN)
+        _fail_while(job_id, (BulkStatus.RUNNING,), export_dir, BulkFailure.BROKEN)
         raise
     lock_for_update(BulkJob, job_id)
     finished = _update_own(
@@ -202,7 +200,7 @@ def join(job_id: int, export_dir: Path, clock) -> None:
         db.session.rollback()
         return
     if not job.total:  # every certificate was revoked while the parts were built
-        _fail(job, export_dir, _("Tidak ada lagi sertifikat yang berlaku: semuanya dicabut."))
+        _fail(job, export_dir, BulkFailure.ALL_REVOKED)
         db.session.commit()
         return
     kind, parts = job.kind, [export_dir / part.filename for part in job.parts if part.total]
@@ -219,7 +217,7 @@ def join(job_id: int, export_dir: Path, clock) -> None:
     except Exception:
         db.session.rollback()
         scratch.unlink(missing_ok=True)
-        _fail_while(job_id, (BulkStatus.JOINING,), export_dir, _BROKEN)
+        _fail_while(job_id, (BulkStatus.JOINING,), export_dir, BulkFailure.BROKEN)
         raise
     lock_for_update(BulkJob, job_id)
     job = _read(job_id)
@@ -260,7 +258,7 @@ def _heartbeat_while_joining(job_id: int, now: datetime) -> None:
     )
 
 
-def _fail_while(job_id: int, statuses: tuple[BulkStatus, ...], export_dir: Path, reason) -> None:
+def _fail_while(job_id: int, statuses: tuple[BulkStatus, ...], export_dir: Path, reason: BulkFailure) -> None:
     """Fail the job, if it is still in one of `statuses`, and commit."""
     lock_for_update(BulkJob, job_id)
     job = _read(job_id)
@@ -269,11 +267,11 @@ def _fail_while(job_id: int, statuses: tuple[BulkStatus, ...], export_dir: Path,
     db.session.commit()
 
 
-def _fail(job: BulkJob, export_dir: Path, reason) -> None:
+def _fail(job: BulkJob, export_dir: Path, reason: BulkFailure) -> None:
     """Mark a job failed and delete what it had written: the parts, and a file being joined."""
     for path in export_dir.glob(f"{job.filename}*"):
         path.unlink(missing_ok=True)
-    job.status, job.error = BulkStatus.FAILED, str(reason)[:2000]
+    job.status, job.error = BulkStatus.FAILED, reason
 
 
 @dataclass
@@ -306,18 +304,11 @@ def recover(export_dir: Path, now: datetime) -> Recovery:
     for job in active:
         stale = (job.heartbeat_at or job.created_at) < now - JOB_STALE_AFTER
         silent = [p for p in job.parts if p.status == PartStatus.RUNNING and p.heartbeat_at < silent_since]
-        broken = next((p for p in silent if p.attempts >= MAX_ATTEMPTS), None)
-        if broken is not None:
-            reason = _(
-                "Bagian %(part)d dari %(parts)d berhenti %(times)d kali di tengah jalan.",
-                part=broken.position + 1,
-                parts=len(job.parts),
-                times=broken.attempts,
-            )
+        reason: BulkFailure | None = None
+        if any(p.attempts >= MAX_ATTEMPTS for p in silent):
+            reason = BulkFailure.CRASHING_PART
         elif stale and not moving[job.id] and (job.status == BulkStatus.JOINING or not anything_moves):
-            reason = _("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang).")
-        else:
-            reason = None
+            reason = BulkFailure.STALLED
         if reason is not None:
             _fail(job, export_dir, reason)
             found.failed += 1
@@ -336,6 +327,15 @@ def recover(export_dir: Path, now: datetime) -> Recovery:
                     found.parts.append(part.id)
     db.session.commit()
     return found
+
+
+def quiet(job: BulkJob, now: datetime) -> bool:
+    """A job in progress that has shown no progress for a minute: waiting behind other work,
+    or a part whose worker died and that the sweep will queue again."""
+    if not job.in_progress:
+        return False
+    heard = [job.heartbeat_at or job.created_at, *(part.heartbeat_at for part in job.parts)]
+    return max(heard) < now - QUIET_AFTER
 
 
 def _moving(job: BulkJob, silent_since: datetime) -> bool:

@@ -114,6 +114,26 @@ class BulkStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class BulkFailure(enum.StrEnum):
+    """Why a bulk job failed; the job keeps the code and the page says it in the reader's
+    language."""
+
+    STALLED = "stalled"
+    BROKEN = "broken"
+    CRASHING_PART = "crashing_part"
+    ALL_REVOKED = "all_revoked"
+
+
+FAILURES = {
+    BulkFailure.STALLED: _l("Proses berhenti di tengah jalan (pekerja latar berhenti atau antrean hilang)."),
+    BulkFailure.BROKEN: _l(
+        "Terjadi kesalahan saat membuat berkas; rinciannya tercatat di log pekerja latar."
+    ),
+    BulkFailure.CRASHING_PART: _l("Satu bagian berkas menghentikan pekerja latar berulang kali."),
+    BulkFailure.ALL_REVOKED: _l("Tidak ada lagi sertifikat yang berlaku: semuanya dicabut."),
+}
+
+
 class BulkJob(Model):
     """A 'download all' being built in the background. Its certificates are split into parts
     that any job worker builds, in parallel when there are several; the parts are then joined
@@ -132,7 +152,7 @@ class BulkJob(Model):
     # File name inside instance/exports, chosen when the job is asked for; served once done.
     # Its parts are built beside it, under this name with a suffix.
     filename: Mapped[str | None] = mapped_column(String(100))
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")  # a BulkFailure
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Last sign of life of the job as a whole: set when queued, when a part is taken or
     # finished, and while the parts are joined; the sweep gives up on a job silent too long.
@@ -210,4 +230,4 @@ class BulkPart(Model):
         return f"{self.job.filename}.{self.position:04d}-{self.attempts}"
 
 
-labels.register(holder_role=ROLE_LABELS, certificate_design=DESIGNS)
+labels.register(holder_role=ROLE_LABELS, certificate_design=DESIGNS, bulk_failure=FAILURES)

@@ -213,8 +213,9 @@ def bulk(event_id: int):
 def bulk_status(event_id: int, job_id: int):
     """Progress of a bulk download; the page refreshes itself until the file is ready."""
     event = managed_event_or_404(event_id)
+    job = belonging_or_404(BulkJob, job_id, event_id=event.id)
     return render_template(
-        "certificates/bulk.html", event=event, job=belonging_or_404(BulkJob, job_id, event_id=event.id)
+        "certificates/bulk.html", event=event, job=job, quiet=bulk_downloads.quiet(job, utcnow())
     )
 
 
@@ -224,7 +225,8 @@ def bulk_file(event_id: int, job_id: int):
     event = managed_event_or_404(event_id)
     job = belonging_or_404(BulkJob, job_id, event_id=event.id)
     if not job.ready:
-        abort(404)
+        flash(_("Berkasnya belum siap; halaman ini memberi tahu begitu siap."), "info")
+        return redirect(url_for("certificates.bulk_status", event_id=event.id, job_id=job.id))
     return send_file(
         current_app.config["EXPORT_DIR"] / job.filename,
         as_attachment=True,
