@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from eventapp import secretbox
@@ -283,30 +283,31 @@ def written_messages(folder: Path, limit: int = 100) -> list[str]:
 
 
 class Pacer:
-    """Keeps each number under its messages-per-second limit: no more than that many sends in
-    any second, counted in the rate-limit storage. With Redis (required in production) every
-    worker process on every machine counts in the same window; in memory, one process."""
+    """Keeps each number under its messages-per-second limit. Each worker process spaces its
+    own sends evenly at the rate, and every send also takes a place in a one-second moving
+    window kept in the rate-limit storage, so all workers together (Redis in production: every
+    process on every machine) never send more than the rate in any second."""
 
     def __init__(self, storage_uri: str) -> None:
         self._shared = MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
-        self._own = MovingWindowRateLimiter(MemoryStorage())
+        self._next_at: dict[int, float] = {}
 
     def wait(self, key: int, per_second: int) -> None:
-        rate = RateLimitItemPerSecond(max(per_second, 1))
+        per_second = max(per_second, 1)
+        now = time.monotonic()
+        at = max(now, self._next_at.get(key, now))
+        if at > now:
+            time.sleep(at - now)
+        self._next_at[key] = at + 1 / per_second
+        rate = RateLimitItemPerSecond(per_second)
         try:
-            _take(self._shared, rate, str(key))
+            while not self._shared.hit(rate, "whatsapp", str(key)):
+                free_at = self._shared.get_window_stats(rate, "whatsapp", str(key)).reset_time
+                time.sleep(min(max(free_at - time.time(), 0.001), 1.0))
         except StorageError as error:
-            # Paced in this process only, several workers may go over the rate together until
+            # Paced by this process alone, several workers may go over the rate together until
             # the storage is back (Meta's 130429 answers are retried); not sending would be worse.
             log.warning("WhatsApp pacing falls back to this process: %s", error)
-            _take(self._own, rate, str(key))
-
-
-def _take(window: MovingWindowRateLimiter, rate: RateLimitItemPerSecond, key: str) -> None:
-    """Wait for a free place in the window, then take it."""
-    while not window.hit(rate, "whatsapp", key):
-        free_at = window.get_window_stats(rate, "whatsapp", key).reset_time
-        time.sleep(min(max(free_at - time.time(), 0.001), 1.0))
 
 
 # --- What the Cloud API reports back ---------------------------------------------------------
