@@ -524,3 +524,17 @@ def test_without_its_storage_the_pacer_still_paces_and_sends(caplog):
         pacer.wait(7, 10)
     assert clock.monotonic() - started >= 1.05  # a tenth of a second apart
     assert "WhatsApp pacing falls back to this process" in caplog.text
+
+
+def test_a_message_that_cannot_be_handed_over_says_why_without_the_servers_details(
+    app, make_org, make_event, tmp_path, monkeypatch
+):
+    """The development sender cannot write its file: the organizer reads that WhatsApp could
+    not be reached, not an exception naming the server's folders (those go to the log)."""
+    not_a_folder = tmp_path / "berkas"
+    not_a_folder.write_text("")
+    monkeypatch.setitem(app.config, "WHATSAPP_FILE_PATH", str(not_a_folder / "whatsapp"))
+    registration.register(make_event(make_org()), registrant(phone=PHONE_ONLY), utcnow())
+    (message,) = _whatsapp(PHONE_ONLY)
+    assert message.status == OutboxStatus.PENDING and message.attempts == 1
+    assert message.last_error == "Layanan WhatsApp tidak dapat dihubungi."

@@ -1,6 +1,7 @@
 """The outbox: services queue messages inside their own transaction; a job delivers them,
 by e-mail or WhatsApp, and records what the provider reports back."""
 
+import logging
 import secrets
 import smtplib
 from collections.abc import Mapping
@@ -27,6 +28,8 @@ from eventapp.outbox.models import (
     WhatsAppProvider,
 )
 from eventapp.phones import InvalidPhone, normalize_phone
+
+log = logging.getLogger(__name__)
 
 # A mail server down over a long weekend loses nothing: tries after 1, 2, 4 … minutes, then
 # every 6 hours, for three days.
@@ -133,20 +136,25 @@ def _email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def _failure_reason(exc: Exception) -> tuple[str, bool]:
-    """What went wrong in words for organizers, and whether trying again can help."""
+def _failure_reason(exc: Exception, message: OutboxMessage) -> tuple[str, bool]:
+    """What went wrong in words for organizers, and whether trying again can help. The
+    exception itself goes to the worker's log only: it may name the server's files and hosts.
+    What a receiving mail server answered is kept, since it tells the organizer why."""
     if isinstance(exc, whatsapp.SendFailed):
         return exc.reason, exc.temporary
-    detail = f"{type(exc).__name__}: {exc}"[:1500]
+    log.warning("message %s not sent: %s: %s", message.id, type(exc).__name__, exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _reply in exc.recipients.values()
     ):
-        return _("Alamat e-mail penerima ditolak oleh server penerima (%(d)s)", d=detail), False
+        answers = "; ".join(reply.decode(errors="replace") for _code, reply in exc.recipients.values())
+        return _("Alamat e-mail penerima ditolak oleh server penerima (%(d)s)", d=answers[:500]), False
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return _("Server e-mail menolak nama pengguna atau kata sandi (%(d)s)", d=detail), True
+        return _("Server e-mail menolak nama pengguna atau kata sandi."), True
     if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
-        return _("Server e-mail tidak dapat dihubungi (%(d)s)", d=detail), True
-    return _("Pengiriman gagal (%(d)s)", d=detail), True
+        if message.is_whatsapp:
+            return _("Layanan WhatsApp tidak dapat dihubungi."), True
+        return _("Server e-mail tidak dapat dihubungi."), True
+    return _("Pengiriman gagal; rinciannya ada di log pekerja latar."), True
 
 
 def _failed(message: OutboxMessage, reason: str, temporary: bool, at: datetime) -> None:
@@ -240,7 +248,7 @@ def deliver(message_id: int, now: datetime) -> bool:
         else:
             _email(message).send()
     except Exception as exc:  # any transport error: keep the message, say why, try again later
-        _failed(message, *_failure_reason(exc), now)
+        _failed(message, *_failure_reason(exc, message), now)
         db.session.commit()
         return False
     message.status = OutboxStatus.SENT
