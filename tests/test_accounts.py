@@ -178,8 +178,8 @@ def test_mail_that_cannot_be_delivered_stays_in_the_outbox_and_is_retried(
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 1
-    assert "Server e-mail tidak dapat dihubungi" in message.last_error
-    assert "ConnectionRefusedError" in message.last_error
+    # The organizer reads what happened; the exception, which may name hosts, is in the log.
+    assert message.last_error == "Server e-mail tidak dapat dihubungi."
     assert mailbox == []
 
     sweep(utcnow())  # the next try is a minute away

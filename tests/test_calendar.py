@@ -215,17 +215,13 @@ def test_event_page_offers_calendar_and_google_links(client, make_org, make_even
 
 @pytest.fixture
 def tomorrow_event(make_org, make_event):
-    start = (utcnow() + timedelta(days=1)).replace(second=0, microsecond=0)
+    """An event two days ahead, 09.00–11.00 in Jakarta: far enough for both reminders, and a
+    session that ends the day it starts whatever the hour the tests run (one starting 24 hours
+    from now ran past midnight when the tests ran after 22.00 WIB)."""
+    day = utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(days=2)
     event = make_event(make_org(), timezone="Asia/Jakarta")
     events.update_session(
-        system_actor(),
-        event.sessions[0],
-        events.SessionData(
-            start.astimezone(ZoneInfo("Asia/Jakarta")).date(),
-            start.astimezone(ZoneInfo("Asia/Jakarta")).time(),
-            (start + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Jakarta")).time(),
-        ),
-        utcnow(),
+        system_actor(), event.sessions[0], events.SessionData(day, time(9), time(11)), utcnow()
     )
     return event
 
