@@ -126,6 +126,7 @@ def register_template_helpers(app: Flask) -> None:
         dict_without=lambda args, *keys: {k: v for k, v in args.items() if k not in keys},
         date=i18n.format_date,
         short_date=i18n.format_short_date,
+        figure=i18n.format_figure,
         datetime=i18n.format_datetime,
         span=lambda session, tz_name: i18n.format_span(session.starts_at, session.ends_at, tz_name),
         days=lambda event: i18n.format_days(*event.local_days),

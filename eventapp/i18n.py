@@ -65,6 +65,14 @@ def format_days(first: date | None, last: date | None, locale: str | None = None
     return f"{format_day(first, loc)} – {format_day(last, loc)}"
 
 
+def format_figure(value: float | None, digits: int | None = None) -> str:
+    """A score, average or share as the pages write it: a decimal comma ('3,25'), rounded to
+    `digits` places when given; a dash when there is none."""
+    if value is None:
+        return "—"
+    return str(value if digits is None else round(value, digits)).replace(".", ",")
+
+
 def format_datetime(value: datetime | None, tz_name: str, locale: str | None = None) -> str:
     """A UTC instant shown in a zone with its label: 'Kamis, 14 Oktober 2021, 09.00 WIB'."""
     if value is None:
