@@ -13,12 +13,18 @@ not grow with the responses, and the page must stay well under a second.
 import argparse
 import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import confirmed_registrations, fresh_app, published_event, signed_in_client, statement_log
+from throwaway import (
+    confirmed_registrations,
+    fresh_app,
+    published_event,
+    signed_in_client,
+    statement_log,
+    timed_gets,
+)
 
 
 def main() -> None:
@@ -103,15 +109,7 @@ def main() -> None:
 
     def measure(size: int) -> None:
         for label, url in pages.items():
-            timings, counts = [], []
-            for _ in range(5):
-                statements.clear()
-                started = time.perf_counter()
-                response = client.get(url)
-                body = response.get_data()
-                timings.append((time.perf_counter() - started) * 1000)
-                counts.append(len(statements))
-                assert response.status_code == 200, (url, response.status_code)
+            timings, counts, body = timed_gets(client, statements, url)
             print(
                 f"{size:>9} {label:<22} {max(counts):>10} {statistics.median(timings):>10.1f} "
                 f"{min(timings):>8.1f}–{max(timings):<8.1f} {len(body) // 1024:>6} KB"

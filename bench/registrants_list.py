@@ -12,12 +12,18 @@ number of registrations, and the exports' memory must stay flat.
 import argparse
 import statistics
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throwaway import confirmed_registrations, fresh_app, published_event, signed_in_client, statement_log
+from throwaway import (
+    confirmed_registrations,
+    fresh_app,
+    published_event,
+    signed_in_client,
+    statement_log,
+    timed_gets,
+)
 
 
 def main() -> None:
@@ -63,15 +69,7 @@ def main() -> None:
             "export, CSV": f"{base}/peserta/ekspor.csv",
         }
         for label, url in pages.items():
-            timings, counts = [], []
-            for _ in range(5):
-                statements.clear()
-                started = time.perf_counter()
-                response = client.get(url)
-                response.get_data()
-                timings.append((time.perf_counter() - started) * 1000)
-                counts.append(len(statements))
-                assert response.status_code == 200, (url, response.status_code)
+            timings, counts, _body = timed_gets(client, statements, url)
             peak = ""
             if label.startswith("export"):
                 # What the app holds while sending: the body is read as a browser would and let go.

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +179,20 @@ def statement_log(app) -> list[str]:
         engine = db.engine
     sa_event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     return statements
+
+
+def timed_gets(
+    client, statements: list[str], url: str, runs: int = 5
+) -> tuple[list[float], list[int], bytes]:
+    """GET `url` `runs` times through `client`, reading each body whole: the milliseconds of
+    each, the SQL statements each ran (`statements` is a `statement_log`), and the last body."""
+    timings, counts, body = [], [], b""
+    for _ in range(runs):
+        statements.clear()
+        started = time.perf_counter()
+        response = client.get(url)
+        body = response.get_data()
+        timings.append((time.perf_counter() - started) * 1000)
+        counts.append(len(statements))
+        assert response.status_code == 200, (url, response.status_code)
+    return timings, counts, body
