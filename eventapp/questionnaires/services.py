@@ -398,12 +398,21 @@ def delete_questionnaire(actor: User, questionnaire: Questionnaire) -> None:
 
 
 def response_count(questionnaire: Questionnaire) -> int:
-    count = db.session.scalar(
-        select(func.count(Response.id)).where(
-            Response.questionnaire_id == questionnaire.id, Response.submitted_at.is_not(None)
+    return response_counts([questionnaire]).get(questionnaire.id, 0)
+
+
+def response_counts(questionnaires: list[Questionnaire]) -> dict[int, int]:
+    """Submitted responses of each form, by its id, in one query (forms nobody answered are
+    left out)."""
+    rows = db.session.execute(
+        select(Response.questionnaire_id, func.count(Response.id))
+        .where(
+            Response.questionnaire_id.in_([q.id for q in questionnaires]),
+            Response.submitted_at.is_not(None),
         )
+        .group_by(Response.questionnaire_id)
     )
-    return count or 0
+    return dict(rows.all())
 
 
 @sentence_for("questionnaire", "created")

@@ -57,7 +57,8 @@ def index(event_id: int):
     """The event's forms (registration questions, evaluation, tests) and how far each is."""
     event = managed_event_or_404(event_id)
     forms = services.of_event(event)
-    counts = {purpose: services.response_count(q) for purpose, q in forms.items()}
+    answered = services.response_counts(list(forms.values()))
+    counts = {purpose: answered.get(q.id, 0) for purpose, q in forms.items()}
     return render_template(
         "questionnaires/index.html",
         event=event,
